@@ -1,0 +1,144 @@
+"""The contract between loaders and everything downstream: layer roles and their columns.
+
+Every loader returns, for its role, a GeoDataFrame (or a DataFrame for table roles) in
+EPSG:4326 that has *at least* the columns listed here, with these dtypes; extra source
+columns may follow. ``None``/NaN means unknown (e.g. a line whose voltage the source
+gives as -999999 has ``voltage_kv`` NaN). Source metadata travels in ``frame.attrs``
+under the keys of :class:`SourceMeta`, plus ``"load_report"`` (a :class:`LoadReport`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from models.errors import DataError
+
+#: CRS every loader returns.
+GEOGRAPHIC_CRS = "EPSG:4326"
+
+#: Projected metric CRS for distances and areas over the contiguous US
+#: (NAD83 / Conus Albers, equal-area; distance error < 1 % at the scales used for siting).
+CONUS_METRIC_CRS = "EPSG:5070"
+
+
+@dataclass(frozen=True)
+class Role:
+    """A layer role: what it holds, its geometry and its canonical columns (name -> dtype)."""
+
+    name: str
+    geometry: str | None  # "point", "line", "polygon" or None for a table
+    columns: dict[str, str]
+    description: str
+
+
+ROLES: dict[str, Role] = {
+    r.name: r
+    for r in [
+        Role("transmission", "line", {
+            "line_id": "str", "voltage_kv": "float", "volt_class": "str", "is_dc": "bool",
+            "owner": "str", "status": "str",
+        }, "Electric transmission lines."),
+        Role("substations", "point", {
+            "substation_id": "str", "name": "str", "max_voltage_kv": "float", "min_voltage_kv": "float",
+            "status": "str", "state_abbr": "str",
+        }, "Electric substations."),
+        Role("pipelines", "line", {
+            "pipeline_id": "str", "operator": "str", "pipe_type": "str", "status": "str",
+        }, "Natural gas transmission pipelines; pipe_type is 'interstate' or 'intrastate'."),
+        Role("gas_facilities", "point", {
+            "facility_id": "str", "name": "str", "facility_type": "str", "operator": "str",
+        }, "Gas hubs, storage fields, processing plants, LNG terminals."),
+        Role("plants", "point", {
+            "plant_id": "str", "plant_name": "str", "generator_id": "str", "capacity_mw": "float",
+            "energy_source": "str", "technology": "str", "status": "str", "operating_year": "float",
+            "retirement_year": "float", "balancing_authority": "str", "gas_pipeline": "str", "state_abbr": "str",
+        }, "Power-plant generators (one row per generator)."),
+        Role("states", "polygon", {
+            "state_fips": "str", "state_abbr": "str", "state_name": "str",
+        }, "US states."),
+        Role("counties", "polygon", {
+            "county_fips": "str", "state_fips": "str", "county_name": "str", "state_abbr": "str",
+        }, "US counties; county_fips is the five-digit GEOID."),
+        Role("water_use", None, {
+            "county_fips": "str", "population": "float",
+            "withdrawal_total_gal_per_day": "float", "withdrawal_fresh_gal_per_day": "float",
+            "withdrawal_public_supply_gal_per_day": "float", "withdrawal_thermoelectric_gal_per_day": "float",
+            "withdrawal_irrigation_gal_per_day": "float", "withdrawal_industrial_gal_per_day": "float",
+            "withdrawal_ground_gal_per_day": "float", "withdrawal_surface_gal_per_day": "float",
+        }, "County water withdrawals (USGS 2015), table keyed by county_fips."),
+        Role("nonattainment", None, {
+            "county_fips": "str", "pollutant": "str", "classification": "str", "status": "str",
+        }, "County nonattainment designations at a date, table keyed by county_fips."),
+        Role("water_stress", None, {
+            "state_abbr": "str", "bws_score": "float", "bws_label": "str",
+        }, "Baseline water stress (WRI Aqueduct 4.0), 0-5 score."),
+        Role("weather_stations", "point", {
+            "station_id": "str", "station_name": "str", "state_abbr": "str", "elevation_m": "float", "path": "str",
+        }, "Hourly typical-year weather stations and the file holding each."),
+        Role("datacenters", "point", {
+            "datacenter_id": "str", "name": "str", "operator": "str",
+        }, "Existing datacenters."),
+        Role("balancing_authorities", "polygon", {
+            "ba_code": "str", "ba_name": "str",
+        }, "Balancing authorities and ISO/RTO footprints."),
+        Role("nerc_regions", "polygon", {"nerc_region": "str", "name": "str"}, "NERC regions."),
+        Role("queue", None, {
+            "project_id": "str", "project_name": "str", "capacity_mw": "float", "fuel": "str",
+            "county_name": "str", "state_abbr": "str", "status": "str",
+        }, "Interconnection-queue projects."),
+    ]
+}
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Where a layer came from; carried in ``frame.attrs['source']`` as a dict."""
+
+    name: str
+    vintage: str
+    license: str
+    attribution: str = ""
+    url: str = ""
+    synthetic: bool = False
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class LoadReport:
+    """What a loader did to the raw rows: counts and reasons, for the user to read."""
+
+    source_rows: int = 0
+    kept_rows: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    repaired: dict[str, int] = field(default_factory=dict)
+
+    def drop(self, reason: str, count: int) -> None:
+        if count:
+            self.dropped[reason] = self.dropped.get(reason, 0) + int(count)
+
+    def repair(self, reason: str, count: int) -> None:
+        if count:
+            self.repaired[reason] = self.repaired.get(reason, 0) + int(count)
+
+    def summary(self) -> str:
+        parts = [f"{self.kept_rows:,} of {self.source_rows:,} rows kept"]
+        parts += [f"dropped {n:,}: {why}" for why, n in self.dropped.items()]
+        parts += [f"repaired {n:,}: {why}" for why, n in self.repaired.items()]
+        return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def check_canonical(frame, role: str) -> None:
+    """Raise :class:`DataError` if ``frame`` lacks a canonical column of ``role``."""
+    spec = ROLES[role]
+    missing = [c for c in spec.columns if c not in frame.columns]
+    if missing:
+        raise DataError(f"{role} layer lacks canonical column(s) {missing}; it has {list(frame.columns)}")
+    if spec.geometry is not None:
+        crs = getattr(frame, "crs", None)
+        if crs is None or crs.to_epsg() != 4326:
+            raise DataError(f"{role} layer must be in EPSG:4326, got {crs}")

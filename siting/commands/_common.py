@@ -1,0 +1,89 @@
+"""Helpers shared by CLI subcommands: --json, --out, --overwrite, --layers, scenario options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from siting.errors import ConfigError
+from siting.scenario import Scenario, field_table
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON on stdout (for scripts)")
+
+
+def add_out(parser: argparse.ArgumentParser, *, required: bool = False, help: str = "output folder") -> None:
+    parser.add_argument("--out", type=Path, required=required, help=help)
+    parser.add_argument("--overwrite", action="store_true", help="replace existing output files")
+
+
+def add_layers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--layers",
+        type=Path,
+        default=None,
+        help="layer-set TOML file or a folder holding one (default: the embedded synthetic sample region)",
+    )
+
+
+def add_scenario(parser: argparse.ArgumentParser) -> None:
+    """Add --scenario FILE and one --<field> option per scenario field (help from its metadata)."""
+    g = parser.add_argument_group("scenario", "assumptions; a --scenario TOML file first, then these override it")
+    g.add_argument("--scenario", type=Path, default=None, help="TOML file whose keys are Scenario field names")
+    for row in field_table():
+        flag = "--" + row["name"].replace("_", "-")
+        kind = {"float": float, "int": int}.get(row["type"], str)
+        extra = f" one of {', '.join(row['choices'])};" if row["choices"] else ""
+        g.add_argument(
+            flag,
+            dest=f"scn_{row['name']}",
+            type=kind,
+            default=None,
+            metavar=row["unit"] if row["unit"] != "-" else row["type"].upper(),
+            help=f"{row['description']}{extra} default {row['default']!r}",
+        )
+
+
+def scenario_from_args(args: argparse.Namespace, **overrides: Any) -> Scenario:
+    base = Scenario.from_toml(args.scenario) if getattr(args, "scenario", None) else Scenario()
+    changes = {k[4:]: v for k, v in vars(args).items() if k.startswith("scn_") and v is not None}
+    changes.update({k: v for k, v in overrides.items() if v is not None})
+    return base.replace(**changes) if changes else base
+
+
+def prepare_out(path: Path, overwrite: bool) -> Path:
+    """Create the output folder; refuse to reuse a non-empty one without --overwrite."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"--out {str(path)!r} exists and is not a folder; give a folder path")
+    if path.exists() and any(path.iterdir()) and not overwrite:
+        raise ConfigError(f"output folder {str(path)!r} is not empty; pass --overwrite to replace its files")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert numpy/pandas scalars, paths and NaN into plain JSON values (NaN -> null)."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def print_json(obj: Any) -> None:
+    json.dump(to_jsonable(obj), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

@@ -1,0 +1,21 @@
+"""Re-export of the project's exception hierarchy (defined in :mod:`models.errors`)."""
+
+from models.errors import (
+    ConfigError,
+    CRSError,
+    DataError,
+    MissingDataError,
+    SitingError,
+    UnknownNameError,
+    unknown_name,
+)
+
+__all__ = [
+    "SitingError",
+    "ConfigError",
+    "DataError",
+    "CRSError",
+    "MissingDataError",
+    "UnknownNameError",
+    "unknown_name",
+]
