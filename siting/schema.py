@@ -144,9 +144,10 @@ def coerce_input_table(frame: pd.DataFrame) -> pd.DataFrame:
     if "it_load_mw" in df.columns:
         load = pd.to_numeric(df["it_load_mw"], errors="coerce").to_numpy(dtype=float)
         given = df["it_load_mw"].notna().to_numpy()
+        raw_load = df["it_load_mw"].astype("string").to_numpy()
         for i in np.flatnonzero(given & ~(load > 0)):
             if not errors[i]:
-                errors[i] = f"it_load_mw={df['it_load_mw'].iloc[i]!r}: expected a positive number [MW]"
+                errors[i] = f"it_load_mw={raw_load[i]!s}: expected a positive number [MW]"
         df["it_load_mw"] = load
     else:
         df["it_load_mw"] = np.nan
