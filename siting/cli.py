@@ -59,10 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except SitingError as exc:
-        log.error("%s", exc)
+        # The CLI is the one place that talks to the user directly.
+        print(f"siting {args.command}: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        log.error("interrupted")
+        print(f"siting {args.command}: interrupted", file=sys.stderr)
         return 130
 
 
