@@ -70,3 +70,14 @@ def degf_to_degc(temp_degf):
 def degc_to_degf(temp_degc):
     """Convert °C to °F. Exact by definition of the Fahrenheit scale."""
     return temp_degc * 9.0 / 5.0 + 32.0
+
+
+#: Joules in one kWh, by definition (3600 s x 1000 W).
+J_PER_KWH = 3.6e6
+
+#: Density of liquid water at 25 degC [kg/L]. Source: CRC Handbook of Chemistry and Physics,
+#: "Properties of water in the range 0-100 degC" (IAPWS-95): 0.99705 g/cm3.
+WATER_DENSITY_KG_PER_L = 0.99705
+
+#: Cubic metres in one acre-foot (one acre one foot deep), derived from M2_PER_ACRE and M_PER_FT.
+M3_PER_ACRE_FT = M2_PER_ACRE * M_PER_FT
