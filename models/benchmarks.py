@@ -1,0 +1,230 @@
+"""Translate a volume of water into familiar equivalents, like for like.
+
+Each benchmark in ``catalogs/water_benchmarks.csv`` (copied from the reference fact base
+with its source) carries a *water scope*:
+
+``blue_consumption``
+    Surface or ground water used up (evaporated, embodied): SemiAnalysis's In-N-Out and
+    Double-Double figures, US datacenters' direct water. Compared with a site's *consumption*.
+``withdrawal``
+    Water taken from a source, whether or not it returns: households, public supply, golf
+    irrigation (applied water), the Poore & Nemecek milk figures. Compared with a site's
+    *withdrawal*.
+``blue_green_consumption``
+    Includes rain-fed (green) water: alfalfa evapotranspiration, the ~700 gal burger.
+``total_footprint``
+    Green + blue + grey water footprints: beef, cotton T-shirt, the 1.1-gallon almond.
+
+A datacenter's operational water is blue. A benchmark is only compared with a site figure
+of the same scope (blue consumption with blue consumption, withdrawal with withdrawal);
+blue-green and total-footprint benchmarks are never like for like with any site figure
+(REFERENCES.md caveat 5) and appear only on request, flagged, with the caveat.
+
+Not available: acres of almonds (no per-acre almond water figure in the reference set; the
+only almond figure is per nut, a total footprint).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import pandas as pd
+
+from models.errors import ConfigError, unknown_name
+
+#: Water scopes and what they mean; a site figure and a benchmark are like for like only with equal scopes.
+WATER_SCOPES: dict[str, str] = {
+    "blue_consumption": "blue water consumed (evaporated or embodied; not returned)",
+    "withdrawal": "water withdrawn from a source (part may return)",
+    "blue_green_consumption": "blue plus rain-fed green water consumed (evapotranspiration)",
+    "total_footprint": "total water footprint: green + blue + grey (pollution dilution)",
+}
+
+#: Which site metric each benchmark scope is compared with (None: no like-for-like site figure).
+SITE_METRIC_FOR_SCOPE: dict[str, str | None] = {
+    "blue_consumption": "consumption",
+    "withdrawal": "withdrawal",
+    "blue_green_consumption": None,
+    "total_footprint": None,
+}
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One familiar water use, with its source.
+
+    Attributes
+    ----------
+    key : str
+        Registry key, e.g. ``"in_n_out_restaurant"``.
+    item : str
+        The reference's wording.
+    gal_per_unit : float
+        Water per unit [gal].
+    per_unit : str
+        What one unit is, e.g. ``"Double-Double burger"``.
+    water_scope : str
+        One of :data:`WATER_SCOPES`.
+    region : str
+        Where the figure applies ("" when not regional).
+    value : float
+        Value as published, in ``unit``.
+    unit : str
+        Unit as published.
+    derivation : str
+        How ``gal_per_unit`` follows from ``value`` (or the source's note).
+    source, source_url, source_year : str
+        Citation.
+    """
+
+    key: str
+    item: str
+    gal_per_unit: float
+    per_unit: str
+    water_scope: str
+    region: str
+    value: float
+    unit: str
+    derivation: str
+    source: str
+    source_url: str
+    source_year: str
+
+
+@functools.cache
+def benchmarks() -> dict[str, Benchmark]:
+    """All benchmarks, by key, in catalog order."""
+    text = resources.files("models").joinpath("catalogs/water_benchmarks.csv").read_text(encoding="utf-8")
+    out: dict[str, Benchmark] = {}
+    for row in csv.DictReader(text.splitlines()):
+        if row["water_scope"] not in WATER_SCOPES:
+            raise ConfigError(f"water_benchmarks.csv row {row['key']!r}: unknown water_scope {row['water_scope']!r}")
+        out[row["key"]] = Benchmark(
+            key=row["key"],
+            item=row["item"],
+            gal_per_unit=float(row["gal_per_unit"]),
+            per_unit=row["per_unit"],
+            water_scope=row["water_scope"],
+            region=row["region"],
+            value=float(row["value"]) if row["value"] else math.nan,
+            unit=row["unit"],
+            derivation=row["derivation"],
+            source=row["source"],
+            source_url=row["source_url"],
+            source_year=row["source_year"],
+        )
+    return out
+
+
+def benchmark(key: str) -> Benchmark:
+    """Look up one benchmark; an unknown key lists the valid ones."""
+    try:
+        return benchmarks()[key]
+    except KeyError:
+        raise unknown_name("water benchmark", key, benchmarks()) from None
+
+
+def equivalent_count(volume_gal: float, water_scope: str, key: str) -> float:
+    """How many units of a benchmark a volume equals, refusing unlike scopes.
+
+    Parameters
+    ----------
+    volume_gal : float
+        Site water volume [gal] (per year when the benchmark is per year).
+    water_scope : str
+        Scope of ``volume_gal``: ``"blue_consumption"`` or ``"withdrawal"``.
+    key : str
+        Benchmark key.
+
+    Returns
+    -------
+    float
+        ``volume_gal / gal_per_unit`` [units].
+
+    Raises
+    ------
+    ConfigError
+        When the benchmark's scope differs from ``water_scope`` (not like for like).
+    """
+    b = benchmark(key)
+    if water_scope not in WATER_SCOPES:
+        raise unknown_name("water scope", water_scope, WATER_SCOPES)
+    if b.water_scope != water_scope:
+        raise ConfigError(
+            f"benchmark {key!r} is {b.water_scope} ({WATER_SCOPES[b.water_scope]}) but the site figure is "
+            f"{water_scope}; compare like with like (REFERENCES.md caveat 5) or use translate(include_other_scopes=True) "
+            "to see it flagged"
+        )
+    return volume_gal / b.gal_per_unit
+
+
+def translate(
+    consumption_gal: float,
+    withdrawal_gal: float = math.nan,
+    *,
+    keys: list[str] | None = None,
+    include_other_scopes: bool = False,
+) -> pd.DataFrame:
+    """Express a site's water in benchmark units, like for like.
+
+    Parameters
+    ----------
+    consumption_gal : float
+        Site blue-water consumption [gal] (per year for the per-year benchmarks).
+    withdrawal_gal : float
+        Site withdrawal [gal]; NaN when unknown (withdrawal benchmarks are then skipped).
+    keys : list of str, optional
+        Benchmarks to use (default: all).
+    include_other_scopes : bool
+        Also list blue-green and total-footprint benchmarks against the consumption figure,
+        flagged ``like_for_like=False`` with the caveat. Default False.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per benchmark: ``key``, ``per_unit``, ``count`` [units], ``site_metric``
+        (``consumption``/``withdrawal``), ``site_gal`` [gal], ``gal_per_unit`` [gal],
+        ``water_scope``, ``like_for_like`` [bool], ``caveat``, ``region``, ``source``,
+        ``source_url``.
+    """
+    chosen = [benchmark(k) for k in keys] if keys is not None else list(benchmarks().values())
+    rows = []
+    for b in chosen:
+        metric = SITE_METRIC_FOR_SCOPE[b.water_scope]
+        like = metric is not None
+        if not like and not include_other_scopes:
+            continue
+        site = withdrawal_gal if metric == "withdrawal" else consumption_gal
+        if metric is None:
+            metric = "consumption"
+        if site is None or (isinstance(site, float) and math.isnan(site)):
+            continue
+        caveat = (
+            ""
+            if like
+            else f"not like for like: the benchmark is {WATER_SCOPES[b.water_scope]}, the site figure is blue water "
+            "consumed; shown for context only"
+        )
+        rows.append(
+            {
+                "key": b.key,
+                "per_unit": b.per_unit,
+                "count": site / b.gal_per_unit,
+                "site_metric": metric,
+                "site_gal": float(site),
+                "gal_per_unit": b.gal_per_unit,
+                "water_scope": b.water_scope,
+                "like_for_like": like,
+                "caveat": caveat,
+                "region": b.region,
+                "source": b.source,
+                "source_url": b.source_url,
+            }
+        )
+    cols = ["key", "per_unit", "count", "site_metric", "site_gal", "gal_per_unit", "water_scope", "like_for_like",
+            "caveat", "region", "source", "source_url"]
+    return pd.DataFrame(rows, columns=cols)
