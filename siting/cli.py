@@ -18,6 +18,7 @@ from siting.errors import SitingError
 #: Subcommand modules, each with ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.demo",
+    "siting.commands.water",
 )
 
 log = logging.getLogger("siting")

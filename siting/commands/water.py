@@ -1,0 +1,104 @@
+"""``siting water``: cooling and power water of a campus, its benchmarks and local context."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+from pathlib import Path
+
+from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
+from siting.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "water",
+        help="water footprint of a campus: cooling water, power-generation water, benchmarks, local context",
+        description=(
+            "Estimate a datacenter campus's water: on-site cooling water and PUE hour by hour from weather, "
+            "power-generation water by technology, a budget by scope (on-site, power generation, total; "
+            "consumption and withdrawal; per year and peak day), like-for-like benchmarks (In-N-Out restaurants, "
+            "burgers, households, golf courses) and the site's share of its county's water. "
+            "Run a shipped example with --example NAME (--list-examples), a weather file with --weather, "
+            "or a location with --lat/--lon (needs the layer loaders)."
+        ),
+    )
+    src = p.add_argument_group("what to compute (choose one)")
+    src.add_argument("--example", metavar="NAME", help="run a shipped, named example")
+    src.add_argument("--list-examples", action="store_true", help="list the shipped examples and exit")
+    src.add_argument(
+        "--weather", type=Path, metavar="FILE",
+        help="hourly weather: a TMY3 file (.tmy3 or .tmy3.gz) or a CSV with temp_air_degc, pressure_pa and "
+        "relative_humidity_pct or temp_dew_degc",
+    )
+    src.add_argument("--lat", type=float, help="site latitude [deg, WGS84]")
+    src.add_argument("--lon", type=float, help="site longitude [deg, WGS84]")
+    p.add_argument("--it-mw", dest="scn_it_load_mw", type=float, metavar="MW", help="critical IT load [MW] (same as --it-load-mw)")
+    add_layers(p)
+    add_json(p)
+    add_scenario(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from siting import water as sw
+
+    if args.list_examples:
+        examples = sw.list_examples()
+        if args.json:
+            print_json(examples)
+        else:
+            print("\n".join(f"{name:28s} {title}" for name, title in examples.items()))
+        return 0
+    chosen = [x for x in ("example", "weather", "lat") if getattr(args, x) is not None]
+    if len(chosen) != 1:
+        raise ConfigError(
+            "siting water: give exactly one of --example NAME, --weather FILE or --lat/--lon "
+            f"(got {', '.join('--' + c for c in chosen) or 'none'}); --list-examples lists the examples"
+        )
+    if args.example is not None:
+        result = sw.run_example(args.example)
+    elif args.weather is not None:
+        result = sw.site_water(sw.read_weather_file(args.weather), scenario_from_args(args))
+    else:
+        if args.lon is None:
+            raise ConfigError("--lat needs --lon (degrees, WGS84)")
+        result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers)
+    if args.json:
+        print_json(result.to_dict())
+    else:
+        print(format_text(result))
+    return 0
+
+
+def _gal(v: float) -> str:
+    if v is None or not math.isfinite(v):
+        return "n/a"
+    return f"{v / 1e6:,.1f} million gal" if abs(v) >= 1e6 else f"{v:,.0f} gal"
+
+
+def format_text(result) -> str:
+    """Plain-text summary of a :class:`siting.water.SiteWater`."""
+    s, c, ctx = result.scenario, result.cooling, result.context
+    lines = [
+        f"{s.it_load_mw:,.0f} MW IT, {s.cooling} cooling ({c.method.replace('_', ' ')})",
+        f"  PUE {c.pue_annual:.3f}; WUE {c.wue_consumption_l_per_kwh:.3f} L/kWh consumed, "
+        f"{c.wue_withdrawal_l_per_kwh:.3f} L/kWh withdrawn",
+        f"  initial fill {_gal(c.initial_fill_gal)} (once)",
+        "budget (blue water)                        per year          peak day",
+    ]
+    for line in result.budget.lines:
+        lines.append(
+            f"  {line.scope:18s} {line.metric:12s} {_gal(line.gal_per_yr) + '/yr':>22s} {_gal(line.peak_day_gal_per_day) + '/day':>20s}"
+        )
+    lines.append("like-for-like equivalents of the on-site water")
+    for _, b in result.benchmarks.iterrows():
+        lines.append(f"  {b['count']:>14,.3g} x {b['per_unit']} ({b['site_metric']} vs {b['water_scope'].replace('_', ' ')})")
+    lines.append(f"local context: {ctx.verdict}")
+    lines += [f"  - {r}" for r in ctx.reasons]
+    lines.append("notes:")
+    lines += [f"  - {n}" for n in result.notes]
+    return "\n".join(lines)

@@ -1,0 +1,838 @@
+"""Water at one site: cooling water, power-generation water, benchmarks and local context.
+
+A thin sequence over :mod:`models.cooling`, :mod:`models.water` and
+:mod:`models.benchmarks`:
+
+1. on-site cooling water and PUE from hourly weather (or, for the shipped reference
+   example, a published WUE: :func:`site_water_from_published_wue`);
+2. power-generation water from the hourly generation by technology (given, or a
+   one-technology default for ``gas_only`` and ``grid_with_backup`` designs);
+3. the budget by scope (on-site direct, power generation, total) and metric (consumption,
+   withdrawal), per year and peak day;
+4. benchmark equivalents, like for like;
+5. local context: the site's share of its county's withdrawals and public supply (USGS
+   2015), the Aqueduct baseline water-stress score, and a plain verdict with reasons.
+
+:func:`water_columns` gives the same figures as site-table columns for batch scoring, and
+:meth:`SiteWater.chart_data` a plain structure a report chart can render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from models import benchmarks as bm
+from models import cooling as cl
+from models import water as wt
+from models.units import HOURS_PER_YEAR, KWH_PER_MWH, L_PER_GAL
+from siting.errors import ConfigError, DataError, unknown_name
+from siting.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+#: Aqueduct 4.0 baseline water stress categories: (upper score bound, label, withdrawal/supply ratio).
+#: Source: Kuzma et al. (2023), Aqueduct 4.0 technical note (WRI), CC BY 4.0.
+BWS_CATEGORIES: tuple[tuple[float, str, str], ...] = (
+    (1.0, "Low", "< 10 %"),
+    (2.0, "Low - Medium", "10-20 %"),
+    (3.0, "Medium - High", "20-40 %"),
+    (4.0, "High", "40-80 %"),
+    (5.0, "Extremely High", "> 80 %"),
+)
+
+#: Headline benchmarks shown first in reports (like for like).
+HEADLINE_BENCHMARKS = ("in_n_out_restaurant", "double_double_burger", "household_family_of_four", "golf_facility_southwest")
+
+
+@dataclass(frozen=True)
+class VerdictThresholds:
+    """Screening thresholds of the water verdict.
+
+    The share thresholds are screening choices made here (no published standard sets
+    them); the stress thresholds are Aqueduct category bounds (Kuzma et al. 2023).
+
+    Attributes
+    ----------
+    share_of_county_moderate_pct, share_of_county_high_pct : float
+        Site consumption as a share of county total withdrawals [%].
+    share_of_public_supply_moderate_pct, share_of_public_supply_high_pct : float
+        Site withdrawal (consumption when withdrawal is unknown) as a share of the county's
+        public-supply withdrawals [%], relevant when the utility serves the campus.
+    bws_moderate_score, bws_high_score : float
+        Aqueduct baseline water-stress score [0-5]; 2 = medium-high (20-40 %), 3 = high (40-80 %).
+    """
+
+    share_of_county_moderate_pct: float = 1.0
+    share_of_county_high_pct: float = 5.0
+    share_of_public_supply_moderate_pct: float = 5.0
+    share_of_public_supply_high_pct: float = 20.0
+    bws_moderate_score: float = 2.0
+    bws_high_score: float = 3.0
+
+
+def bws_label(score: float) -> str:
+    """Aqueduct label of a baseline water-stress score [0-5] ("" for NaN)."""
+    if score is None or not np.isfinite(score):
+        return ""
+    for bound, label, _ in BWS_CATEGORIES:
+        if score <= bound:
+            return label
+    return BWS_CATEGORIES[-1][1]
+
+
+def water_verdict(
+    share_of_county_pct: float,
+    share_of_public_supply_pct: float,
+    bws_score: float,
+    thresholds: VerdictThresholds = VerdictThresholds(),
+) -> tuple[str, tuple[str, ...]]:
+    """Plain verdict on a site's water, with the reasons.
+
+    Parameters
+    ----------
+    share_of_county_pct : float
+        Site consumption over county total withdrawals [%] (NaN when unknown).
+    share_of_public_supply_pct : float
+        Site water over county public-supply withdrawals [%] (NaN when unknown).
+    bws_score : float
+        Aqueduct baseline water stress [0-5] (NaN when unknown).
+    thresholds : VerdictThresholds
+        Screening thresholds.
+
+    Returns
+    -------
+    tuple of (str, tuple of str)
+        ``"low concern"``, ``"moderate concern"``, ``"high concern"`` or ``"unknown"``, and
+        one reason per input considered.
+    """
+    t = thresholds
+    level = 0
+    reasons = []
+    known = 0
+    if np.isfinite(bws_score):
+        known += 1
+        label = bws_label(bws_score)
+        ratio = next(r for b, lab, r in BWS_CATEGORIES if lab == label)
+        if bws_score >= t.bws_high_score:
+            level = max(level, 2)
+            reasons.append(f"baseline water stress is {label} ({bws_score:.1f}/5: withdrawals are {ratio} of supply)")
+        elif bws_score >= t.bws_moderate_score:
+            level = max(level, 1)
+            reasons.append(f"baseline water stress is {label} ({bws_score:.1f}/5: withdrawals are {ratio} of supply)")
+        else:
+            reasons.append(f"baseline water stress is {label} ({bws_score:.1f}/5)")
+    if np.isfinite(share_of_county_pct):
+        known += 1
+        if share_of_county_pct >= t.share_of_county_high_pct:
+            level = max(level, 2)
+        elif share_of_county_pct >= t.share_of_county_moderate_pct:
+            level = max(level, 1)
+        reasons.append(f"the campus would consume {share_of_county_pct:.2g} % of the county's total withdrawals")
+    if np.isfinite(share_of_public_supply_pct):
+        known += 1
+        if share_of_public_supply_pct >= t.share_of_public_supply_high_pct:
+            level = max(level, 2)
+        elif share_of_public_supply_pct >= t.share_of_public_supply_moderate_pct:
+            level = max(level, 1)
+        reasons.append(
+            f"if the local utility supplied it, the campus would need {share_of_public_supply_pct:.2g} % of the "
+            "county's public-supply withdrawals"
+        )
+    if known == 0:
+        return "unknown", ("no county water-use or water-stress data for this site",)
+    return ("low concern", "moderate concern", "high concern")[level], tuple(reasons)
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    """The site's water set against its county and basin.
+
+    Attributes
+    ----------
+    county_fips : str
+        County of the site ("" when unknown).
+    county_withdrawal_total_gal_per_day : float
+        County total withdrawals, all sectors (USGS 2015) [gal/day].
+    county_public_supply_gal_per_day : float
+        County public-supply withdrawals (USGS 2015) [gal/day].
+    site_consumption_gal_per_day : float
+        Site on-site consumption, annual average [gal/day].
+    site_withdrawal_gal_per_day : float
+        Site on-site withdrawal, annual average [gal/day].
+    share_of_county_pct : float
+        Site consumption over county total withdrawals [%].
+    share_of_public_supply_pct : float
+        Site withdrawal (consumption when withdrawal is unknown) over county public supply [%].
+    bws_score : float
+        Aqueduct 4.0 baseline water stress [0-5].
+    bws_label : str
+        Its label.
+    verdict : str
+        ``low concern``, ``moderate concern``, ``high concern`` or ``unknown``.
+    reasons : tuple of str
+        Why.
+    """
+
+    county_fips: str
+    county_withdrawal_total_gal_per_day: float
+    county_public_supply_gal_per_day: float
+    site_consumption_gal_per_day: float
+    site_withdrawal_gal_per_day: float
+    share_of_county_pct: float
+    share_of_public_supply_pct: float
+    bws_score: float
+    bws_label: str
+    verdict: str
+    reasons: tuple[str, ...]
+
+
+def _get(mapping: Mapping | pd.Series | None, key: str, default=math.nan):
+    if mapping is None:
+        return default
+    value = mapping.get(key, default) if hasattr(mapping, "get") else default
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return default
+    return value
+
+
+def local_context(
+    consumption_gal_per_yr: float,
+    withdrawal_gal_per_yr: float,
+    *,
+    county_water: Mapping | pd.Series | None = None,
+    water_stress: Mapping | pd.Series | None = None,
+    thresholds: VerdictThresholds = VerdictThresholds(),
+) -> LocalContext:
+    """Shares of county withdrawals and public supply, water stress and the verdict.
+
+    Parameters
+    ----------
+    consumption_gal_per_yr : float
+        Site on-site consumption [gal/yr].
+    withdrawal_gal_per_yr : float
+        Site on-site withdrawal [gal/yr] (NaN when unknown).
+    county_water : mapping, optional
+        The site county's row of the ``water_use`` layer: ``withdrawal_total_gal_per_day``,
+        ``withdrawal_public_supply_gal_per_day`` [gal/day], optionally ``county_fips``.
+    water_stress : mapping, optional
+        ``bws_score`` [0-5] and optionally ``bws_label`` for the site.
+    thresholds : VerdictThresholds
+        Verdict thresholds.
+
+    Returns
+    -------
+    LocalContext
+    """
+    cons_day = consumption_gal_per_yr / 365.0
+    wdr_day = withdrawal_gal_per_yr / 365.0
+    total = float(_get(county_water, "withdrawal_total_gal_per_day"))
+    public = float(_get(county_water, "withdrawal_public_supply_gal_per_day"))
+    share_county = 100.0 * cons_day / total if total > 0 else math.nan
+    draw = wdr_day if np.isfinite(wdr_day) else cons_day
+    share_public = 100.0 * draw / public if public > 0 else math.nan
+    score = float(_get(water_stress, "bws_score"))
+    label = str(_get(water_stress, "bws_label", "")) or bws_label(score)
+    verdict, reasons = water_verdict(share_county, share_public, score, thresholds)
+    return LocalContext(
+        county_fips=str(_get(county_water, "county_fips", "")),
+        county_withdrawal_total_gal_per_day=total,
+        county_public_supply_gal_per_day=public,
+        site_consumption_gal_per_day=cons_day,
+        site_withdrawal_gal_per_day=wdr_day,
+        share_of_county_pct=share_county,
+        share_of_public_supply_pct=share_public,
+        bws_score=score,
+        bws_label=label,
+        verdict=verdict,
+        reasons=reasons,
+    )
+
+
+@dataclass(frozen=True)
+class SiteWater:
+    """Everything the tool says about one site's water.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The assumptions used.
+    cooling : CoolingSummary
+        Annual cooling results (method says whether modelled hourly or from a published WUE).
+    budget : WaterBudget
+        Scoped budget.
+    benchmarks : pandas.DataFrame
+        Like-for-like equivalents of the on-site figures (:func:`models.benchmarks.translate`).
+    context : LocalContext
+        County shares, water stress, verdict.
+    power_by_technology : pandas.DataFrame
+        Annual generation and water by technology (empty when power was not modelled).
+    monthly : pandas.DataFrame
+        Month (1-12) by on-site consumption and withdrawal [gal/month] and mean PUE [-].
+    notes : tuple of str
+        Caveats in plain language.
+    """
+
+    scenario: Scenario
+    cooling: cl.CoolingSummary
+    budget: wt.WaterBudget
+    benchmarks: pd.DataFrame
+    context: LocalContext
+    power_by_technology: pd.DataFrame
+    monthly: pd.DataFrame
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def columns(self) -> dict[str, Any]:
+        """The site-table columns (see ``site_columns.csv``, group ``water``) for this site."""
+        b = self.budget
+        inno = self.benchmarks.loc[self.benchmarks["key"] == "in_n_out_restaurant", "count"]
+        return {
+            "county_withdrawal_total_gal_per_day": self.context.county_withdrawal_total_gal_per_day,
+            "county_public_supply_gal_per_day": self.context.county_public_supply_gal_per_day,
+            "site_water_consumption_gal_per_yr": self.cooling.water_consumption_gal_per_yr,
+            "site_water_share_of_county_pct": self.context.share_of_county_pct,
+            "site_water_withdrawal_gal_per_yr": self.cooling.water_withdrawal_gal_per_yr,
+            "site_water_peak_day_gal_per_day": self.cooling.peak_day_consumption_gal_per_day,
+            "wue_consumption_l_per_kwh": self.cooling.wue_consumption_l_per_kwh,
+            "wue_withdrawal_l_per_kwh": self.cooling.wue_withdrawal_l_per_kwh,
+            "cooling_pue_annual": self.cooling.pue_annual,
+            "power_water_consumption_gal_per_yr": b.get("power_generation", "consumption").gal_per_yr,
+            "total_water_consumption_gal_per_yr": b.get("total", "consumption").gal_per_yr,
+            "site_water_share_of_public_supply_pct": self.context.share_of_public_supply_pct,
+            "water_stress_bws_score": self.context.bws_score,
+            "water_stress_bws_label": self.context.bws_label,
+            "water_in_n_out_equivalents": float(inno.iloc[0]) if len(inno) else math.nan,
+            "water_verdict": self.context.verdict,
+        }
+
+    def chart_data(self) -> dict[str, Any]:
+        """Plain lists and dicts for a report chart (the maps package renders them).
+
+        Returns
+        -------
+        dict
+            ``budget``: rows (scope, metric, gal_per_yr, peak_day_gal_per_day);
+            ``monthly``: rows (month, consumption_gal, withdrawal_gal, pue);
+            ``benchmarks``: rows (key, per_unit, count, site_metric, water_scope, like_for_like, source);
+            ``context``: the local context; ``units``: unit of each numeric field.
+        """
+        return {
+            "budget": self.budget.to_frame().drop(columns=["description"]).to_dict(orient="records"),
+            "monthly": self.monthly.reset_index().to_dict(orient="records"),
+            "benchmarks": self.benchmarks[
+                ["key", "per_unit", "count", "site_metric", "water_scope", "like_for_like", "source"]
+            ].to_dict(orient="records"),
+            "context": {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(self.context).items()},
+            "units": {
+                "gal_per_yr": "gal/yr",
+                "peak_day_gal_per_day": "gal/day",
+                "consumption_gal": "gal/month",
+                "withdrawal_gal": "gal/month",
+                "pue": "-",
+                "count": "units of per_unit",
+            },
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (scenario, cooling, budget, benchmarks, context, notes)."""
+        return {
+            "scenario": self.scenario.to_dict(),
+            "cooling": self.cooling.to_dict(),
+            "budget": self.budget.to_frame().to_dict(orient="records"),
+            "budget_notes": list(self.budget.notes),
+            "benchmarks": self.benchmarks.to_dict(orient="records"),
+            "context": {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(self.context).items()},
+            "power_by_technology": self.power_by_technology.reset_index().to_dict(orient="records"),
+            "monthly": self.monthly.reset_index().to_dict(orient="records"),
+            "columns": self.columns(),
+            "notes": list(self.notes),
+        }
+
+
+#: Single-technology supply assumed when no hourly generation is given, by power design.
+DEFAULT_POWER_TECHNOLOGY = {
+    "gas_only": "simple_cycle_gas_turbine",
+    "grid_with_backup": "grid_average_us",
+}
+
+
+def _default_generation(scenario: Scenario, facility_mw: pd.Series) -> tuple[pd.DataFrame | None, str]:
+    tech = DEFAULT_POWER_TECHNOLOGY.get(scenario.power_design)
+    if tech is None:
+        return None, (
+            f"power-generation water not modelled: power design {scenario.power_design!r} needs the hourly "
+            "generation by technology (pass power_mwh_by_technology)"
+        )
+    note = (
+        f"power-generation water assumes all facility energy comes from {tech} "
+        f"({wt.power_water_factor(tech).consumption_basis}); pass power_mwh_by_technology for a dispatch"
+    )
+    return pd.DataFrame({tech: facility_mw.to_numpy()}, index=facility_mw.index), note
+
+
+def _monthly(hourly: pd.DataFrame) -> pd.DataFrame:
+    if isinstance(hourly.index, pd.DatetimeIndex):
+        month = hourly.index.month
+    else:
+        month = np.minimum(np.arange(len(hourly)) // 730 + 1, 12)
+    g = hourly.groupby(np.asarray(month))
+    out = pd.DataFrame(
+        {
+            "consumption_gal": g["water_consumption_gal"].sum(min_count=1),
+            "withdrawal_gal": g["water_withdrawal_gal"].sum(min_count=1),
+            "pue": g["pue"].mean(),
+        }
+    )
+    out.index.name = "month"
+    return out
+
+
+def _assemble(
+    scenario: Scenario,
+    summary: cl.CoolingSummary,
+    on_site_hourly: pd.DataFrame,
+    *,
+    county_water,
+    water_stress,
+    power_mwh_by_technology: pd.DataFrame | None,
+    thresholds: VerdictThresholds,
+    notes: list[str],
+) -> SiteWater:
+    if power_mwh_by_technology is None:
+        power_mwh_by_technology, note = _default_generation(scenario, on_site_hourly["facility_power_mw"])
+        notes.append(note)
+    elif len(power_mwh_by_technology) != len(on_site_hourly):
+        raise DataError(
+            f"power_mwh_by_technology has {len(power_mwh_by_technology)} rows but the weather has "
+            f"{len(on_site_hourly)}; give generation for the same hours"
+        )
+    if power_mwh_by_technology is not None:
+        power_hourly = wt.hourly_power_water(power_mwh_by_technology)
+        power_hourly.index = on_site_hourly.index
+        by_tech = wt.power_water_by_technology(power_mwh_by_technology)
+    else:
+        power_hourly, by_tech = None, pd.DataFrame()
+    budget = wt.water_budget(on_site_hourly, power_hourly)
+    bench = bm.translate(summary.water_consumption_gal_per_yr, summary.water_withdrawal_gal_per_yr)
+    ctx = local_context(
+        summary.water_consumption_gal_per_yr,
+        summary.water_withdrawal_gal_per_yr,
+        county_water=county_water,
+        water_stress=water_stress,
+        thresholds=thresholds,
+    )
+    if county_water is None:
+        notes.append("no county water-use row given: shares of county withdrawals are unknown")
+    if water_stress is None:
+        notes.append("no water-stress value given: Aqueduct score unknown")
+    return SiteWater(
+        scenario=scenario,
+        cooling=summary,
+        budget=budget,
+        benchmarks=bench,
+        context=ctx,
+        power_by_technology=by_tech,
+        monthly=_monthly(on_site_hourly),
+        notes=tuple(notes),
+    )
+
+
+def site_water(
+    weather: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    county_water: Mapping | pd.Series | None = None,
+    water_stress: Mapping | pd.Series | None = None,
+    power_mwh_by_technology: pd.DataFrame | None = None,
+    thresholds: VerdictThresholds = VerdictThresholds(),
+) -> SiteWater:
+    """Water at one site, modelled hour by hour from its weather.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Hourly ``temp_air_degc`` [degC], ``pressure_pa`` [Pa], ``relative_humidity_pct`` [%]
+        or ``temp_dew_degc`` [degC] (a typical year: 8,760 rows).
+    scenario : Scenario
+        Uses ``it_load_mw``, ``it_utilization_frac``, ``cooling`` and ``power_design``.
+    county_water : mapping, optional
+        The county's ``water_use`` row (``withdrawal_total_gal_per_day``,
+        ``withdrawal_public_supply_gal_per_day`` [gal/day], ``county_fips``).
+    water_stress : mapping, optional
+        ``bws_score`` [0-5], ``bws_label``.
+    power_mwh_by_technology : pandas.DataFrame, optional
+        Hourly generation [MWh] by technology key (``models.water.power_water_factors``), on
+        the weather's rows. When None, ``gas_only`` and ``grid_with_backup`` designs assume
+        one technology for all facility energy; other designs leave power water unknown.
+    thresholds : VerdictThresholds
+        Verdict thresholds.
+
+    Returns
+    -------
+    SiteWater
+    """
+    it_mw = scenario.it_load_mw * scenario.it_utilization_frac
+    hourly = cl.hourly_cooling(weather, it_mw, scenario.cooling)
+    summary = cl.annual_cooling(hourly, scenario.cooling)
+    notes = [summary.basis]
+    if summary.hours != HOURS_PER_YEAR:
+        notes.append(f"weather has {summary.hours:,} hours; annual figures are scaled to 8,760 h")
+    return _assemble(
+        scenario, summary, hourly, county_water=county_water, water_stress=water_stress,
+        power_mwh_by_technology=power_mwh_by_technology, thresholds=thresholds, notes=notes,
+    )
+
+
+def site_water_from_published_wue(
+    scenario: Scenario,
+    wue_key: str,
+    *,
+    county_water: Mapping | pd.Series | None = None,
+    water_stress: Mapping | pd.Series | None = None,
+    thresholds: VerdictThresholds = VerdictThresholds(),
+) -> SiteWater:
+    """Water at one site from a published WUE (weather-independent, clearly labelled).
+
+    The on-site consumption is the published WUE [L/kWh] times the IT energy, spread evenly
+    over the year (so the peak day is the annual figure / 365). PUE is the scenario's.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Uses ``it_load_mw``, ``it_utilization_frac``, ``cooling``, ``pue``, ``power_design``.
+    wue_key : str
+        Key of a published WUE in ``water_use_factors.csv`` (``models.water.published_wues``).
+    county_water, water_stress, thresholds
+        As for :func:`site_water`.
+
+    Returns
+    -------
+    SiteWater
+    """
+    pub = wt.published_wue(wue_key)
+    if not np.isfinite(pub.wue_l_per_kwh_it):
+        valid = [k for k, v in wt.published_wues().items() if np.isfinite(v.wue_l_per_kwh_it)]
+        raise ConfigError(f"published figure {wue_key!r} has no WUE (only a PUE); use one of: {', '.join(valid)}")
+    basis = (
+        f"published WUE {pub.wue_l_per_kwh_it} L/kWh ({pub.basis}) from {pub.source} [{pub.source_url}], times IT "
+        f"energy; weather-independent, not modelled; source notes: {pub.notes}"
+    )
+    summary = cl.cooling_from_published_wue(
+        scenario.it_load_mw, pub.wue_l_per_kwh_it, design=scenario.cooling, pue=scenario.pue,
+        it_utilization_frac=scenario.it_utilization_frac, basis=basis,
+    )
+    idx = pd.date_range("2021-01-01", periods=HOURS_PER_YEAR, freq="h")
+    it_mw = scenario.it_load_mw * scenario.it_utilization_frac
+    hourly = pd.DataFrame(
+        {
+            "water_consumption_gal": summary.water_consumption_gal_per_yr / HOURS_PER_YEAR,
+            "water_withdrawal_gal": math.nan,
+            "facility_power_mw": it_mw * scenario.pue,
+            "pue": scenario.pue,
+        },
+        index=idx,
+    )
+    return _assemble(
+        scenario, summary, hourly, county_water=county_water, water_stress=water_stress,
+        power_mwh_by_technology=None, thresholds=thresholds, notes=[basis],
+    )
+
+
+# -- batch columns ----------------------------------------------------------------------------
+
+
+def state_water_stress(water_stress: pd.DataFrame) -> pd.DataFrame:
+    """Collapse the Aqueduct rows (sub-basin x state x aquifer) to one score per state.
+
+    The area-weighted mean of ``bws_score`` over a state's rows when ``area_km2`` is present,
+    else the plain mean; the label follows from the Aqueduct category bounds. A state score
+    hides basins with higher stress: reports say so.
+
+    Parameters
+    ----------
+    water_stress : pandas.DataFrame
+        ``water_stress`` layer rows: ``state_abbr``, ``bws_score`` [0-5], optional ``area_km2``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``state_abbr``: ``bws_score`` [0-5], ``bws_label``, ``bws_score_max`` [0-5].
+    """
+    for col in ("state_abbr", "bws_score"):
+        if col not in water_stress.columns:
+            raise DataError(f"water-stress table lacks {col!r}; it has {list(water_stress.columns)}")
+    df = water_stress.dropna(subset=["bws_score"])
+    if "area_km2" in df.columns:
+        wts = df["area_km2"].fillna(0.0).to_numpy(dtype=float)
+        num = pd.Series(df["bws_score"].to_numpy(dtype=float) * wts, index=df.index).groupby(df["state_abbr"]).sum()
+        den = pd.Series(wts, index=df.index).groupby(df["state_abbr"]).sum()
+        score = (num / den).where(den > 0, df.groupby("state_abbr")["bws_score"].mean())
+    else:
+        score = df.groupby("state_abbr")["bws_score"].mean()
+    out = pd.DataFrame({"bws_score": score.astype(float)})
+    out["bws_label"] = [bws_label(s) for s in out["bws_score"]]
+    out["bws_score_max"] = df.groupby("state_abbr")["bws_score"].max().astype(float)
+    return out
+
+
+def water_columns(
+    sites: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    wue_consumption_l_per_kwh,
+    wue_withdrawal_l_per_kwh,
+    county_water: pd.DataFrame | None = None,
+    water_stress: pd.DataFrame | None = None,
+    thresholds: VerdictThresholds = VerdictThresholds(),
+) -> pd.DataFrame:
+    """Water columns of a site table, vectorised over sites.
+
+    The hourly cooling model is linear in IT load, so a WUE computed once per weather
+    station (``annual_cooling(hourly_cooling(weather, 1.0, design))``) serves every site
+    that uses that station: pass it per site (a Series on ``sites.index``) or as a scalar.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        Site table with ``it_load_mw`` [MW] (NaN: the scenario's), ``county_fips`` and
+        ``state_abbr`` when county and stress data are to be joined.
+    scenario : Scenario
+        Uses ``it_load_mw`` and ``it_utilization_frac``.
+    wue_consumption_l_per_kwh, wue_withdrawal_l_per_kwh : float or pandas.Series
+        On-site WUE by site [L/kWh].
+    county_water : pandas.DataFrame, optional
+        ``water_use`` layer (``county_fips``, ``withdrawal_total_gal_per_day``,
+        ``withdrawal_public_supply_gal_per_day``).
+    water_stress : pandas.DataFrame, optional
+        ``water_stress`` layer (``state_abbr``, ``bws_score``, optional ``area_km2``).
+    thresholds : VerdictThresholds
+        Verdict thresholds.
+
+    Returns
+    -------
+    pandas.DataFrame
+        On ``sites.index``, the water-group columns of ``site_columns.csv`` this module
+        computes (power-generation columns are left to the dispatch model).
+    """
+    idx = sites.index
+    load = (
+        pd.to_numeric(sites["it_load_mw"], errors="coerce").fillna(scenario.it_load_mw)
+        if "it_load_mw" in sites.columns
+        else pd.Series(scenario.it_load_mw, index=idx)
+    ).to_numpy(dtype=float)
+    it_kwh = load * scenario.it_utilization_frac * HOURS_PER_YEAR * KWH_PER_MWH
+    wue_c = pd.Series(wue_consumption_l_per_kwh, index=idx, dtype=float).to_numpy()
+    wue_w = pd.Series(wue_withdrawal_l_per_kwh, index=idx, dtype=float).to_numpy()
+    cons = wue_c * it_kwh / L_PER_GAL
+    wdr = wue_w * it_kwh / L_PER_GAL
+    out = pd.DataFrame(index=idx)
+    total = np.full(len(idx), np.nan)
+    public = np.full(len(idx), np.nan)
+    if county_water is not None and "county_fips" in sites.columns:
+        cw = county_water.drop_duplicates("county_fips").set_index("county_fips")
+        fips = sites["county_fips"].astype("string")
+        total = fips.map(cw["withdrawal_total_gal_per_day"]).to_numpy(dtype=float, na_value=np.nan)
+        public = fips.map(cw["withdrawal_public_supply_gal_per_day"]).to_numpy(dtype=float, na_value=np.nan)
+    score = np.full(len(idx), np.nan)
+    if water_stress is not None and "state_abbr" in sites.columns:
+        st = state_water_stress(water_stress)
+        score = sites["state_abbr"].astype("string").map(st["bws_score"]).to_numpy(dtype=float, na_value=np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share_county = np.where(total > 0, 100.0 * cons / 365.0 / total, np.nan)
+        draw = np.where(np.isfinite(wdr), wdr, cons)
+        share_public = np.where(public > 0, 100.0 * draw / 365.0 / public, np.nan)
+    verdicts = [water_verdict(a, b, c, thresholds)[0] for a, b, c in zip(share_county, share_public, score)]
+    out["county_withdrawal_total_gal_per_day"] = total
+    out["county_public_supply_gal_per_day"] = public
+    out["site_water_consumption_gal_per_yr"] = cons
+    out["site_water_share_of_county_pct"] = share_county
+    out["site_water_withdrawal_gal_per_yr"] = wdr
+    out["wue_consumption_l_per_kwh"] = wue_c
+    out["wue_withdrawal_l_per_kwh"] = wue_w
+    out["site_water_share_of_public_supply_pct"] = share_public
+    out["water_stress_bws_score"] = score
+    out["water_stress_bws_label"] = [bws_label(s) for s in score]
+    out["water_in_n_out_equivalents"] = cons / bm.benchmark("in_n_out_restaurant").gal_per_unit
+    out["water_verdict"] = verdicts
+    return out
+
+
+# -- named examples ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaterExample:
+    """A shipped, named water example (``siting/examples/water_<name>.toml``).
+
+    Attributes
+    ----------
+    name : str
+        Example name (the file name without ``water_`` and ``.toml``).
+    title : str
+        One line.
+    method : str
+        ``"published_wue"`` (the only method that runs without weather files).
+    published_wue : str
+        Key of the WUE in ``water_use_factors.csv``.
+    scenario : Scenario
+        The example's assumptions.
+    expected : dict
+        Published figures the example reproduces (checked by the tests).
+    notes : str
+        How the example computes and what it does not include.
+    """
+
+    name: str
+    title: str
+    method: str
+    published_wue: str
+    scenario: Scenario
+    expected: dict
+    notes: str
+
+
+def _example_files() -> dict[str, Any]:
+    folder = resources.files("siting").joinpath("examples")
+    out = {}
+    for entry in folder.iterdir():
+        n = entry.name
+        if n.startswith("water_") and n.endswith(".toml"):
+            out[n[len("water_"):-len(".toml")]] = entry
+    return dict(sorted(out.items()))
+
+
+def list_examples() -> dict[str, str]:
+    """Names and titles of the shipped water examples."""
+    return {name: load_example(name).title for name in _example_files()}
+
+
+def load_example(name: str) -> WaterExample:
+    """Load a shipped water example by name; an unknown name lists the valid ones."""
+    files = _example_files()
+    if name not in files:
+        raise unknown_name("water example", name, files)
+    data = tomllib.loads(files[name].read_text(encoding="utf-8"))
+    method = data.get("method")
+    if method != "published_wue":
+        raise ConfigError(f"water example {name!r}: method={method!r}; expected 'published_wue'")
+    return WaterExample(
+        name=name,
+        title=data["title"],
+        method=method,
+        published_wue=data["published_wue"],
+        scenario=Scenario.from_dict(data.get("scenario", {}), origin=f"water example {name!r} [scenario]"),
+        expected=dict(data.get("expected", {})),
+        notes=data.get("notes", "").strip(),
+    )
+
+
+def run_example(name: str) -> SiteWater:
+    """Run a shipped water example."""
+    ex = load_example(name)
+    result = site_water_from_published_wue(ex.scenario, ex.published_wue)
+    return dataclasses.replace(result, notes=(f"example {name!r}: {ex.notes}",) + result.notes)
+
+
+# -- inputs from files and layers ---------------------------------------------------------------
+
+
+def read_weather_file(path) -> pd.DataFrame:
+    """Read hourly weather for :func:`site_water` from a TMY3 file or a canonical CSV.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``*.tmy3`` / ``*.tmy3.gz`` (NREL TMY3, read with pvlib; pressure converted from mbar
+        to Pa) or ``*.csv`` with ``temp_air_degc``, ``pressure_pa`` and
+        ``relative_humidity_pct`` or ``temp_dew_degc`` (a ``time`` column becomes the index).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Hourly ``temp_air_degc`` [degC], ``relative_humidity_pct`` [%], ``temp_dew_degc``
+        [degC] (TMY3) and ``pressure_pa`` [Pa].
+
+    Raises
+    ------
+    MissingDataError
+        When the file does not exist.
+    DataError
+        When the file type is not supported.
+    """
+    import gzip
+    from pathlib import Path
+
+    from siting.errors import MissingDataError
+
+    path = Path(path)
+    if not path.is_file():
+        raise MissingDataError(f"weather file {str(path)!r} does not exist; give a TMY3 (.tmy3/.tmy3.gz) or CSV file")
+    name = path.name.lower()
+    if name.endswith((".tmy3", ".tmy3.gz")):
+        import pvlib
+
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(path, "rt") as fh:
+            data, _ = pvlib.iotools.read_tmy3(fh, map_variables=True, coerce_year=2021)
+        return pd.DataFrame(
+            {
+                "temp_air_degc": data["temp_air"].to_numpy(dtype=float),
+                "relative_humidity_pct": data["relative_humidity"].to_numpy(dtype=float),
+                "temp_dew_degc": data["temp_dew"].to_numpy(dtype=float),
+                "pressure_pa": data["pressure"].to_numpy(dtype=float) * 100.0,  # TMY3 pressure is in mbar
+            },
+            index=data.index,
+        )
+    if name.endswith((".csv", ".csv.gz")):
+        frame = pd.read_csv(path)
+        if "time" in frame.columns:
+            frame = frame.set_index(pd.to_datetime(frame.pop("time")))
+        return frame
+    raise DataError(f"weather file {path.name!r}: expected a .tmy3, .tmy3.gz or .csv file")
+
+
+def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None) -> SiteWater:
+    """Water at a location, with weather, county water use and water stress from a layer set.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Site coordinates [deg, WGS84].
+    scenario : Scenario
+        Assumptions.
+    layers : path, optional
+        Layer-set TOML or folder (default: the embedded sample).
+
+    Returns
+    -------
+    SiteWater
+
+    Raises
+    ------
+    MissingDataError
+        While the layer loaders (``gis_data.layerset``) are not part of this build.
+    """
+    from siting.errors import MissingDataError
+
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ConfigError(f"coordinates lat={lat}, lon={lon} out of range; expected |lat| <= 90, |lon| <= 180")
+    try:
+        from gis_data import layerset  # noqa: F401
+    except ImportError:
+        raise MissingDataError(
+            "siting water --lat/--lon needs the layer loaders (gis_data.layerset), which are not in this build yet; "
+            "use --weather FILE for a site's weather or --example NAME"
+        ) from None
+    raise MissingDataError(
+        "gis_data.layerset is present but siting.water does not yet read weather, county water use and water stress "
+        "from it; use --weather FILE"
+    )

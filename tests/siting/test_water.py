@@ -1,0 +1,211 @@
+"""Site water orchestration: the reference example, local context, batch columns, CLI."""
+
+import gzip
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models import cooling as cl
+from models.errors import UnknownNameError
+from siting import schema
+from siting import water as sw
+from siting.cli import main
+from siting.scenario import COOLING_DESIGNS, Scenario
+
+
+def test_scenario_cooling_choices_are_the_model_designs():
+    assert set(COOLING_DESIGNS) == set(cl.COOLING_DESIGNS)
+
+
+# -- the SemiAnalysis reference case -----------------------------------------------------------
+
+
+def test_reference_example_reproduces_semianalysis_within_5_percent():
+    # SemiAnalysis 'From Tokens to Burgers': 400 MW IT, hybrid -> 346 M gal/yr = 2.35 In-N-Out
+    # restaurants (147 M gal/yr = 600,000 burgers x 245 gal). Brief: within 5 %.
+    ex = sw.load_example("semianalysis_colossus2")
+    r = sw.run_example("semianalysis_colossus2")
+    assert ex.scenario.it_load_mw == 400.0 and ex.scenario.cooling == "hybrid"
+    assert r.cooling.method == "published_wue"
+    assert r.cooling.water_consumption_gal_per_yr == pytest.approx(ex.expected["water_consumption_gal_per_yr"], rel=0.05)
+    inno = r.benchmarks.set_index("key").loc["in_n_out_restaurant"]
+    assert inno["count"] == pytest.approx(ex.expected["in_n_out_restaurants"], rel=0.05)
+    burgers = r.benchmarks.set_index("key").loc["double_double_burger", "count"]
+    assert burgers / inno["count"] == pytest.approx(ex.expected["burgers_per_restaurant_per_yr"], rel=1e-9)
+    # honest labelling: the notes say it is not the hourly model
+    assert any("NOT the output of the hourly cooling model" in n for n in r.notes)
+    assert r.benchmarks["like_for_like"].all()
+    assert math.isnan(r.cooling.water_withdrawal_gal_per_yr)
+
+
+def test_examples_listed_and_unknown_names_rejected():
+    assert "semianalysis_colossus2" in sw.list_examples()
+    with pytest.raises(UnknownNameError, match="semianalysis_colossus2"):
+        sw.load_example("colossus3")
+
+
+# -- one site from weather --------------------------------------------------------------------
+
+
+def _synthetic_year():
+    # A smooth synthetic year: daily and seasonal sinusoids (no claim to be any real place).
+    idx = pd.date_range("2021-01-01", periods=8760, freq="h")
+    doy = idx.day_of_year.to_numpy()
+    hour = idx.hour.to_numpy()
+    temp = 16 + 12 * np.sin(2 * np.pi * (doy - 110) / 365) + 5 * np.sin(2 * np.pi * (hour - 9) / 24)
+    return pd.DataFrame({"temp_air_degc": temp, "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0}, index=idx)
+
+
+def test_site_water_budget_ties_to_cooling_and_columns_match_schema():
+    scn = Scenario(it_load_mw=100.0, cooling="evaporative", power_design="grid_with_backup")
+    r = sw.site_water(_synthetic_year(), scn, county_water={"county_fips": "00001", "withdrawal_total_gal_per_day": 50e6,
+                                                             "withdrawal_public_supply_gal_per_day": 10e6},
+                      water_stress={"bws_score": 3.5})
+    b = r.budget
+    assert b.get("on_site_direct", "consumption").gal_per_yr == pytest.approx(r.cooling.water_consumption_gal_per_yr, rel=1e-12)
+    # grid_with_backup default: all facility energy at the LBNL-derived grid factor (1,198.9 gal/MWh)
+    assert b.get("power_generation", "consumption").gal_per_yr == pytest.approx(
+        r.cooling.facility_energy_mwh_per_yr * 211e9 / 176e6, rel=1e-4
+    )
+    assert b.get("total", "consumption").gal_per_yr == pytest.approx(
+        b.get("on_site_direct", "consumption").gal_per_yr + b.get("power_generation", "consumption").gal_per_yr, rel=1e-12
+    )
+    cols = r.columns()
+    known = set(schema.columns())
+    assert set(cols) <= known
+    assert r.context.verdict == "high concern"  # Aqueduct 3.5 = High (40-80 %)
+    assert any("High" in reason for reason in r.context.reasons)
+    # chart data is plain JSON
+    json.dumps(r.chart_data(), allow_nan=True)
+    assert len(r.monthly) == 12
+    assert r.monthly["consumption_gal"].sum() == pytest.approx(r.cooling.water_consumption_gal_per_yr, rel=1e-9)
+
+
+def test_local_context_hand_case():
+    # Site consumes 365 M gal/yr = 1 M gal/day; county withdraws 100 M gal/day -> 1.0 % (moderate
+    # threshold); withdrawal 730 M gal/yr = 2 M gal/day over 10 M gal/day public supply -> 20 % (high).
+    ctx = sw.local_context(365e6, 730e6, county_water={"withdrawal_total_gal_per_day": 100e6,
+                                                       "withdrawal_public_supply_gal_per_day": 10e6})
+    assert ctx.share_of_county_pct == pytest.approx(1.0, rel=1e-12)
+    assert ctx.share_of_public_supply_pct == pytest.approx(20.0, rel=1e-12)
+    assert ctx.verdict == "high concern"
+    low = sw.local_context(1e6, 2e6, county_water={"withdrawal_total_gal_per_day": 100e6,
+                                                   "withdrawal_public_supply_gal_per_day": 10e6},
+                           water_stress={"bws_score": 0.5})
+    assert low.verdict == "low concern" and low.bws_label == "Low"
+    assert sw.local_context(1e6, 2e6).verdict == "unknown"
+
+
+def test_bws_labels_follow_aqueduct_bounds():
+    # Kuzma et al. 2023: 0-1 Low, 1-2 Low-Medium, 2-3 Medium-High, 3-4 High, 4-5 Extremely High
+    assert [sw.bws_label(s) for s in (0.2, 1.5, 2.5, 3.5, 4.8)] == [
+        "Low", "Low - Medium", "Medium - High", "High", "Extremely High"]
+
+
+def test_state_water_stress_area_weighted():
+    # Hand case: TX rows 1.0 over 300 km2 and 4.0 over 100 km2 -> (300 + 400) / 400 = 1.75
+    t = pd.DataFrame({"state_abbr": ["TX", "TX", "LA"], "bws_score": [1.0, 4.0, 2.0], "area_km2": [300.0, 100.0, 5.0]})
+    s = sw.state_water_stress(t)
+    assert s.loc["TX", "bws_score"] == pytest.approx(1.75, rel=1e-12)
+    assert s.loc["TX", "bws_score_max"] == 4.0
+    assert s.loc["TX", "bws_label"] == "Low - Medium"
+
+
+def test_water_columns_match_single_site_result():
+    scn = Scenario(it_load_mw=100.0, cooling="hybrid")
+    weather = _synthetic_year()
+    per_mw = cl.annual_cooling(cl.hourly_cooling(weather, 1.0, "hybrid"), "hybrid")
+    county = pd.DataFrame({"county_fips": ["00001"], "withdrawal_total_gal_per_day": [50e6],
+                           "withdrawal_public_supply_gal_per_day": [10e6]})
+    stress = pd.DataFrame({"state_abbr": ["TX"], "bws_score": [2.5]})
+    sites = pd.DataFrame({"it_load_mw": [100.0, np.nan], "county_fips": ["00001", "99999"], "state_abbr": ["TX", "OK"]})
+    cols = sw.water_columns(sites, scn, wue_consumption_l_per_kwh=per_mw.wue_consumption_l_per_kwh,
+                            wue_withdrawal_l_per_kwh=per_mw.wue_withdrawal_l_per_kwh,
+                            county_water=county, water_stress=stress)
+    single = sw.site_water(weather, scn, county_water=county.iloc[0], water_stress={"bws_score": 2.5}).columns()
+    for name in ("site_water_consumption_gal_per_yr", "site_water_withdrawal_gal_per_yr", "site_water_share_of_county_pct",
+                 "site_water_share_of_public_supply_pct", "water_in_n_out_equivalents"):
+        # rtol 1e-9: linear in load, same arithmetic in a different order
+        assert cols.loc[0, name] == pytest.approx(single[name], rel=1e-9), name
+    assert cols.loc[0, "water_verdict"] == single["water_verdict"]
+    assert math.isnan(cols.loc[1, "site_water_share_of_county_pct"])  # unknown county
+    assert cols.loc[1, "water_verdict"] == "unknown"
+    assert set(cols.columns) <= set(schema.columns())
+
+
+# -- real data: Memphis weather, Shelby County water use, Tennessee water stress ---------------
+
+
+@pytest.mark.shared_data
+def test_memphis_site_with_real_county_and_stress(shared_data):
+    pvlib = pytest.importorskip("pvlib")
+    with gzip.open(shared_data / "weather_tmy3_selected" / "TN-Memphis_International_Ap.tmy3.gz", "rt") as fh:
+        data, _ = pvlib.iotools.read_tmy3(fh, map_variables=True, coerce_year=2021)
+    weather = pd.DataFrame({"temp_air_degc": data["temp_air"], "relative_humidity_pct": data["relative_humidity"],
+                            "pressure_pa": data["pressure"] * 100.0}, index=data.index)
+    usgs = pd.read_csv(shared_data / "water_use_us_usgs_2015" / "usco2015v2.0.csv.gz")
+    shelby = usgs[usgs["FIPS"] == 47157].iloc[0]
+    county = {"county_fips": "47157", "withdrawal_total_gal_per_day": float(shelby["TO-Wtotl"]) * 1e6,
+              "withdrawal_public_supply_gal_per_day": float(shelby["PS-Wtotl"]) * 1e6}  # USGS Mgal/d
+    aq = pd.read_csv(shared_data / "water_stress_wri_aqueduct" / "aqueduct40_baseline_annual_usa_bws.csv.gz")
+    tn = aq[aq["name_1"] == "Tennessee"].assign(state_abbr="TN")
+    stress = sw.state_water_stress(tn).loc["TN"]
+    r = sw.site_water(weather, Scenario(it_load_mw=400.0, cooling="hybrid"), county_water=county, water_stress=stress)
+    # hand check of the share: consumption / 365 / county total (USGS 2015: 503.53 Mgal/d)
+    assert r.context.share_of_county_pct == pytest.approx(
+        100 * r.cooling.water_consumption_gal_per_yr / 365 / 503.53e6, rel=1e-9)
+    assert 0 <= r.context.bws_score <= 5
+    assert r.context.verdict in ("low concern", "moderate concern", "high concern")
+    assert len(r.context.reasons) == 3
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+
+
+def test_cli_example_json(capsys):
+    assert main(["water", "--example", "semianalysis_colossus2", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["cooling"]["water_consumption_gal_per_yr"] == pytest.approx(346e6, rel=0.05)
+    assert out["columns"]["water_in_n_out_equivalents"] == pytest.approx(2.35, rel=0.05)
+
+
+def test_cli_list_examples_and_text_output(capsys):
+    assert main(["water", "--list-examples"]) == 0
+    assert "semianalysis_colossus2" in capsys.readouterr().out
+    assert main(["water", "--example", "semianalysis_colossus2"]) == 0
+    text = capsys.readouterr().out
+    assert "In-N-Out" in text and "gal/yr" in text
+
+
+def test_cli_bad_example_name_is_a_clear_error(capsys):
+    assert main(["water", "--example", "nope"]) == 2
+    assert "semianalysis_colossus2" in capsys.readouterr().err
+
+
+def test_cli_weather_csv(tmp_path, capsys):
+    path = tmp_path / "w.csv"
+    _synthetic_year().rename_axis("time").reset_index().to_csv(path, index=False)
+    assert main(["water", "--weather", str(path), "--it-mw", "50", "--cooling", "dry", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["scenario"]["it_load_mw"] == 50.0 and out["cooling"]["design"] == "dry"
+    assert out["cooling"]["water_consumption_gal_per_yr"] == 0.0
+    assert out["cooling"]["method"] == "hourly_weather"
+
+
+@pytest.mark.shared_data
+def test_cli_weather_tmy3(shared_data, capsys):
+    path = shared_data / "weather_tmy3_selected" / "TN-Memphis_International_Ap.tmy3.gz"
+    assert main(["water", "--weather", str(path), "--it-mw", "400", "--cooling", "hybrid", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    # same as the model test on Memphis: withdrawal WUE within 0.5x-1.5x of SemiAnalysis's 0.374 L/kWh
+    assert 0.5 * 0.374 < out["cooling"]["wue_withdrawal_l_per_kwh"] < 1.5 * 0.374
+
+
+def test_cli_needs_exactly_one_source(capsys):
+    assert main(["water"]) == 2
+    assert "exactly one" in capsys.readouterr().err
+    assert main(["water", "--weather", "/nonexistent.tmy3"]) == 2
+    assert "does not exist" in capsys.readouterr().err
