@@ -731,7 +731,7 @@ def load_example(name: str) -> WaterExample:
         published_wue=data["published_wue"],
         scenario=Scenario.from_dict(data.get("scenario", {}), origin=f"water example {name!r} [scenario]"),
         expected=dict(data.get("expected", {})),
-        notes=data.get("notes", "").strip(),
+        notes=" ".join(data.get("notes", "").split()),
     )
 
 

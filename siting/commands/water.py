@@ -74,10 +74,18 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gal(v: float) -> str:
+def _gal(v: float, per: str = "") -> str:
     if v is None or not math.isfinite(v):
         return "n/a"
-    return f"{v / 1e6:,.1f} million gal" if abs(v) >= 1e6 else f"{v:,.0f} gal"
+    return (f"{v / 1e6:,.1f} million gal" if abs(v) >= 1e6 else f"{v:,.0f} gal") + per
+
+
+def _num(v: float, fmt: str = ".3f") -> str:
+    return "n/a" if v is None or not math.isfinite(v) else format(v, fmt)
+
+
+def _count(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
 
 
 def format_text(result) -> str:
@@ -85,18 +93,19 @@ def format_text(result) -> str:
     s, c, ctx = result.scenario, result.cooling, result.context
     lines = [
         f"{s.it_load_mw:,.0f} MW IT, {s.cooling} cooling ({c.method.replace('_', ' ')})",
-        f"  PUE {c.pue_annual:.3f}; WUE {c.wue_consumption_l_per_kwh:.3f} L/kWh consumed, "
-        f"{c.wue_withdrawal_l_per_kwh:.3f} L/kWh withdrawn",
+        f"  PUE {_num(c.pue_annual)}; WUE {_num(c.wue_consumption_l_per_kwh)} L/kWh consumed, "
+        f"{_num(c.wue_withdrawal_l_per_kwh)} L/kWh withdrawn",
         f"  initial fill {_gal(c.initial_fill_gal)} (once)",
         "budget (blue water)                        per year          peak day",
     ]
     for line in result.budget.lines:
         lines.append(
-            f"  {line.scope:18s} {line.metric:12s} {_gal(line.gal_per_yr) + '/yr':>22s} {_gal(line.peak_day_gal_per_day) + '/day':>20s}"
+            f"  {line.scope:18s} {line.metric:12s} {_gal(line.gal_per_yr, '/yr'):>22s} "
+            f"{_gal(line.peak_day_gal_per_day, '/day'):>20s}"
         )
     lines.append("like-for-like equivalents of the on-site water")
     for _, b in result.benchmarks.iterrows():
-        lines.append(f"  {b['count']:>14,.3g} x {b['per_unit']} ({b['site_metric']} vs {b['water_scope'].replace('_', ' ')})")
+        lines.append(f"  {_count(b['count']):>14s} x {b['per_unit']} ({b['site_metric']} vs {b['water_scope'].replace('_', ' ')})")
     lines.append(f"local context: {ctx.verdict}")
     lines += [f"  - {r}" for r in ctx.reasons]
     lines.append("notes:")
