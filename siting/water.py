@@ -836,3 +836,25 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None) ->
         "gis_data.layerset is present but siting.water does not yet read weather, county water use and water stress "
         "from it; use --weather FILE"
     )
+
+
+def wue_for_weather(weather: pd.DataFrame, cooling: str) -> cl.CoolingSummary:
+    """Annual cooling results per MW of flat IT load, for one weather station.
+
+    The hourly model is linear in IT load, so batch runs compute this once per station and
+    pass its ``wue_consumption_l_per_kwh`` / ``wue_withdrawal_l_per_kwh`` to
+    :func:`water_columns` for every site using that station.
+
+    Parameters
+    ----------
+    weather : pandas.DataFrame
+        Hourly weather (as for :func:`site_water`).
+    cooling : str
+        Cooling design name.
+
+    Returns
+    -------
+    CoolingSummary
+        For 1 MW of IT load (WUE and PUE do not depend on the load).
+    """
+    return cl.annual_cooling(cl.hourly_cooling(weather, 1.0, cooling), cooling)

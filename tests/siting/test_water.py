@@ -117,7 +117,7 @@ def test_state_water_stress_area_weighted():
 def test_water_columns_match_single_site_result():
     scn = Scenario(it_load_mw=100.0, cooling="hybrid")
     weather = _synthetic_year()
-    per_mw = cl.annual_cooling(cl.hourly_cooling(weather, 1.0, "hybrid"), "hybrid")
+    per_mw = sw.wue_for_weather(weather, "hybrid")
     county = pd.DataFrame({"county_fips": ["00001"], "withdrawal_total_gal_per_day": [50e6],
                            "withdrawal_public_supply_gal_per_day": [10e6]})
     stress = pd.DataFrame({"state_abbr": ["TX"], "bws_score": [2.5]})
