@@ -21,9 +21,11 @@ The model, for every hour (all steps vectorised):
 2. Temperature of the air entering the heat-rejection equipment: wet bulb (towers), dry bulb
    (dry coolers) or, for hybrid above the switch-over, the pad outlet
    ``t_db - effectiveness * (t_db - t_wb)`` (direct evaporative cooler effectiveness).
-3. Cold-water temperature ``t_cold = t_entering + approach``. An integrated water-side
-   economiser pre-cools the return water (supply + range); the share of the heat the
-   chiller must still remove is ``clip((t_cold - t_supply) / range, 0, 1)``.
+3. The coldest water the equipment can make is ``t_reach = t_entering + approach``. An
+   integrated water-side economiser pre-cools the return water (supply + range); the share of
+   the heat the chiller must still remove is ``clip((t_reach - t_supply) / range, 0, 1)``.
+   When ``t_reach`` is below the supply set-point the fans throttle, so the cold water is
+   ``t_cold = max(t_reach, t_supply)``.
 4. Chiller power = that share of the heat / COP, with COP = a Carnot fraction times the
    Carnot COP between the supply temperature and the condenser leaving water
    (``t_cold + range``). The Carnot fraction 0.626 is derived from ASHRAE 90.1 minimum
@@ -371,8 +373,10 @@ def hourly_cooling(weather: pd.DataFrame, it_load_mw, design: str | CoolingDesig
     else:
         adiabatic_on = tdb > d.adiabatic_switchover_degc
         t_enter = np.where(adiabatic_on, tdb - d.adiabatic_effectiveness_frac * (tdb - twb), tdb)
-    t_cold = t_enter + d.approach_degc
-    mech = np.clip((t_cold - d.supply_temp_degc) / d.range_degc, 0.0, 1.0)
+    t_reach = t_enter + d.approach_degc  # coldest water the equipment could make this hour
+    mech = np.clip((t_reach - d.supply_temp_degc) / d.range_degc, 0.0, 1.0)
+    # when it could make colder water than needed, fans throttle to hold the supply temperature
+    t_cold = np.maximum(t_reach, d.supply_temp_degc)
     cop = chiller_cop(d.supply_temp_degc, t_cold + d.range_degc)
     compressor_mw = it * mech / cop
     heat_mw = it + compressor_mw

@@ -56,12 +56,13 @@ def test_evaporative_hour_matches_hand_heat_and_mass_balance():
     twb = psychrolib.GetTWetBulbFromRelHum(30.0, 0.5, 101_325.0)
     w_in = psychrolib.GetHumRatioFromRelHum(30.0, 0.5, 101_325.0)
     h_in = psychrolib.GetMoistAirEnthalpy(30.0, w_in)
-    t_cold = twb + d.approach_degc
+    t_reach = twb + d.approach_degc
+    mech = min(max((t_reach - d.supply_temp_degc) / d.range_degc, 0), 1)
+    assert mech == 0.0  # t_reach ~ 26 degC < 27 degC supply: full economiser this hour
+    t_cold = max(t_reach, d.supply_temp_degc)  # fans throttle to hold the 27 degC supply
     t_out = t_cold + d.range_degc / 2
     w_out = psychrolib.GetSatHumRatio(t_out, 101_325.0)
     h_out = psychrolib.GetMoistAirEnthalpy(t_out, w_out)
-    mech = min(max((t_cold - d.supply_temp_degc) / d.range_degc, 0), 1)
-    assert mech == 0.0  # t_cold ~ 26 degC < 27 degC supply: full economiser this hour
     heat_j = 100.0 * 1000 * J_PER_KWH
     evap_kg = heat_j * (w_out - w_in) / (h_out - h_in)
     # rtol 1e-4: PsychroLib's wet-bulb bisection stops at 0.001 degC
