@@ -800,7 +800,56 @@ def read_weather_file(path) -> pd.DataFrame:
     raise DataError(f"weather file {path.name!r}: expected a .tmy3, .tmy3.gz or .csv file")
 
 
-def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None) -> SiteWater:
+def local_inputs_from_layers(layers, lat: float, lon: float) -> dict[str, Any]:
+    """County water use and water stress for a point, from a layer set.
+
+    Parameters
+    ----------
+    layers : LayerSet-like
+        Anything with ``has(role)`` and ``load(role)`` returning canonical frames
+        (``gis_data.layerset.LayerSet``): roles ``counties`` (polygons, EPSG:4326),
+        ``water_use`` (table keyed by ``county_fips``) and ``water_stress`` (table with
+        ``state_abbr``, ``bws_score``). Missing roles give ``None`` values.
+    lat, lon : float
+        Site coordinates [deg, WGS84].
+
+    Returns
+    -------
+    dict
+        ``county_fips``, ``state_abbr``, ``county_name`` (str, "" when unknown),
+        ``county_water`` (dict or None), ``water_stress`` (dict or None).
+    """
+    from shapely.geometry import Point
+
+    from siting.errors import CRSError
+
+    out: dict[str, Any] = {"county_fips": "", "state_abbr": "", "county_name": "", "county_water": None, "water_stress": None}
+    if layers.has("counties"):
+        counties = layers.load("counties")
+        if counties.crs is None or counties.crs.to_epsg() != 4326:
+            raise CRSError(f"counties layer must be in EPSG:4326 (loaders return it so), got {counties.crs}")
+        # a containment test is topological, so the geographic CRS is fine here (no distances)
+        hit = counties[counties.contains(Point(lon, lat))]
+        if len(hit):
+            row = hit.iloc[0]
+            out.update(county_fips=str(row["county_fips"]), state_abbr=str(row.get("state_abbr", "") or ""),
+                       county_name=str(row.get("county_name", "") or ""))
+    if out["county_fips"] and layers.has("water_use"):
+        wu = layers.load("water_use")
+        match = wu[wu["county_fips"].astype(str) == out["county_fips"]]
+        if len(match):
+            out["county_water"] = {k: match.iloc[0][k] for k in ("county_fips", "withdrawal_total_gal_per_day",
+                                                                 "withdrawal_public_supply_gal_per_day")}
+    if out["state_abbr"] and layers.has("water_stress"):
+        st = state_water_stress(layers.load("water_stress"))
+        if out["state_abbr"] in st.index:
+            r = st.loc[out["state_abbr"]]
+            out["water_stress"] = {"bws_score": float(r["bws_score"]), "bws_label": r["bws_label"],
+                                   "bws_score_max": float(r["bws_score_max"])}
+    return out
+
+
+def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, weather: pd.DataFrame | None = None) -> SiteWater:
     """Water at a location, with weather, county water use and water stress from a layer set.
 
     Parameters
@@ -809,8 +858,12 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None) ->
         Site coordinates [deg, WGS84].
     scenario : Scenario
         Assumptions.
-    layers : path, optional
-        Layer-set TOML or folder (default: the embedded sample).
+    layers : LayerSet-like, path or None
+        A layer set object (``has``/``load``), a layer-set TOML path or folder, or None for
+        the embedded sample (``gis_data.layerset.LayerSet.sample()``).
+    weather : pandas.DataFrame, optional
+        Hourly weather; by default the nearest station's typical year from the layer set
+        (``gis_data.weather.weather_for_site``).
 
     Returns
     -------
@@ -819,23 +872,39 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None) ->
     Raises
     ------
     MissingDataError
-        While the layer loaders (``gis_data.layerset``) are not part of this build.
+        When the layer loaders needed are not available.
     """
     from siting.errors import MissingDataError
 
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ConfigError(f"coordinates lat={lat}, lon={lon} out of range; expected |lat| <= 90, |lon| <= 180")
-    try:
-        from gis_data import layerset  # noqa: F401
-    except ImportError:
-        raise MissingDataError(
-            "siting water --lat/--lon needs the layer loaders (gis_data.layerset), which are not in this build yet; "
-            "use --weather FILE for a site's weather or --example NAME"
-        ) from None
-    raise MissingDataError(
-        "gis_data.layerset is present but siting.water does not yet read weather, county water use and water stress "
-        "from it; use --weather FILE"
+    if layers is None or not hasattr(layers, "load"):
+        try:
+            from gis_data.layerset import LayerSet
+        except ImportError:
+            raise MissingDataError(
+                "siting water --lat/--lon needs the layer loaders (gis_data.layerset), which are not in this build; "
+                "use --weather FILE for a site's weather or --example NAME"
+            ) from None
+        layers = LayerSet.sample() if layers is None else LayerSet.from_path(layers)
+    if weather is None:
+        try:
+            from gis_data.weather import weather_for_site
+        except ImportError:
+            raise MissingDataError(
+                "no weather given and gis_data.weather is not in this build; pass --weather FILE"
+            ) from None
+        found = weather_for_site(layers, lat, lon)
+        weather = found[0] if isinstance(found, tuple) else found
+    inputs = local_inputs_from_layers(layers, lat, lon)
+    result = site_water(weather, scenario, county_water=inputs["county_water"], water_stress=inputs["water_stress"])
+    where = (
+        f"site at {lat:.4f}, {lon:.4f}: county {inputs['county_name'] or 'unknown'} "
+        f"({inputs['county_fips'] or 'no county polygon contains it'}), state {inputs['state_abbr'] or 'unknown'}"
     )
+    if getattr(layers, "is_synthetic", False):
+        where = "SYNTHETIC SAMPLE REGION - not real data; " + where
+    return dataclasses.replace(result, notes=(where,) + result.notes)
 
 
 def wue_for_weather(weather: pd.DataFrame, cooling: str) -> cl.CoolingSummary:

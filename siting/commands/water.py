@@ -23,10 +23,11 @@ def register(sub) -> None:
             "consumption and withdrawal; per year and peak day), like-for-like benchmarks (In-N-Out restaurants, "
             "burgers, households, golf courses) and the site's share of its county's water. "
             "Run a shipped example with --example NAME (--list-examples), a weather file with --weather, "
-            "or a location with --lat/--lon (needs the layer loaders)."
+            "or a location with --lat/--lon: county water use and water stress come from --layers, weather "
+            "from --weather or the nearest station of the layer set."
         ),
     )
-    src = p.add_argument_group("what to compute (choose one)")
+    src = p.add_argument_group("what to compute: --example, or --weather and/or --lat/--lon")
     src.add_argument("--example", metavar="NAME", help="run a shipped, named example")
     src.add_argument("--list-examples", action="store_true", help="list the shipped examples and exit")
     src.add_argument(
@@ -53,20 +54,22 @@ def run(args: argparse.Namespace) -> int:
         else:
             print("\n".join(f"{name:28s} {title}" for name, title in examples.items()))
         return 0
-    chosen = [x for x in ("example", "weather", "lat") if getattr(args, x) is not None]
-    if len(chosen) != 1:
-        raise ConfigError(
-            "siting water: give exactly one of --example NAME, --weather FILE or --lat/--lon "
-            f"(got {', '.join('--' + c for c in chosen) or 'none'}); --list-examples lists the examples"
-        )
+    if (args.lat is None) != (args.lon is None):
+        raise ConfigError("give --lat and --lon together (degrees, WGS84)")
     if args.example is not None:
+        if args.weather is not None or args.lat is not None:
+            raise ConfigError("--example runs a shipped example on its own; drop --weather/--lat/--lon")
         result = sw.run_example(args.example)
+    elif args.lat is not None:
+        weather = sw.read_weather_file(args.weather) if args.weather is not None else None
+        result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers, weather=weather)
     elif args.weather is not None:
         result = sw.site_water(sw.read_weather_file(args.weather), scenario_from_args(args))
     else:
-        if args.lon is None:
-            raise ConfigError("--lat needs --lon (degrees, WGS84)")
-        result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers)
+        raise ConfigError(
+            "siting water: give --example NAME, --weather FILE, or --lat/--lon (optionally with --weather); "
+            "--list-examples lists the examples"
+        )
     if args.json:
         print_json(result.to_dict())
     else:

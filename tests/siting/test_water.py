@@ -206,6 +206,55 @@ def test_cli_weather_tmy3(shared_data, capsys):
 
 def test_cli_needs_exactly_one_source(capsys):
     assert main(["water"]) == 2
-    assert "exactly one" in capsys.readouterr().err
+    assert "--example NAME" in capsys.readouterr().err
+    assert main(["water", "--lat", "35"]) == 2
+    assert "together" in capsys.readouterr().err
     assert main(["water", "--weather", "/nonexistent.tmy3"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+class _FakeLayers:
+    """The LayerSet protocol (has/load) over hand-made canonical frames."""
+
+    def __init__(self, frames):
+        self.frames = frames
+        self.is_synthetic = True
+
+    def has(self, role):
+        return role in self.frames
+
+    def load(self, role):
+        return self.frames[role]
+
+
+def _fake_layers():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    counties = gpd.GeoDataFrame(
+        {"county_fips": ["00001", "00002"], "state_fips": ["00", "00"], "county_name": ["West", "East"],
+         "state_abbr": ["ZZ", "ZZ"]},
+        geometry=[box(-90.0, 35.0, -89.5, 35.5), box(-89.5, 35.0, -89.0, 35.5)], crs="EPSG:4326",
+    )
+    water_use = pd.DataFrame({"county_fips": ["00001", "00002"], "withdrawal_total_gal_per_day": [50e6, 80e6],
+                              "withdrawal_public_supply_gal_per_day": [10e6, 20e6]})
+    stress = pd.DataFrame({"state_abbr": ["ZZ", "ZZ"], "bws_score": [1.0, 3.0], "area_km2": [1.0, 3.0]})
+    return _FakeLayers({"counties": counties, "water_use": water_use, "water_stress": stress})
+
+
+def test_local_inputs_from_layers_point_in_county():
+    got = sw.local_inputs_from_layers(_fake_layers(), 35.25, -89.25)
+    assert got["county_fips"] == "00002" and got["county_name"] == "East"
+    assert got["county_water"]["withdrawal_total_gal_per_day"] == 80e6
+    # area-weighted state stress: (1x1 + 3x3) / 4 = 2.5
+    assert got["water_stress"]["bws_score"] == pytest.approx(2.5, rel=1e-12)
+    outside = sw.local_inputs_from_layers(_fake_layers(), 40.0, -100.0)
+    assert outside["county_fips"] == "" and outside["county_water"] is None
+
+
+def test_site_water_at_with_layer_protocol_and_weather():
+    r = sw.site_water_at(35.25, -89.75, Scenario(it_load_mw=100.0, cooling="hybrid"), layers=_fake_layers(),
+                         weather=_synthetic_year())
+    assert r.context.county_fips == "00001"
+    assert r.context.share_of_county_pct == pytest.approx(100 * r.cooling.water_consumption_gal_per_yr / 365 / 50e6, rel=1e-12)
+    assert r.notes[0].startswith("SYNTHETIC SAMPLE REGION")
