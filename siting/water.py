@@ -50,8 +50,8 @@ BWS_CATEGORIES: tuple[tuple[float, str, str], ...] = (
     (5.0, "Extremely High", "> 80 %"),
 )
 
-#: Headline benchmarks shown first in reports (like for like).
-HEADLINE_BENCHMARKS = ("in_n_out_restaurant", "double_double_burger", "household_family_of_four", "golf_facility_southwest")
+#: Benchmarks a report headline uses, in order (each like for like; absent when its site figure is unknown).
+HEADLINE_BENCHMARKS = ("in_n_out_restaurant", "double_double_burger", "household_family_of_four")
 
 
 @dataclass(frozen=True)
@@ -323,6 +323,7 @@ class SiteWater:
             ``budget``: rows (scope, metric, gal_per_yr, peak_day_gal_per_day);
             ``monthly``: rows (month, consumption_gal, withdrawal_gal, pue);
             ``benchmarks``: rows (key, per_unit, count, site_metric, water_scope, like_for_like, source);
+            ``headline``: the :data:`HEADLINE_BENCHMARKS` rows that could be computed;
             ``context``: the local context; ``units``: unit of each numeric field.
         """
         return {
@@ -331,6 +332,11 @@ class SiteWater:
             "benchmarks": self.benchmarks[
                 ["key", "per_unit", "count", "site_metric", "water_scope", "like_for_like", "source"]
             ].to_dict(orient="records"),
+            "headline": [
+                {"key": k, "per_unit": r["per_unit"], "count": r["count"], "site_metric": r["site_metric"]}
+                for k in HEADLINE_BENCHMARKS
+                for _, r in self.benchmarks[self.benchmarks["key"] == k].iterrows()
+            ],
             "context": {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(self.context).items()},
             "units": {
                 "gal_per_yr": "gal/yr",

@@ -78,8 +78,11 @@ def test_site_water_budget_ties_to_cooling_and_columns_match_schema():
     assert set(cols) <= known
     assert r.context.verdict == "high concern"  # Aqueduct 3.5 = High (40-80 %)
     assert any("High" in reason for reason in r.context.reasons)
-    # chart data is plain JSON
-    json.dumps(r.chart_data(), allow_nan=True)
+    # chart data is plain JSON, and its headline holds like-for-like rows only
+    chart = r.chart_data()
+    json.dumps(chart, allow_nan=True)
+    assert [h["key"] for h in chart["headline"]] == list(sw.HEADLINE_BENCHMARKS)
+    assert {b["key"] for b in chart["benchmarks"] if not b["like_for_like"]} == set()
     assert len(r.monthly) == 12
     assert r.monthly["consumption_gal"].sum() == pytest.approx(r.cooling.water_consumption_gal_per_yr, rel=1e-9)
 
