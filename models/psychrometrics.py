@@ -117,7 +117,19 @@ def humidity_ratio_from_vapor_pressure(vapor_pressure_pa, pressure_pa):
 
 
 def saturation_humidity_ratio(temp_degc, pressure_pa):
-    """Humidity ratio of saturated air [kg/kg] at a temperature [degC] and pressure [Pa].
+    """Humidity ratio of saturated air.
+
+    Parameters
+    ----------
+    temp_degc : array_like
+        Temperature [degC].
+    pressure_pa : array_like
+        Station pressure [Pa].
+
+    Returns
+    -------
+    numpy.ndarray
+        Saturation humidity ratio [kg/kg].
 
     References
     ----------
@@ -163,7 +175,19 @@ def humidity_ratio_from_relative_humidity(temp_air_degc, relative_humidity_pct, 
 
 
 def humidity_ratio_from_dew_point(temp_dew_degc, pressure_pa):
-    """Humidity ratio [kg/kg] from the dew-point temperature [degC] and pressure [Pa].
+    """Humidity ratio from the dew-point temperature and pressure.
+
+    Parameters
+    ----------
+    temp_dew_degc : array_like
+        Dew-point temperature [degC].
+    pressure_pa : array_like
+        Station pressure [Pa].
+
+    Returns
+    -------
+    numpy.ndarray
+        Humidity ratio [kg/kg].
 
     References
     ----------
@@ -282,7 +306,19 @@ def dew_point_from_humidity_ratio_degc(humidity_ratio_kg_per_kg, pressure_pa):
 
 
 def moist_air_enthalpy_j_per_kg(temp_air_degc, humidity_ratio_kg_per_kg):
-    """Specific enthalpy of moist air [J per kg of dry air] (0 at 0 degC dry air, liquid water at 0 degC).
+    """Specific enthalpy of moist air (zero for dry air at 0 degC and liquid water at 0 degC).
+
+    Parameters
+    ----------
+    temp_air_degc : array_like
+        Dry-bulb temperature [degC].
+    humidity_ratio_kg_per_kg : array_like
+        Humidity ratio [kg/kg].
+
+    Returns
+    -------
+    numpy.ndarray
+        Enthalpy [J per kg of dry air].
 
     References
     ----------
