@@ -184,6 +184,47 @@ def published_wue(key: str) -> PublishedWue:
         raise unknown_name("published datacenter WUE", key, published_wues()) from None
 
 
+def technology_for_prime_mover(unit_class: str, *, combined_cycle: bool = False, cooling: str = "wet") -> str:
+    """Water-factor technology key for a prime-mover class from the equipment catalog.
+
+    Parameters
+    ----------
+    unit_class : str
+        The catalog's class text, e.g. ``"aeroderivative"``, ``"heavy-duty frame"``,
+        ``"industrial gas turbine"``, ``"reciprocating engine (gas)"``, ``"fuel cell (solid oxide)"``.
+    combined_cycle : bool
+        True when the turbine runs in combined cycle (a steam cycle that needs cooling).
+    cooling : str
+        Combined-cycle condenser cooling: ``"wet"``, ``"dry"``, ``"hybrid"`` or ``"once_through"``.
+
+    Returns
+    -------
+    str
+        A key of :func:`power_water_factors`.
+
+    Raises
+    ------
+    UnknownNameError
+        For a class that is not a turbine, engine or fuel cell, or an unknown cooling.
+    """
+    text = unit_class.lower()
+    if "fuel cell" in text:
+        return "fuel_cell"
+    if "reciprocating" in text or "engine" in text:
+        return "reciprocating_engine"
+    if any(w in text for w in ("aeroderivative", "frame", "turbine")):
+        if not combined_cycle:
+            return "simple_cycle_gas_turbine"
+        key = f"combined_cycle_{cooling}"
+        if key not in power_water_factors():
+            raise unknown_name("combined-cycle cooling", cooling, ["wet", "dry", "hybrid", "once_through"])
+        return key
+    raise unknown_name(
+        "prime-mover class", unit_class,
+        ["aeroderivative ...", "heavy-duty frame ...", "industrial gas turbine ...", "reciprocating engine ...", "fuel cell ..."],
+    )
+
+
 def hourly_power_water(power_mwh_by_technology: pd.DataFrame) -> pd.DataFrame:
     """Water used each hour to generate the campus's electricity.
 

@@ -102,3 +102,16 @@ def test_published_wue_rows():
     assert wt.published_wue("lbnl_us_fleet_2023").pue == 1.4
     with pytest.raises(UnknownNameError):
         wt.published_wue("nope")
+
+
+def test_technology_for_prime_mover_classes():
+    # class texts as they appear in the reference prime_movers.csv
+    assert wt.technology_for_prime_mover("aeroderivative (intercooled)") == "simple_cycle_gas_turbine"
+    assert wt.technology_for_prime_mover("heavy-duty frame", combined_cycle=True) == "combined_cycle_wet"
+    assert wt.technology_for_prime_mover("heavy-duty frame (air-cooled J)", combined_cycle=True, cooling="dry") == "combined_cycle_dry"
+    assert wt.technology_for_prime_mover("reciprocating engine (gas)") == "reciprocating_engine"
+    assert wt.technology_for_prime_mover("fuel cell (solid oxide)") == "fuel_cell"
+    with pytest.raises(UnknownNameError, match="reciprocating"):
+        wt.technology_for_prime_mover("nuclear SMR")
+    with pytest.raises(UnknownNameError, match="once_through"):
+        wt.technology_for_prime_mover("heavy-duty frame", combined_cycle=True, cooling="pond")
