@@ -207,3 +207,26 @@ def test_memphis_designs_rank_as_published(shared_data):
     assert 0.5 * 2.08 < res["evaporative"].wue_withdrawal_l_per_kwh < 1.5 * 2.08
     # dry cooling costs energy: its PUE is the highest
     assert res["dry"].pue_annual == max(r.pue_annual for r in res.values())
+
+
+def test_evaporation_against_perry_rule_of_thumb():
+    # Independent empirical check: Perry's Chemical Engineers' Handbook (cooling towers) gives
+    # evaporation ~= 0.00085 x circulating flow x range [degF], i.e. 0.00153 per degC of range.
+    # With circulation = Q / (cp x range) that is 0.00153 x Q / cp per hour, independent of the range.
+    # rtol 0.15: the rule is a design-condition average (it implies ~88 % latent heat), our
+    # hour is a warm humid one (32 degC, 60 %).
+    h = c.hourly_cooling(_weather(32.0, 60.0), 100.0, "evaporative").iloc[0]
+    heat_j = h["heat_rejected_mw"] * 1e6 * 3600
+    circulation_kg = heat_j / (c.CP_WATER_J_PER_KG_K * c.cooling_design("evaporative").range_degc)
+    perry_kg = 0.00085 * 1.8 * circulation_kg * c.cooling_design("evaporative").range_degc
+    assert _gal_to_kg(h["evaporation_gal"]) == pytest.approx(perry_kg, rel=0.15)
+
+
+@pytest.mark.shared_data
+def test_memphis_hybrid_water_is_a_summer_affair(shared_data):
+    # Pads run only above the switch-over (21 degC dry bulb): Memphis January has (almost) no pad
+    # hours, July most of them (TMY3 climate; a sanity check of the seasonal shape).
+    h = c.hourly_cooling(_memphis(shared_data), 100.0, "hybrid")
+    by_month = h.groupby(h.index.month)["water_consumption_gal"].sum()
+    assert by_month.loc[7] > 10 * max(by_month.loc[1], 1.0)
+    assert by_month.idxmax() in (6, 7, 8)
