@@ -533,6 +533,7 @@ def project_cash_flows(
     dsra_months=0.0,
     itc_frac=0.0,
     ptc_usd=None,
+    max_debt_frac=None,
 ) -> CashFlows:
     """After-tax cash flows to the owner of many single-owner projects at once.
 
@@ -571,6 +572,9 @@ def project_cash_flows(
         depreciable basis is reduced by half the credit (IRC §50(c)) [-].
     ptc_usd : array (deals, years), optional
         Production tax credit in each year [USD/yr].
+    max_debt_frac : float or array (deals,), optional
+        Cap on DSCR-sized debt as a share of installed cost including fees; a capped
+        schedule is scaled down, so coverage is then above the target [-].
 
     Returns
     -------
@@ -610,6 +614,14 @@ def project_cash_flows(
         debt = level_debt(dfrac * total, debt_rate_frac, tenor, n)
     else:
         debt = sculpted_debt(ebitda, dscr_target, debt_rate_frac, tenor)
+        if max_debt_frac is not None:
+            cap = per_deal(max_debt_frac)
+            # Largest debt D with D <= cap * (cost + fee * D).
+            limit = cap * cost / (1.0 - cap * fee)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                scale = np.where(debt.debt_usd > limit, limit / debt.debt_usd, 1.0)[:, None]
+            debt = DebtSchedule(debt.debt_usd * scale[:, 0], debt.interest_usd * scale,
+                                debt.principal_usd * scale, debt.balance_usd * scale)
         total = cost + fee * debt.debt_usd
     service = debt.debt_service_usd
     dsra0 = dsra_m / 12.0 * service[:, 0]

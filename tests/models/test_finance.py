@@ -247,3 +247,15 @@ def test_finance_inputs_are_cited():
     assert all(r.source and r.source_url.startswith("http") for r in rows.values())
     with pytest.raises(UnknownNameError, match="henry_hub_2024"):
         fin.finance_input("henry_hub_1999")
+
+
+def test_max_debt_frac_caps_sculpted_debt():
+    # Hand: CFADS 130/yr for 2 years at DSCR 1.3 and 10 % supports 173.55 of debt; on a cost of 100 with a
+    # 60 % cap the debt is 60 and every year's coverage rises by 173.55/60.
+    cf = fin.project_cash_flows(
+        installed_cost_usd=100.0, revenue_usd=np.array([[130.0, 130.0]]), opex_usd=0.0, energy_mwh=1.0,
+        depreciation_frac=np.array([0.5, 0.5]), dscr_target=1.3, debt_rate_frac=0.10, debt_tenor_yr=2,
+        max_debt_frac=0.6,
+    )
+    assert cf.debt.debt_usd[0] == pytest.approx(60.0, rel=1e-12)
+    np.testing.assert_allclose(cf.dscr[0], 1.3 * (100 / 1.1 + 100 / 1.21) / 60.0, rtol=1e-12)
