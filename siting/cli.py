@@ -19,6 +19,7 @@ from siting.errors import SitingError
 COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.demo",
     "siting.commands.water",
+    "siting.commands.deal",
 )
 
 log = logging.getLogger("siting")

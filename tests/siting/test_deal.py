@@ -165,3 +165,47 @@ def test_example_file_is_plain_toml(tmp_path):
     path = tmp_path / "d.toml"
     path.write_text(text, encoding="utf-8")
     assert D.load_deal(path) == D.deal_from_dict(tomllib.loads(text))
+
+
+# --- CLI ---------------------------------------------------------------------------------
+def test_cli_deal_writes_tables_and_json(tmp_path, capsys):
+    import json
+
+    import openpyxl
+
+    from siting.cli import main
+    from siting.commands.deal import OUTPUT_FILES
+
+    out = tmp_path / "deal"
+    assert main(["deal", "--example", "btm_gas_1gw_tolling", "--draws", "50", "--out", str(out), "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["metrics"]["equity_irr_frac"] == pytest.approx(0.12, rel=1e-4)  # solver tolerance
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUT_FILES)
+    section = json.loads((out / "deal_section.json").read_text(encoding="utf-8"))
+    assert section == printed
+    wb = openpyxl.load_workbook(out / "deal.xlsx", read_only=True)
+    assert wb.sheetnames == ["summary", "cash_flows", "tornado", "scenarios", "monte_carlo"]
+    wb.close()
+    # A second run into the same folder needs --overwrite.
+    assert main(["deal", "--example", "btm_gas_1gw_tolling", "--draws", "0", "--out", str(out)]) == 2
+    assert "--overwrite" in capsys.readouterr().err
+
+
+def test_cli_deal_file_list_and_errors(tmp_path, capsys):
+    from importlib import resources
+
+    from siting.cli import main
+
+    assert main(["deal", "--list-examples"]) == 0
+    assert "btm_gas_1gw_tolling" in capsys.readouterr().out
+    path = tmp_path / "d.toml"
+    path.write_text(resources.files("siting").joinpath("examples/deal_btm_gas_1gw_tolling.toml").read_text("utf-8"),
+                    encoding="utf-8")
+    assert main(["deal", str(path), "--draws", "0"]) == 0
+    assert "equity IRR 12.0 %" in capsys.readouterr().out
+    assert main(["deal"]) == 2
+    assert "--example NAME" in capsys.readouterr().err
+    bad = tmp_path / "bad.toml"
+    bad.write_text('name = "x"\n[plant]\ncapacity = 3\n', encoding="utf-8")
+    assert main(["deal", str(bad)]) == 2
+    assert "valid keys are" in capsys.readouterr().err
