@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.demo",
     "siting.commands.water",
     "siting.commands.deal",
+    "siting.commands.plants",
 )
 
 log = logging.getLogger("siting")

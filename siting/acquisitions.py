@@ -1,0 +1,387 @@
+"""Existing fossil plants a datacenter could buy and pair with: screening and deal evaluation.
+
+1. :func:`screen_plants` takes the canonical EIA-860 ``plants`` layer (one row per
+   generator, EPSG:4326; see :mod:`gis_data.canonical`) and returns the coal, gas and oil
+   plants that are operating, retiring (operating with a planned retirement) or retired,
+   within a radius of a site (distances in EPSG:5070) or in a state / balancing
+   authority: one row per plant with capacity, fuel, age, planned retirement and the gas
+   pipeline serving it.
+2. :func:`acquisition_deal` turns one screened plant and an option into a
+   :class:`siting.deal.Deal`: *restart* a retired or retiring unit as it is, *convert* a
+   coal or oil steam unit to burn gas, or *repower* the site with a new gas combined
+   cycle or combustion turbine on its interconnection. Repowering uses the NREL ATB 2024
+   costs in ``models/catalogs/finance_inputs.csv``; restart and conversion costs and heat
+   rates are not in the reference base, so the caller gives them (the message says so).
+3. :func:`evaluate_acquisitions` evaluates many candidates and ranks them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from models import finance as fin
+from siting import deal as D
+from siting.errors import CRSError, ConfigError, DataError, unknown_name
+
+log = logging.getLogger(__name__)
+
+#: EIA-860 energy source codes by fuel group (EIA-860 instructions, Table 28 "Energy source codes").
+FUEL_GROUPS: dict[str, tuple[str, ...]] = {
+    "coal": ("BIT", "SUB", "LIG", "ANT", "RC", "WC", "SC", "SGC"),
+    "gas": ("NG",),
+    "oil": ("DFO", "RFO", "JF", "KER", "PC", "WO"),
+}
+
+#: Plant statuses used here, from EIA-860 status codes or the packaged ``gen_status`` words.
+STATUSES = ("operating", "retiring", "retired")
+_OPERATING = {"OP", "SB", "OS", "OA", "EXISTING", "OPERATING"}
+_RETIRED = {"RE", "RETIRED"}
+_RETIRING = {"RETIREMENT", "RETIRING"}
+
+OPTIONS = ("restart", "convert", "repower_cc", "repower_ct")
+
+_REQUIRED = ("plant_id", "plant_name", "capacity_mw", "energy_source", "technology", "status", "operating_year",
+             "retirement_year", "balancing_authority", "gas_pipeline", "state_abbr", "geometry")
+
+
+def _generator_status(status: pd.Series, retirement_year: pd.Series, as_of_year: int) -> np.ndarray:
+    s = status.fillna("").astype(str).str.strip().str.upper().to_numpy()
+    ret = pd.to_numeric(retirement_year, errors="coerce").to_numpy(dtype=float)
+    out = np.full(len(s), "", dtype=object)
+    op = np.isin(s, list(_OPERATING))
+    out[op] = "operating"
+    out[op & np.isfinite(ret) & (ret >= as_of_year)] = "retiring"
+    out[np.isin(s, list(_RETIRING))] = "retiring"
+    out[np.isin(s, list(_RETIRED)) | (op & np.isfinite(ret) & (ret < as_of_year))] = "retired"
+    return out
+
+
+def _fuel_group(energy_source: pd.Series) -> np.ndarray:
+    code = energy_source.fillna("").astype(str).str.strip().str.upper().to_numpy()
+    out = np.full(len(code), "", dtype=object)
+    for group, codes in FUEL_GROUPS.items():
+        out[np.isin(code, codes)] = group
+    return out
+
+
+def screen_plants(
+    plants,
+    *,
+    lat: float | None = None,
+    lon: float | None = None,
+    radius_km: float | None = None,
+    state_abbr: str | None = None,
+    balancing_authority: str | None = None,
+    fuels: tuple[str, ...] = ("coal", "gas", "oil"),
+    statuses: tuple[str, ...] = STATUSES,
+    as_of_year: int = 2026,
+    metric_crs: str = "EPSG:5070",
+) -> pd.DataFrame:
+    """Existing fossil plants near a site or in a region, one row per plant.
+
+    Parameters
+    ----------
+    plants : geopandas.GeoDataFrame
+        Canonical ``plants`` layer (one row per generator) in EPSG:4326.
+    lat, lon : float, optional
+        Site [deg, WGS84]; with ``radius_km`` keeps plants within that distance.
+    radius_km : float, optional
+        Search radius [km], measured in ``metric_crs``.
+    state_abbr, balancing_authority : str, optional
+        Keep one state (e.g. ``"TX"``) or balancing authority (e.g. ``"ERCO"``).
+    fuels : tuple of str
+        Fuel groups to keep: ``coal``, ``gas``, ``oil``.
+    statuses : tuple of str
+        ``operating``, ``retiring`` (operating with a planned retirement year >= ``as_of_year``),
+        ``retired``.
+    as_of_year : int
+        Year for ages and for telling retiring from retired [yr].
+    metric_crs : str
+        Projected metric CRS for distances [-].
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plant_id, plant_name, fuel_group, status, capacity_mw`` (generators of that fuel
+        and status), ``n_generators, technologies, energy_sources, first_operating_year,
+        age_yr`` (capacity-weighted), ``planned_retirement_year`` (latest), ``retired_year``
+        (latest), ``gas_pipeline, balancing_authority, state_abbr, latitude_deg,
+        longitude_deg, distance_km`` (NaN without a site), sorted by distance then capacity.
+        A plant with both operating and retired units gives one row per status.
+    """
+    import geopandas as gpd
+
+    missing = [c for c in _REQUIRED if c not in plants.columns]
+    if missing:
+        raise DataError(f"plants layer lacks column(s) {missing}; expected the canonical plants role "
+                        f"(gis_data.canonical) with {', '.join(_REQUIRED)}")
+    if plants.crs is None or not plants.crs.is_geographic:
+        raise CRSError(f"plants layer CRS is {plants.crs}; expected EPSG:4326 as loaders return it")
+    for f in fuels:
+        if f not in FUEL_GROUPS:
+            raise unknown_name("fuel group", f, FUEL_GROUPS)
+    for s in statuses:
+        if s not in STATUSES:
+            raise unknown_name("plant status", s, STATUSES)
+    if (lat is None) != (lon is None):
+        raise ConfigError(f"lat={lat!r}, lon={lon!r}: give both coordinates of the site or neither")
+    if radius_km is not None and (lat is None or not radius_km > 0):
+        raise ConfigError(f"radius_km={radius_km!r}: needs a site (lat, lon) and a positive radius [km]")
+    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ConfigError(f"lat={lat}, lon={lon}: out of range; expected |lat| <= 90 and |lon| <= 180 (WGS84 degrees)")
+
+    df = plants[plants.geometry.notna() & ~plants.geometry.is_empty].copy()
+    df["fuel_group"] = _fuel_group(df["energy_source"])
+    df["plant_status"] = _generator_status(df["status"], df["retirement_year"], as_of_year)
+    keep = np.isin(df["fuel_group"], list(fuels)) & np.isin(df["plant_status"], list(statuses))
+    if state_abbr is not None:
+        keep &= df["state_abbr"].astype(str).str.upper().to_numpy() == state_abbr.upper()
+    if balancing_authority is not None:
+        keep &= df["balancing_authority"].astype(str).str.upper().to_numpy() == balancing_authority.upper()
+    df = df[keep]
+    if lat is not None:
+        site = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs="EPSG:4326").to_crs(metric_crs).iloc[0]
+        projected = df.geometry.to_crs(metric_crs)
+        if projected.crs is None or projected.crs.is_geographic:
+            raise CRSError(f"metric_crs={metric_crs!r} is geographic; distances need a projected CRS such as EPSG:5070")
+        df["distance_km"] = projected.distance(site).to_numpy() / 1000.0
+        if radius_km is not None:
+            df = df[df["distance_km"] <= radius_km]
+    else:
+        df["distance_km"] = np.nan
+    cols = ["plant_id", "plant_name", "fuel_group", "status", "capacity_mw", "n_generators", "technologies",
+            "energy_sources", "first_operating_year", "age_yr", "planned_retirement_year", "retired_year",
+            "gas_pipeline", "balancing_authority", "state_abbr", "latitude_deg", "longitude_deg", "distance_km"]
+    if df.empty:
+        return pd.DataFrame({c: pd.Series(dtype=float if c in ("capacity_mw", "distance_km") else object) for c in cols})
+    df["latitude_deg"] = df.geometry.y
+    df["longitude_deg"] = df.geometry.x
+    df["capacity_mw"] = pd.to_numeric(df["capacity_mw"], errors="coerce").fillna(0.0)
+    op_year = pd.to_numeric(df["operating_year"], errors="coerce")
+    ret_year = pd.to_numeric(df["retirement_year"], errors="coerce")
+    df["_age_mw"] = (as_of_year - op_year) * df["capacity_mw"]
+    df["_aged_mw"] = np.where(op_year.notna(), df["capacity_mw"], 0.0)
+    df["_planned"] = np.where(df["plant_status"] == "retiring", ret_year, np.nan)
+    df["_retired"] = np.where(df["plant_status"] == "retired", ret_year, np.nan)
+    df["_op_year"] = op_year
+
+    def join(values) -> str:
+        return "; ".join(sorted({str(v) for v in values if isinstance(v, str) and v}))
+
+    g = df.groupby(["plant_id", "fuel_group", "plant_status"], sort=False, dropna=False)
+    out = g.agg(
+        plant_name=("plant_name", "first"),
+        capacity_mw=("capacity_mw", "sum"),
+        n_generators=("capacity_mw", "size"),
+        technologies=("technology", join),
+        energy_sources=("energy_source", join),
+        first_operating_year=("_op_year", "min"),
+        _age_mw=("_age_mw", "sum"),
+        _aged_mw=("_aged_mw", "sum"),
+        planned_retirement_year=("_planned", "max"),
+        retired_year=("_retired", "max"),
+        gas_pipeline=("gas_pipeline", join),
+        balancing_authority=("balancing_authority", "first"),
+        state_abbr=("state_abbr", "first"),
+        latitude_deg=("latitude_deg", "first"),
+        longitude_deg=("longitude_deg", "first"),
+        distance_km=("distance_km", "min"),
+    ).reset_index()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["age_yr"] = np.where(out["_aged_mw"] > 0, out["_age_mw"] / out["_aged_mw"], np.nan)
+    out = out.rename(columns={"plant_status": "status"})
+    out = out.sort_values(["distance_km", "capacity_mw"], ascending=[True, False], na_position="last", ignore_index=True)
+    return pd.DataFrame(out[cols])
+
+
+# ---------------------------------------------------------------------------------------
+# Acquisition deals
+# ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AcquisitionTerms:
+    """What buying and reusing a plant costs (USD of the deal's dollar year).
+
+    Attributes
+    ----------
+    option : str
+        ``restart``, ``convert``, ``repower_cc`` or ``repower_ct``.
+    purchase_price_usd_per_kw : float
+        Price paid for the plant or site per kW of its existing capacity [USD/kW].
+    option_capex_usd_per_kw : float, optional
+        Restart or conversion capital per kW [USD/kW]; for repowering, overrides the ATB
+        new-build cost (the default) [USD/kW].
+    heat_rate_hhv_btu_per_kwh : float, optional
+        Heat rate after restart or conversion, HHV [Btu/kWh]; repowering defaults to ATB.
+    fixed_om_usd_per_kw_yr, variable_om_usd_per_mwh : float, optional
+        O&M after the option; repowering defaults to ATB [USD/kW-yr], [USD/MWh].
+    repower_capacity_mw : float, optional
+        New capacity when repowering (default: the existing capacity) [MW].
+    source : str
+        Where the restart/conversion figures come from.
+    """
+
+    option: str
+    purchase_price_usd_per_kw: float
+    option_capex_usd_per_kw: float | None = None
+    heat_rate_hhv_btu_per_kwh: float | None = None
+    fixed_om_usd_per_kw_yr: float | None = None
+    variable_om_usd_per_mwh: float | None = None
+    repower_capacity_mw: float | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.option not in OPTIONS:
+            raise unknown_name("acquisition option", self.option, OPTIONS)
+        if not (self.purchase_price_usd_per_kw >= 0 and math.isfinite(self.purchase_price_usd_per_kw)):
+            raise ConfigError(f"purchase_price_usd_per_kw={self.purchase_price_usd_per_kw!r}: expected >= 0 [USD/kW]")
+        if self.option in ("restart", "convert"):
+            need = [n for n in ("option_capex_usd_per_kw", "heat_rate_hhv_btu_per_kwh", "fixed_om_usd_per_kw_yr")
+                    if getattr(self, n) is None]
+            if need:
+                raise ConfigError(
+                    f"acquisition option {self.option!r} needs {', '.join(need)}: the reference base has no cited "
+                    "restart or coal-to-gas conversion costs or heat rates; give them from an engineering estimate "
+                    "(repower_cc and repower_ct default to NREL ATB 2024)"
+                )
+
+
+def acquisition_deal(plant: pd.Series | dict, terms: AcquisitionTerms, template: D.Deal) -> D.Deal:
+    """A :class:`~siting.deal.Deal` for buying one screened plant and reusing it.
+
+    Parameters
+    ----------
+    plant : pandas.Series or dict
+        One row of :func:`screen_plants` (needs ``plant_id``, ``plant_name``, ``capacity_mw``,
+        ``fuel_group``, ``status``).
+    terms : AcquisitionTerms
+        Option and costs.
+    template : Deal
+        Contract, financing, tax, economics and datacenter terms to reuse; its plant is replaced.
+
+    Returns
+    -------
+    Deal
+    """
+    existing_mw = float(plant["capacity_mw"])
+    if not existing_mw > 0:
+        raise DataError(f"plant {plant['plant_id']!r} has capacity {existing_mw!r} MW; expected a positive capacity")
+    if terms.option == "convert" and plant["fuel_group"] == "gas":
+        raise ConfigError(f"plant {plant['plant_name']!r} already burns gas; choose restart or repower_cc/repower_ct")
+    get = lambda k: fin.finance_input(k).value  # noqa: E731
+    if terms.option.startswith("repower"):
+        tech = "gas_cc" if terms.option == "repower_cc" else "gas_ct"
+        new_mw = terms.repower_capacity_mw or existing_mw
+        capex = terms.option_capex_usd_per_kw if terms.option_capex_usd_per_kw is not None else get(f"{tech}_capex_usd_per_kw")
+        heat = terms.heat_rate_hhv_btu_per_kwh or get(f"{tech}_heat_rate_hhv_btu_per_kwh")
+        fom = terms.fixed_om_usd_per_kw_yr if terms.fixed_om_usd_per_kw_yr is not None else get(f"{tech}_fixed_om_usd_per_kw_yr")
+        vom = terms.variable_om_usd_per_mwh if terms.variable_om_usd_per_mwh is not None else get(f"{tech}_variable_om_usd_per_mwh")
+        src = terms.source or f"NREL ATB 2024 {tech} (finance_inputs.csv), 2022$"
+    else:
+        new_mw = existing_mw
+        capex, heat, fom = terms.option_capex_usd_per_kw, terms.heat_rate_hhv_btu_per_kwh, terms.fixed_om_usd_per_kw_yr
+        vom = terms.variable_om_usd_per_mwh or 0.0
+        src = terms.source
+    components = (
+        D.Component(name=f"purchase of {plant['plant_name']}", capacity_mw=existing_mw,
+                    capex_usd_per_kw=terms.purchase_price_usd_per_kw, depreciation="macrs_15",
+                    source="acquisition terms"),
+        D.Component(name=f"{terms.option} capital", capacity_mw=new_mw, capex_usd_per_kw=float(capex),
+                    fixed_om_usd_per_kw_yr=float(fom), depreciation="macrs_15", source=src),
+    )
+    plant_spec = dataclasses.replace(
+        template.plant, name=f"{plant['plant_name']} ({terms.option})", capacity_mw=new_mw,
+        heat_rate_hhv_btu_per_kwh=float(heat), variable_om_usd_per_mwh=float(vom), components=components,
+    )
+    return dataclasses.replace(template, name=f"{plant['plant_name']} ({plant['plant_id']}): {terms.option}", plant=plant_spec)
+
+
+def evaluate_acquisitions(candidates: pd.DataFrame, terms: AcquisitionTerms, template: D.Deal) -> pd.DataFrame:
+    """Evaluate the same acquisition option on many screened plants and rank them.
+
+    Parameters
+    ----------
+    candidates : pandas.DataFrame
+        Rows of :func:`screen_plants`.
+    terms : AcquisitionTerms
+        Option and costs applied to every plant.
+    template : Deal
+        Contract, financing and datacenter terms.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The candidates with ``capacity_after_mw``, ``contract_price`` (solved when the
+        template solves it), ``equity_irr_frac``, ``equity_npv_usd``, ``delivered_cost_usd_per_mwh``,
+        ``installed_cost_usd``, ``min_dscr`` and ``error`` (why a plant could not be
+        evaluated), sorted by delivered cost.
+    """
+    rows = []
+    for _, plant in candidates.iterrows():
+        row = {"plant_id": plant["plant_id"], "status": plant["status"], "fuel_group": plant["fuel_group"], "error": ""}
+        try:
+            deal = acquisition_deal(plant, terms, template)
+            res = D.evaluate_deal(deal, monte_carlo_draws=0)
+            row.update(capacity_after_mw=deal.plant.capacity_mw,
+                       **{k: res.metrics[k] for k in ("contract_price", "equity_irr_frac", "equity_npv_usd",
+                                                      "delivered_cost_usd_per_mwh", "installed_cost_usd", "min_dscr")})
+        except (ConfigError, DataError) as exc:
+            row["error"] = str(exc)
+        rows.append(row)
+    res = pd.DataFrame(rows)
+    out = candidates.merge(res, on=["plant_id", "status", "fuel_group"], how="left")
+    sort = "delivered_cost_usd_per_mwh" if "delivered_cost_usd_per_mwh" in out else "plant_id"
+    return out.sort_values(sort, na_position="last", ignore_index=True)
+
+
+def load_plants_layer(layers=None):
+    """The canonical ``plants`` layer from a layer set (default: the embedded sample).
+
+    Parameters
+    ----------
+    layers : str or Path, optional
+        Layer-set TOML file or folder; None uses ``LayerSet.sample()``.
+
+    Raises
+    ------
+    MissingDataError
+        When the layer loaders (``gis_data.layerset``) are not available in this install.
+    """
+    from siting.errors import MissingDataError
+
+    try:
+        from gis_data.layerset import LayerSet
+    except ImportError as exc:
+        raise MissingDataError(
+            f"the plants layer needs gis_data.layerset, which could not be imported ({exc}); "
+            "update the install, or call siting.acquisitions.screen_plants with a canonical plants GeoDataFrame"
+        ) from None
+    layer_set = LayerSet.sample() if layers is None else LayerSet.from_path(layers)
+    return layer_set.load("plants")
+
+
+def plants_near(lat: float, lon: float, radius_km: float, *, layers=None, **filters) -> pd.DataFrame:
+    """Screen the plants of a layer set around a site: :func:`screen_plants` on :func:`load_plants_layer`.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Site [deg, WGS84].
+    radius_km : float
+        Search radius [km].
+    layers : str or Path, optional
+        Layer-set file or folder (default: the embedded sample).
+    **filters
+        ``fuels``, ``statuses``, ``as_of_year`` as in :func:`screen_plants`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`screen_plants`.
+    """
+    return screen_plants(load_plants_layer(layers), lat=lat, lon=lon, radius_km=radius_km, **filters)

@@ -1,0 +1,161 @@
+"""Acquisition screening (synthetic plants with hand-checkable distances) and acquisition deals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+gpd = pytest.importorskip("geopandas")
+
+from siting import acquisitions as acq  # noqa: E402
+from siting import deal as D  # noqa: E402
+from siting.errors import ConfigError, CRSError, DataError, UnknownNameError  # noqa: E402
+
+SITE_LAT, SITE_LON = 31.0, -100.0
+
+
+def _plants() -> gpd.GeoDataFrame:
+    """Generators placed by offsets in EPSG:5070 from the site, so distances are known by hand."""
+    site = gpd.GeoSeries(gpd.points_from_xy([SITE_LON], [SITE_LAT]), crs="EPSG:4326").to_crs("EPSG:5070").iloc[0]
+    rows = [
+        # plant_id, name, gen, MW, source, tech, status, op_year, ret_year, pipeline, dx_km, dy_km
+        ("1", "Coal A", "1", 300.0, "SUB", "Conventional Steam Coal", "RE", 1975, 2020, "", 3.0, 4.0),
+        ("1", "Coal A", "2", 300.0, "SUB", "Conventional Steam Coal", "RE", 1980, 2022, "", 3.0, 4.0),
+        ("2", "Gas B", "CT1", 200.0, "NG", "Natural Gas Fired Combustion Turbine", "OP", 2000, np.nan, "Permian Hwy", 6.0, 8.0),
+        ("2", "Gas B", "CT2", 100.0, "NG", "Natural Gas Fired Combustion Turbine", "OP", 2010, 2030, "Permian Hwy", 6.0, 8.0),
+        ("3", "Solar C", "PV1", 250.0, "SUN", "Solar Photovoltaic", "OP", 2021, np.nan, "", 1.0, 0.0),
+        ("4", "Oil D", "1", 50.0, "DFO", "Petroleum Liquids", "OP", 1990, np.nan, "", 0.0, 30.0),
+        ("5", "Far Gas E", "1", 500.0, "NG", "Natural Gas Fired Combined Cycle", "OP", 2015, np.nan, "Gulf South", 0.0, 300.0),
+    ]
+    pts = [(site.x + r[10] * 1000.0, site.y + r[11] * 1000.0) for r in rows]
+    geom = gpd.GeoSeries(gpd.points_from_xy(*zip(*pts, strict=True)), crs="EPSG:5070").to_crs("EPSG:4326")
+    return gpd.GeoDataFrame({
+        "plant_id": [r[0] for r in rows], "plant_name": [r[1] for r in rows], "generator_id": [r[2] for r in rows],
+        "capacity_mw": [r[3] for r in rows], "energy_source": [r[4] for r in rows], "technology": [r[5] for r in rows],
+        "status": [r[6] for r in rows], "operating_year": [float(r[7]) for r in rows],
+        "retirement_year": [float(r[8]) for r in rows], "balancing_authority": ["ERCO"] * len(rows),
+        "gas_pipeline": [r[9] for r in rows], "state_abbr": ["TX"] * len(rows),
+    }, geometry=geom, crs="EPSG:4326")
+
+
+def test_screen_within_radius_hand_distances():
+    t = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0, as_of_year=2026)
+    # Hand: Coal A is 3 km east and 4 km north -> 5.0 km; Gas B 6/8 -> 10.0 km; Oil D 30 km; Far Gas E (300 km)
+    # is outside; Solar C is not fossil. rtol 1e-6: round trip through EPSG:4326 and back to EPSG:5070.
+    assert list(t["plant_id"]) == ["1", "2", "2", "4"]
+    np.testing.assert_allclose(t["distance_km"], [5.0, 10.0, 10.0, 30.0], rtol=1e-6)
+    coal = t.iloc[0]
+    assert (coal["status"], coal["fuel_group"], coal["capacity_mw"], coal["n_generators"]) == ("retired", "coal", 600.0, 2)
+    assert coal["retired_year"] == 2022.0
+    assert coal["age_yr"] == pytest.approx(2026 - (1975 + 1980) / 2)  # capacity-weighted, equal sizes
+    gas = t[t["plant_id"] == "2"].set_index("status")
+    # CT2 is operating with a planned retirement in 2030 -> "retiring"; CT1 stays "operating".
+    assert gas.loc["retiring", "planned_retirement_year"] == 2030.0
+    assert gas.loc["operating", "capacity_mw"] == 200.0
+    assert gas.loc["operating", "gas_pipeline"] == "Permian Hwy"
+
+
+def test_screen_filters_region_fuel_status():
+    t = acq.screen_plants(_plants(), state_abbr="tx", fuels=("gas",), statuses=("operating",))
+    assert sorted(t["plant_id"]) == ["2", "5"]
+    assert t["distance_km"].isna().all()
+    assert acq.screen_plants(_plants(), balancing_authority="PJM").empty
+
+
+def test_screen_rejects_bad_inputs():
+    plants = _plants()
+    with pytest.raises(CRSError, match="EPSG:4326"):
+        acq.screen_plants(plants.to_crs("EPSG:5070"), lat=SITE_LAT, lon=SITE_LON, radius_km=10)
+    with pytest.raises(DataError, match="gas_pipeline"):
+        acq.screen_plants(plants.drop(columns=["gas_pipeline"]))
+    with pytest.raises(UnknownNameError, match="coal, gas, oil"):
+        acq.screen_plants(plants, fuels=("peat",))
+    with pytest.raises(ConfigError, match="both coordinates"):
+        acq.screen_plants(plants, lat=SITE_LAT)
+    with pytest.raises(ConfigError, match="radius_km"):
+        acq.screen_plants(plants, radius_km=10.0)
+
+
+def _template() -> D.Deal:
+    return dataclasses_replace_draws(D.load_example("btm_gas_1gw_tolling"))
+
+
+def dataclasses_replace_draws(deal: D.Deal) -> D.Deal:
+    import dataclasses
+
+    return dataclasses.replace(deal, monte_carlo=D.MonteCarlo(draws=0))
+
+
+def test_repower_deal_uses_atb_costs_and_plant_capacity():
+    plant = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0).iloc[0]
+    deal = acq.acquisition_deal(plant, acq.AcquisitionTerms("repower_cc", purchase_price_usd_per_kw=100.0), _template())
+    assert deal.plant.capacity_mw == 600.0
+    # Hand: 100 USD/kW purchase + 1,223.9 USD/kW ATB 2024 gas CC on the same 600 MW.
+    assert deal.plant.capex_usd_per_kw == pytest.approx(1323.9, rel=1e-12)
+    assert deal.plant.heat_rate_hhv_btu_per_kwh == 6332.0
+    r = D.evaluate_deal(deal)
+    assert r.metrics["equity_irr_frac"] == pytest.approx(0.12, rel=1e-4)  # the template solves for 12 %
+
+
+def test_restart_needs_costs_that_the_reference_base_lacks():
+    with pytest.raises(ConfigError, match="no cited"):
+        acq.AcquisitionTerms("restart", purchase_price_usd_per_kw=50.0)
+    with pytest.raises(UnknownNameError, match="repower_cc"):
+        acq.AcquisitionTerms("rebuild", purchase_price_usd_per_kw=50.0)
+
+
+def test_evaluate_acquisitions_ranks_and_reports_errors():
+    cands = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0)
+    terms = acq.AcquisitionTerms("convert", purchase_price_usd_per_kw=50.0, option_capex_usd_per_kw=300.0,
+                                 heat_rate_hhv_btu_per_kwh=10_500.0, fixed_om_usd_per_kw_yr=40.0,
+                                 source="test inputs")
+    out = acq.evaluate_acquisitions(cands, terms, _template())
+    assert len(out) == len(cands)
+    gas_rows = out[out["fuel_group"] == "gas"]
+    assert gas_rows["error"].str.contains("already burns gas").all()
+    ok = out[out["error"] == ""]
+    assert set(ok["plant_id"]) == {"1", "4"}
+    assert ok["delivered_cost_usd_per_mwh"].is_monotonic_increasing
+
+
+def test_cli_plants_with_a_layer(monkeypatch, capsys):
+    import json
+
+    from siting.cli import main
+
+    monkeypatch.setattr(acq, "load_plants_layer", lambda layers=None: _plants())
+    assert main(["plants", "--lat", str(SITE_LAT), "--lon", str(SITE_LON), "--radius-km", "20", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["plant_id"] for r in rows] == ["1", "2", "2"]
+    assert main(["plants", "--lat", str(SITE_LAT), "--lon", str(SITE_LON), "--radius-km", "20"]) == 0
+    assert "Coal A [1]" in capsys.readouterr().out
+    assert main(["plants", "--lat", "31", "--lon", "-100", "--radius-km", "0"]) == 2
+
+
+@pytest.mark.shared_data
+def test_real_eia860_w_a_parish(shared_data):
+    # The raw EIA-860 2025ER generator file, renamed to the canonical plants columns here (the gis_data.plants
+    # loader does this for the app). Hand sums from the file's W A Parish (plant 3470) rows: coal (SUB) units
+    # 734.1 + 734.1 + 614.6 + 654.0 = 2,736.8 MW, gas (NG) units 187.8 + 187.8 + 299.2 + 580.5 + 16.3 = 1,271.6 MW,
+    # all operating, served by the Kinder Morgan Tejas pipeline.
+    raw = gpd.read_file(f"/vsigzip/{shared_data / 'power_plants_us_eia860' / 'eia_generators.geojson.gz'}")
+    plants = gpd.GeoDataFrame({
+        "plant_id": raw["plant_code"].astype(str), "plant_name": raw["plant_name"], "generator_id": raw.index.astype(str),
+        "capacity_mw": pd.to_numeric(raw["nameplate_mw"], errors="coerce"), "energy_source": raw["energy_source"],
+        "technology": raw["technology"], "status": raw["status"],
+        "operating_year": pd.to_numeric(raw["op_year"], errors="coerce"),
+        "retirement_year": pd.to_numeric(raw["retirement_year"], errors="coerce"),
+        "balancing_authority": raw["ba_code"], "gas_pipeline": raw["pipelines"], "state_abbr": raw["state"],
+    }, geometry=raw.geometry, crs=raw.crs)
+    site = plants[plants["plant_id"] == "3470"].geometry.iloc[0]
+    t = acq.screen_plants(plants, lat=site.y, lon=site.x, radius_km=5.0, as_of_year=2026)
+    parish = t[t["plant_id"] == "3470"].set_index("fuel_group")
+    assert parish.loc["coal", "capacity_mw"] == pytest.approx(2736.8, abs=0.05)  # MW given to 0.1
+    assert parish.loc["gas", "capacity_mw"] == pytest.approx(1271.6, abs=0.05)
+    assert set(parish["status"]) == {"operating"}
+    assert parish.loc["coal", "distance_km"] == pytest.approx(0.0, abs=1e-6)
+    assert "KINDER MORGAN TEJAS" in parish.loc["coal", "gas_pipeline"]
+    # Region screen: retired Texas coal plants exist in EIA-860 and every row is coal, retired, in TX.
+    tx = acq.screen_plants(plants, state_abbr="TX", fuels=("coal",), statuses=("retired",))
+    assert len(tx) > 0 and set(tx["status"]) == {"retired"} and set(tx["state_abbr"]) == {"TX"}
