@@ -385,3 +385,66 @@ def plants_near(lat: float, lon: float, radius_km: float, *, layers=None, **filt
         As :func:`screen_plants`.
     """
     return screen_plants(load_plants_layer(layers), lat=lat, lon=lon, radius_km=radius_km, **filters)
+
+
+#: Radius of the site-table acquisition columns [km].
+ACQUISITION_RADIUS_KM = 50.0
+
+
+def acquisition_columns(sites, plants, *, as_of_year: int = 2026, metric_crs: str = "EPSG:5070") -> pd.DataFrame:
+    """Site-table columns on the fossil plants around each site (for batch scoring).
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Candidate sites (points) in EPSG:4326.
+    plants : geopandas.GeoDataFrame
+        Canonical ``plants`` layer in EPSG:4326.
+    as_of_year : int
+        Year that tells retiring from retired [yr].
+    metric_crs : str
+        Projected metric CRS for distances [-].
+
+    Returns
+    -------
+    pandas.DataFrame
+        On ``sites.index``: ``fossil_plant_nearest_km`` [km], ``fossil_plant_nearest_name``,
+        ``fossil_capacity_within_50km_mw``, ``retiring_fossil_capacity_within_50km_mw``,
+        ``retired_fossil_capacity_within_50km_mw`` [MW] (coal, gas and oil generators).
+    """
+    import geopandas as gpd
+
+    for name, frame in (("sites", sites), ("plants", plants)):
+        if frame.crs is None or not frame.crs.is_geographic:
+            raise CRSError(f"{name} CRS is {frame.crs}; expected EPSG:4326 as loaders return it")
+    missing = [c for c in _REQUIRED if c not in plants.columns]
+    if missing:
+        raise DataError(f"plants layer lacks column(s) {missing}; expected the canonical plants role")
+    p = plants[plants.geometry.notna() & ~plants.geometry.is_empty].copy()
+    p["fuel_group"] = _fuel_group(p["energy_source"])
+    p["plant_status"] = _generator_status(p["status"], p["retirement_year"], as_of_year)
+    p = p[(p["fuel_group"] != "") & (p["plant_status"] != "")]
+    p["capacity_mw"] = pd.to_numeric(p["capacity_mw"], errors="coerce").fillna(0.0)
+    p = gpd.GeoDataFrame(p[["plant_name", "capacity_mw", "plant_status"]], geometry=p.geometry.to_crs(metric_crs))
+    s = gpd.GeoDataFrame(geometry=sites.geometry.to_crs(metric_crs), index=sites.index)
+    out = pd.DataFrame(index=sites.index)
+    out["fossil_plant_nearest_km"] = np.nan
+    out["fossil_plant_nearest_name"] = ""
+    for col in ("fossil_capacity_within_50km_mw", "retiring_fossil_capacity_within_50km_mw",
+                "retired_fossil_capacity_within_50km_mw"):
+        out[col] = 0.0
+    if p.empty or s.empty:
+        return out
+    s_named = s.reset_index(names="_site")
+    near = gpd.sjoin_nearest(s_named, p, how="left", distance_col="_d_m").drop_duplicates("_site").set_index("_site")
+    out["fossil_plant_nearest_km"] = near["_d_m"].reindex(sites.index).to_numpy() / 1000.0
+    out["fossil_plant_nearest_name"] = near["plant_name"].reindex(sites.index).fillna("").to_numpy()
+    hits = gpd.sjoin(s_named, p, predicate="dwithin", distance=ACQUISITION_RADIUS_KM * 1000.0)
+    if not hits.empty:
+        total = hits.groupby("_site")["capacity_mw"].sum()
+        out["fossil_capacity_within_50km_mw"] = total.reindex(sites.index).fillna(0.0).to_numpy()
+        for status, col in (("retiring", "retiring_fossil_capacity_within_50km_mw"),
+                            ("retired", "retired_fossil_capacity_within_50km_mw")):
+            part = hits[hits["plant_status"] == status].groupby("_site")["capacity_mw"].sum()
+            out[col] = part.reindex(sites.index).fillna(0.0).to_numpy()
+    return out

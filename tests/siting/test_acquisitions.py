@@ -159,3 +159,26 @@ def test_real_eia860_w_a_parish(shared_data):
     # Region screen: retired Texas coal plants exist in EIA-860 and every row is coal, retired, in TX.
     tx = acq.screen_plants(plants, state_abbr="TX", fuels=("coal",), statuses=("retired",))
     assert len(tx) > 0 and set(tx["status"]) == {"retired"} and set(tx["state_abbr"]) == {"TX"}
+
+
+def test_acquisition_columns_hand_case():
+    # Hand: site 1 is the screening site (Coal A 5 km, retired 600 MW; Gas B 10 km, 200 MW operating and 100 MW
+    # retiring; Oil D 30 km, 50 MW; Far Gas E at 300 km is out): 950 MW within 50 km. Site 2 sits on Far Gas E.
+    sites = gpd.GeoDataFrame(
+        {"site_id": ["s1", "s2"]},
+        geometry=[gpd.points_from_xy([SITE_LON], [SITE_LAT])[0], _plants().geometry.iloc[-1]], crs="EPSG:4326",
+        index=[10, 20],
+    )
+    cols = acq.acquisition_columns(sites, _plants())
+    assert list(cols.index) == [10, 20]
+    assert cols.loc[10, "fossil_plant_nearest_km"] == pytest.approx(5.0, rel=1e-6)  # 4326 round trip
+    assert cols.loc[10, "fossil_plant_nearest_name"] == "Coal A"
+    assert cols.loc[10, "fossil_capacity_within_50km_mw"] == pytest.approx(950.0)
+    assert cols.loc[10, "retired_fossil_capacity_within_50km_mw"] == pytest.approx(600.0)
+    assert cols.loc[10, "retiring_fossil_capacity_within_50km_mw"] == pytest.approx(100.0)
+    assert cols.loc[20, "fossil_plant_nearest_km"] == pytest.approx(0.0, abs=1e-6)
+    assert cols.loc[20, "fossil_capacity_within_50km_mw"] == pytest.approx(500.0)
+    from siting.schema import column
+
+    for name in cols.columns:
+        assert column(name).group == "acquisition"
