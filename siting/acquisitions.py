@@ -301,7 +301,9 @@ def acquisition_deal(plant: pd.Series | dict, terms: AcquisitionTerms, template:
     return dataclasses.replace(template, name=f"{plant['plant_name']} ({plant['plant_id']}): {terms.option}", plant=plant_spec)
 
 
-def evaluate_acquisitions(candidates: pd.DataFrame, terms: AcquisitionTerms, template: D.Deal) -> pd.DataFrame:
+def evaluate_acquisitions(
+    candidates: pd.DataFrame, terms: AcquisitionTerms, template: D.Deal, *, progress: bool | None = None
+) -> pd.DataFrame:
     """Evaluate the same acquisition option on many screened plants and rank them.
 
     Parameters
@@ -312,6 +314,8 @@ def evaluate_acquisitions(candidates: pd.DataFrame, terms: AcquisitionTerms, tem
         Option and costs applied to every plant.
     template : Deal
         Contract, financing and datacenter terms.
+    progress : bool, optional
+        Show a progress bar; None shows it only on a terminal.
 
     Returns
     -------
@@ -321,8 +325,12 @@ def evaluate_acquisitions(candidates: pd.DataFrame, terms: AcquisitionTerms, tem
         ``installed_cost_usd``, ``min_dscr`` and ``error`` (why a plant could not be
         evaluated), sorted by delivered cost.
     """
+    from tqdm.auto import tqdm
+
     rows = []
-    for _, plant in candidates.iterrows():
+    bar = tqdm(candidates.iterrows(), total=len(candidates), desc="acquisitions", unit="plant",
+               disable=None if progress is None else not progress)
+    for _, plant in bar:
         row = {"plant_id": plant["plant_id"], "status": plant["status"], "fuel_group": plant["fuel_group"], "error": ""}
         try:
             deal = acquisition_deal(plant, terms, template)

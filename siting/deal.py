@@ -490,15 +490,17 @@ def _cases(deal: Deal, knobs: dict[str, np.ndarray]) -> _Cases:
     # Energy: contract capacity factor during the term, merchant after it; degradation on top.
     cf_frac = np.where(in_term, col("capacity_factor_frac"), c.merchant_capacity_factor_frac)
     energy = cap_kw / KWH_PER_MWH * HOURS_PER_YEAR * cf_frac * (1.0 - p.degradation_frac_per_yr) ** y
-    # Fuel price path, scaled so year 1 equals the knob.
-    base_first = deal.fuel.first_year_usd_per_mmbtu
+    # Fuel price path: the curve (extended with the escalation) or year 1 escalated; scaled so year 1 = the knob.
     if deal.fuel.curve_usd_per_mmbtu:
         curve = np.asarray(deal.fuel.curve_usd_per_mmbtu, dtype=float)
         if len(curve) < n_years:
             tail = curve[-1] * (1 + deal.fuel.escalation_frac_per_yr) ** np.arange(1, n_years - len(curve) + 1)
             curve = np.concatenate([curve, tail])
-        shape = curve[:n_years] / (base_first if base_first else 1.0)
-        price = (col("fuel_price_usd_per_mmbtu") * shape[None, :]) if base_first else curve[None, :n_years] + 0 * col("fuel_price_usd_per_mmbtu")
+        curve = curve[None, :n_years]
+        if curve[0, 0] != 0:
+            price = col("fuel_price_usd_per_mmbtu") * curve / curve[0, 0]
+        else:  # a curve starting at 0 cannot be scaled: the knob leaves it as given
+            price = np.broadcast_to(curve, (n, n_years))
     else:
         price = col("fuel_price_usd_per_mmbtu") * (1.0 + deal.fuel.escalation_frac_per_yr) ** y
     fuel_mmbtu = energy * KWH_PER_MWH * p.heat_rate_hhv_btu_per_kwh / BTU_PER_MMBTU

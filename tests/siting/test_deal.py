@@ -209,3 +209,18 @@ def test_cli_deal_file_list_and_errors(tmp_path, capsys):
     bad.write_text('name = "x"\n[plant]\ncapacity = 3\n', encoding="utf-8")
     assert main(["deal", str(bad)]) == 2
     assert "valid keys are" in capsys.readouterr().err
+
+
+def test_fuel_curve_is_extended_and_scaled():
+    # Hand: curve 3, 4, 5 USD/MMBtu then flat (escalation 0) over 5 years; at 7,000 Btu/kWh = 7 MMBtu/MWh and
+    # 438,000 MWh/yr the fuel bill is 438,000 * 7 * price. Scaling year 1 to 6 USD/MMBtu doubles the whole path.
+    deal = D.deal_from_dict(_simple(
+        plant={"heat_rate_hhv_btu_per_kwh": 7000.0},
+        fuel={"curve_usd_per_mmbtu": [3.0, 4.0, 5.0], "escalation_frac_per_yr": 0.0},
+        contract={"term_yr": 5}, financing={"tenor_yr": 5}, economics={"analysis_years": 5},
+    ))
+    r = D.evaluate_deal(deal)
+    np.testing.assert_allclose(r.cash_flows["fuel_price_usd_per_mmbtu"].iloc[1:], [3, 4, 5, 5, 5], rtol=1e-12)
+    np.testing.assert_allclose(r.cash_flows["fuel_usd"].iloc[1:], 438_000 * 7.0 * np.array([3, 4, 5, 5, 5]), rtol=1e-12)
+    cases = D._cases(deal, D._knob_arrays(deal, [{"fuel_price_usd_per_mmbtu": 6.0}]))
+    np.testing.assert_allclose(cases.fuel_price_usd_per_mmbtu[0], [6, 8, 10, 10, 10], rtol=1e-12)
