@@ -259,3 +259,16 @@ def test_max_debt_frac_caps_sculpted_debt():
     )
     assert cf.debt.debt_usd[0] == pytest.approx(60.0, rel=1e-12)
     np.testing.assert_allclose(cf.dscr[0], 1.3 * (100 / 1.1 + 100 / 1.21) / 60.0, rtol=1e-12)
+
+
+def test_debt_service_reserve_funded_and_released():
+    # Hand: 1,000 of debt at 10 % over 2 years pays 576.19/yr; a 6-month reserve (288.10) is funded by equity
+    # at close and comes back with the last payment.
+    cf = fin.project_cash_flows(
+        installed_cost_usd=2000.0, revenue_usd=np.full((1, 3), 1000.0), opex_usd=0.0, energy_mwh=1.0,
+        depreciation_frac=np.array([1.0, 0.0, 0.0]), federal_tax_frac=0.0, debt_frac=0.5, debt_rate_frac=0.10,
+        debt_tenor_yr=2, dsra_months=6.0,
+    )
+    reserve = 0.5 * 1000.0 * 1.21 * 0.1 / 0.21
+    assert cf.equity_usd[0] == pytest.approx(1000.0 + reserve, rel=1e-9)  # exact arithmetic
+    np.testing.assert_allclose(cf.reserve_flow_usd[0], [0.0, reserve, 0.0], rtol=1e-9)

@@ -224,3 +224,20 @@ def test_fuel_curve_is_extended_and_scaled():
     np.testing.assert_allclose(r.cash_flows["fuel_usd"].iloc[1:], 438_000 * 7.0 * np.array([3, 4, 5, 5, 5]), rtol=1e-12)
     cases = D._cases(deal, D._knob_arrays(deal, [{"fuel_price_usd_per_mmbtu": 6.0}]))
     np.testing.assert_allclose(cases.fuel_price_usd_per_mmbtu[0], [6, 8, 10, 10, 10], rtol=1e-12)
+
+
+def test_major_maintenance_merchant_tail_and_ptc_hand_case():
+    # Hand, 6-year analysis, 3-year contract at 50 USD/MWh then merchant at 30 USD/MWh and 25 % capacity factor
+    # (219,000 MWh/yr); an overhaul of 20 USD/kW on 100 MW (2 MUSD) every 2 years, not in the last year;
+    # PTC 10 USD/MWh on 40 % of the energy for 2 years.
+    deal = D.deal_from_dict(_simple(
+        plant={"major_maintenance_usd_per_kw": 20.0, "major_maintenance_interval_yr": 2},
+        contract={"term_yr": 3, "merchant_price_usd_per_mwh": 30.0, "merchant_capacity_factor_frac": 0.25},
+        financing={"tenor_yr": 3}, economics={"analysis_years": 6},
+        tax={"ptc_usd_per_mwh": 10.0, "ptc_energy_share_frac": 0.4, "ptc_years": 2},
+    ))
+    cf = D.evaluate_deal(deal).cash_flows.iloc[1:]
+    np.testing.assert_allclose(cf["major_maintenance_usd"], [0, 2e6, 0, 2e6, 0, 0], rtol=1e-12)
+    np.testing.assert_allclose(cf["revenue_usd"], [50 * 438_000] * 3 + [30 * 219_000] * 3, rtol=1e-12)
+    np.testing.assert_allclose(cf["offtaker_payment_usd"], [50 * 438_000] * 3 + [0] * 3, rtol=1e-12)
+    np.testing.assert_allclose(cf["tax_credit_usd"], [0.4 * 10 * 438_000] * 2 + [0] * 4, rtol=1e-12)
