@@ -600,13 +600,29 @@ def _metrics(deal: Deal, cases: _Cases) -> dict[str, np.ndarray]:
 
 
 def _solve_contract_price(deal: Deal, rows: list[dict[str, float]]) -> np.ndarray:
-    knobs = _knob_arrays(deal, rows)
+    return _solve_for_knobs(deal, _knob_arrays(deal, rows), tol=1e-5)
+
+
+def _solve_for_knobs(deal: Deal, knobs: dict[str, np.ndarray], *, tol: float) -> np.ndarray:
+    """Contract price giving the target equity IRR for each case [USD/MWh or USD/kW-month]."""
+    n = len(knobs["contract_price"])
 
     def at(price):
-        return _cases(deal, {**knobs, "contract_price": np.asarray(price, dtype=float)}).cf
+        return _cases(deal, {**knobs, "contract_price": np.broadcast_to(np.asarray(price, dtype=float), (n,))}).cf
 
     hi = 2000.0 if deal.contract.type == "ppa" else 200.0
-    return fin.solve_price_for_equity_irr(at, deal.contract.target_equity_irr_frac, lo=0.0, hi=hi, tol=1e-5)
+    return fin.solve_price_for_equity_irr(at, deal.contract.target_equity_irr_frac, lo=0.0, hi=hi, tol=tol)
+
+
+def _at_target_irr(deal: Deal, knobs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Solved contract price and the delivered cost it means, for each case (NaN where no price works)."""
+    price = _solve_for_knobs(deal, knobs, tol=1e-4)
+    res = _metrics(deal, _cases(deal, {**knobs, "contract_price": np.nan_to_num(price)}))
+    ok = np.isfinite(price)
+    return {
+        "solved_contract_price": price,
+        "delivered_cost_at_target_irr_usd_per_mwh": np.where(ok, res["delivered_cost_usd_per_mwh"], np.nan),
+    }
 
 
 # ---------------------------------------------------------------------------------------
@@ -800,14 +816,23 @@ def _tornado(deal: Deal, base: dict[str, float], base_metrics: dict[str, float])
         rows += [{knob: lo}, {knob: hi}]
     if not rows:
         return pd.DataFrame(columns=["driver", "low", "high", "base", "source"])
-    res = _metrics(deal, _cases(deal, _knob_arrays(deal, rows)))
+    arrays = _knob_arrays(deal, rows)
+    res = _metrics(deal, _cases(deal, arrays))
+    keys = ["equity_irr_frac", "equity_npv_usd", "delivered_cost_usd_per_mwh"]
+    if deal.contract.solve_for == "price":
+        # At the target IRR the contract price moves instead of the return: what the datacenter would pay.
+        res.update(_at_target_irr(deal, arrays))
+        keys += ["solved_contract_price", "delivered_cost_at_target_irr_usd_per_mwh"]
+        base_metrics = {**base_metrics, "delivered_cost_at_target_irr_usd_per_mwh": base_metrics["delivered_cost_usd_per_mwh"]}
     out = []
     for i, (knob, r) in enumerate(deal.sensitivity.items()):
         lo, hi = r.bounds(base[knob])
         row = {"driver": knob, "base": base[knob], "low": lo, "high": hi, "source": r.source}
-        for key in ("equity_irr_frac", "equity_npv_usd", "delivered_cost_usd_per_mwh"):
-            row[f"{key}_at_low"] = float(res[key][2 * i])
-            row[f"{key}_at_high"] = float(res[key][2 * i + 1])
+        for key in keys:
+            solved_driver = knob == "contract_price" and key in ("solved_contract_price",
+                                                                  "delivered_cost_at_target_irr_usd_per_mwh")
+            row[f"{key}_at_low"] = math.nan if solved_driver else float(res[key][2 * i])
+            row[f"{key}_at_high"] = math.nan if solved_driver else float(res[key][2 * i + 1])
             row[f"{key}_base"] = base_metrics[key]
         row["equity_irr_swing_frac"] = abs(row["equity_irr_frac_at_high"] - row["equity_irr_frac_at_low"])
         out.append(row)
@@ -836,8 +861,12 @@ def _monte_carlo(deal: Deal, base: dict[str, float], draws: int) -> pd.DataFrame
         mode = min(max(base[k], lo), hi)
         knobs[k] = rng.triangular(lo, mode, hi, size=draws) if hi > lo else np.full(draws, lo)
     res = _metrics(deal, _cases(deal, knobs))
+    keys = ["equity_irr_frac", "equity_npv_usd", "delivered_cost_usd_per_mwh", "min_dscr"]
+    if deal.contract.solve_for == "price":
+        res.update(_at_target_irr(deal, {**knobs, "contract_price": np.full(draws, base["contract_price"])}))
+        keys += ["solved_contract_price", "delivered_cost_at_target_irr_usd_per_mwh"]
     rows = []
-    for key in ("equity_irr_frac", "equity_npv_usd", "delivered_cost_usd_per_mwh", "min_dscr"):
+    for key in keys:
         v = res[key][np.isfinite(res[key])]
         if len(v) == 0:
             continue

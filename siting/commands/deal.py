@@ -126,12 +126,16 @@ def format_text(result) -> str:
         f"of idle datacenter: {_money(g['value_of_time_saved_usd'])} of time saved",
     ]
     if len(result.tornado):
-        lines.append("tornado (equity IRR at low / high):")
+        solved = "delivered_cost_at_target_irr_usd_per_mwh_at_low" in result.tornado
+        lines.append("tornado (equity IRR at low / high" + (
+            "; delivered USD/MWh at the target IRR, low / high):" if solved else "):"))
         for _, r in result.tornado.iterrows():
-            lines.append(
-                f"  {r['driver']:26s} {r['low']:>10,.3g} .. {r['high']:<10,.3g} "
-                f"{_pct(r['equity_irr_frac_at_low']):>8s} / {_pct(r['equity_irr_frac_at_high']):<8s}"
-            )
+            line = (f"  {r['driver']:26s} {r['low']:>10,.3g} .. {r['high']:<10,.3g} "
+                    f"{_pct(r['equity_irr_frac_at_low']):>8s} / {_pct(r['equity_irr_frac_at_high']):<8s}")
+            if solved:
+                lo, hi = r["delivered_cost_at_target_irr_usd_per_mwh_at_low"], r["delivered_cost_at_target_irr_usd_per_mwh_at_high"]
+                line += "" if not (math.isfinite(lo) and math.isfinite(hi)) else f"  {lo:7,.1f} / {hi:<7,.1f}"
+            lines.append(line)
     if len(result.monte_carlo):
         lines.append("Monte Carlo (P10 / P50 / P90):")
         for _, r in result.monte_carlo.iterrows():

@@ -241,3 +241,20 @@ def test_major_maintenance_merchant_tail_and_ptc_hand_case():
     np.testing.assert_allclose(cf["revenue_usd"], [50 * 438_000] * 3 + [30 * 219_000] * 3, rtol=1e-12)
     np.testing.assert_allclose(cf["offtaker_payment_usd"], [50 * 438_000] * 3 + [0] * 3, rtol=1e-12)
     np.testing.assert_allclose(cf["tax_credit_usd"], [0.4 * 10 * 438_000] * 2 + [0] * 4, rtol=1e-12)
+
+
+def test_tornado_at_target_irr_round_trip():
+    # For a deal that solves its price, the tornado also gives the price that keeps the target IRR at each end
+    # of each range; putting that price back in must give the target IRR (bisection tolerance 1e-4 USD/kW-month).
+    deal = D.load_example("btm_gas_1gw_tolling")
+    r = D.evaluate_deal(deal, monte_carlo_draws=0)
+    row = r.tornado.set_index("driver").loc["capex_usd_per_kw"]
+    assert row["solved_contract_price_at_high"] > row["solved_contract_price_at_low"]
+    check = D.evaluate_many(deal, {
+        "capex_usd_per_kw": np.array([row["low"], row["high"]]),
+        "contract_price": np.array([row["solved_contract_price_at_low"], row["solved_contract_price_at_high"]]),
+    })
+    np.testing.assert_allclose(check["equity_irr_frac"], 0.12, rtol=1e-3)
+    np.testing.assert_allclose(check["delivered_cost_usd_per_mwh"],
+                               [row["delivered_cost_at_target_irr_usd_per_mwh_at_low"],
+                                row["delivered_cost_at_target_irr_usd_per_mwh_at_high"]], rtol=1e-9)
