@@ -280,7 +280,8 @@ def acquisition_deal(plant: pd.Series | dict, terms: AcquisitionTerms, template:
         capex = terms.option_capex_usd_per_kw if terms.option_capex_usd_per_kw is not None else get(f"{tech}_capex_usd_per_kw")
         heat = terms.heat_rate_hhv_btu_per_kwh or get(f"{tech}_heat_rate_hhv_btu_per_kwh")
         fom = terms.fixed_om_usd_per_kw_yr if terms.fixed_om_usd_per_kw_yr is not None else get(f"{tech}_fixed_om_usd_per_kw_yr")
-        vom = terms.variable_om_usd_per_mwh if terms.variable_om_usd_per_mwh is not None else get(f"{tech}_variable_om_usd_per_mwh")
+        vom = (terms.variable_om_usd_per_mwh if terms.variable_om_usd_per_mwh is not None
+               else get(f"{tech}_variable_om_usd_per_mwh"))
         src = terms.source or f"NREL ATB 2024 {tech} (finance_inputs.csv), 2022$"
     else:
         new_mw = existing_mw

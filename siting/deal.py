@@ -134,7 +134,9 @@ class Fuel(_Section):
     basis_usd_per_mmbtu: float = _p(0.0, "USD/MMBtu", "Local basis to Henry Hub (Waha 2024: -1.42).", lo=-20.0, hi=50.0)
     transport_usd_per_mmbtu: float = _p(0.0, "USD/MMBtu", "Pipeline transport to the plant gate.", lo=0.0, hi=20.0)
     escalation_frac_per_yr: float = _p(0.025, "-/yr", "Yearly escalation of the delivered price.", lo=-0.2, hi=0.5)
-    curve_usd_per_mmbtu: list = _p([], "USD/MMBtu", "Explicit delivered price by operating year (overrides the above; extended with the escalation).")
+    curve_usd_per_mmbtu: list = _p(
+        [], "USD/MMBtu", "Explicit delivered price by operating year (overrides the above; extended with the escalation).",
+    )
     source: str = _p("", "-", "Where the prices come from.")
 
     @property
@@ -158,8 +160,14 @@ class Contract(_Section):
     fuel_pass_through: bool = _p(True, "-", "Tolling: the offtaker pays the fuel at the plant's heat rate.")
     escalator_frac_per_yr: float = _p(0.0, "-/yr", "Yearly escalation of contract prices.", lo=-0.1, hi=0.2)
     availability_guarantee_frac: float = _p(0.0, "-", "Tolling: availability the owner guarantees (0: none).", lo=0.0, hi=1.0)
-    liquidated_damages_multiple: float = _p(1.0, "-", "Capacity payment lost per unit of availability shortfall, as a multiple of the proportional share.", lo=0.0)
-    solve_for: str = _p("none", "-", "Solve the contract price (PPA price or capacity payment) for the target equity IRR.", choices=("none", "price"))
+    liquidated_damages_multiple: float = _p(
+        1.0, "-", "Capacity payment lost per unit of availability shortfall, as a multiple of the proportional share.",
+        lo=0.0,
+    )
+    solve_for: str = _p(
+        "none", "-", "Solve the contract price (PPA price or capacity payment) for the target equity IRR.",
+        choices=("none", "price"),
+    )
     target_equity_irr_frac: float = _p(0.12, "-", "Target after-tax equity IRR when solving.", lo=-0.5, hi=1.0)
     merchant_price_usd_per_mwh: float = _p(0.0, "USD/MWh", "Energy price after the term, USD of dollar_year.", lo=0.0)
     merchant_capacity_factor_frac: float = _p(0.0, "-", "Capacity factor after the term.", lo=0.0, hi=1.0)
@@ -725,7 +733,8 @@ def evaluate_deal(deal: Deal, *, monte_carlo_draws: int | None = None) -> DealRe
             deal,
             contract=dataclasses.replace(
                 deal.contract,
-                **({"price_usd_per_mwh": solved} if deal.contract.type == "ppa" else {"capacity_payment_usd_per_kw_month": solved}),
+                **({"price_usd_per_mwh": solved} if deal.contract.type == "ppa"
+                   else {"capacity_payment_usd_per_kw_month": solved}),
             ),
         )
         base = deal.base_knobs()
@@ -842,7 +851,8 @@ def _tornado(deal: Deal, base: dict[str, float], base_metrics: dict[str, float])
 def _scenario_table(deal: Deal, base: dict[str, float]) -> pd.DataFrame:
     cases = [{"name": "base", "source": "deal file", **base}]
     for s in deal.scenarios:
-        cases.append({"name": s.name, "source": s.source, **{k: (getattr(s, k) if getattr(s, k) is not None else base[k]) for k in KNOBS}})
+        values = {k: (getattr(s, k) if getattr(s, k) is not None else base[k]) for k in KNOBS}
+        cases.append({"name": s.name, "source": s.source, **values})
     res = _metrics(deal, _cases(deal, _knob_arrays(deal, cases)))
     frame = pd.DataFrame(cases)
     for key in _TRACKED + ("lcoe_usd_per_mwh", "project_irr_frac", "payback_yr"):

@@ -133,7 +133,8 @@ def format_text(result) -> str:
             line = (f"  {r['driver']:26s} {r['low']:>10,.3g} .. {r['high']:<10,.3g} "
                     f"{_pct(r['equity_irr_frac_at_low']):>8s} / {_pct(r['equity_irr_frac_at_high']):<8s}")
             if solved:
-                lo, hi = r["delivered_cost_at_target_irr_usd_per_mwh_at_low"], r["delivered_cost_at_target_irr_usd_per_mwh_at_high"]
+                lo = r["delivered_cost_at_target_irr_usd_per_mwh_at_low"]
+                hi = r["delivered_cost_at_target_irr_usd_per_mwh_at_high"]
                 line += "" if not (math.isfinite(lo) and math.isfinite(hi)) else f"  {lo:7,.1f} / {hi:<7,.1f}"
             lines.append(line)
     if len(result.monte_carlo):
