@@ -685,7 +685,8 @@ def _grid_price(deal: Deal) -> tuple[float, str]:
         return d.grid_energy_price_usd_per_mwh, "given in the deal file"
     get = lambda k: fin.finance_input(k).value  # noqa: E731
     rate, n = deal.economics.discount_rate_frac, deal.economics.analysis_years
-    esc = (1.0 + deal.economics.inflation_frac) ** max(deal.economics.first_power_year - 2022, 0)  # ATB is 2022$
+    atb_year = int(fin.finance_input("gas_cc_capex_usd_per_kw").dollar_year)
+    esc = (1.0 + deal.economics.inflation_frac) ** max(deal.economics.first_power_year - atb_year, 0)
     y = np.arange(n)
     energy = np.full(n, 1000.0 * HOURS_PER_YEAR * 0.85 / 1000.0)  # 1 MW at an 85 % capacity factor [MWh]
     fuel = energy * get("gas_cc_heat_rate_hhv_btu_per_kwh") / 1000.0 * deal.fuel.first_year_usd_per_mmbtu * (

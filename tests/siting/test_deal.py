@@ -258,3 +258,15 @@ def test_tornado_at_target_irr_round_trip():
     np.testing.assert_allclose(check["delivered_cost_usd_per_mwh"],
                                [row["delivered_cost_at_target_irr_usd_per_mwh_at_low"],
                                 row["delivered_cost_at_target_irr_usd_per_mwh_at_high"]], rtol=1e-9)
+
+
+def test_grid_alternative_given_or_atb():
+    # Given: the premium is delivered cost minus the grid price (flat 50 USD/MWh PPA vs 80 -> -30).
+    r = D.evaluate_deal(D.deal_from_dict(_simple(datacenter={"grid_energy_price_usd_per_mwh": 80.0})))
+    assert r.grid_alternative["delivered_premium_usd_per_mwh"] == pytest.approx(-30.0, rel=1e-12)
+    # Default: ATB 2024 gas CC (2022$) with no inflation and flat gas at 3 USD/MMBtu, 10 %, 20 years, 85 % CF:
+    # by hand (1223.9 * CRF + 33.8) * 1000 / 7446 MWh + 2.14 + 6.332 * 3.
+    r = D.evaluate_deal(D.deal_from_dict(_simple(fuel={"henry_hub_usd_per_mmbtu": 3.0})))
+    mwh = 8760 * 0.85
+    hand = (1223.9 * 1000 * fin.capital_recovery_factor(0.10, 20) + 33.8 * 1000) / mwh + 2.14 + 6.332 * 3.0
+    assert r.grid_alternative["grid_energy_price_usd_per_mwh"] == pytest.approx(hand, rel=1e-12)
