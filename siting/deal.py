@@ -650,7 +650,19 @@ class DealResult:
     notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The "deal section" a report renders: plain JSON-able values with units in the keys."""
+        """The "deal section" a report renders: plain JSON-able values with units in the keys.
+
+        Keys: ``name``, ``description``, ``contract_type`` (ppa/tolling), ``contract_price_unit``,
+        ``capacity_mw``; ``metrics`` (equity_irr_frac, project_irr_frac, equity_npv_usd,
+        lcoe_usd_per_mwh, solved_contract_price, contract_price, min_dscr, avg_dscr, payback_yr,
+        delivered_cost_usd_per_mwh, installed_cost_usd, debt_usd, equity_usd, ...);
+        ``grid_alternative`` (grid_energy_price_usd_per_mwh and its basis, grid_wait_months,
+        datacenter_delay_cost_usd_per_month, months_saved_vs_grid, value_of_time_saved_usd,
+        delivered_premium_usd_per_mwh, pv_premium_over_grid_usd); ``cash_flows`` (one record per
+        year, year 0 = close), ``tornado`` (one record per driver, largest IRR swing first),
+        ``scenarios``, ``monte_carlo`` (metric, p10, p50, p90, mean, draws) and ``notes``.
+        NaN becomes null.
+        """
         return {
             "name": self.deal.name,
             "description": self.deal.description,
