@@ -46,7 +46,14 @@ class Format:
 _FORMATS: dict[str, Format] = {}
 
 #: Modules that register formats when imported (each calls register_format at import).
-_LOADER_MODULES: tuple[str, ...] = ()
+_LOADER_MODULES: tuple[str, ...] = (
+    "gis_data.grid",
+    "gis_data.gas",
+    "gis_data.plants",
+    "gis_data.regions",
+    "gis_data.queue",
+    "gis_data.datacenters",
+)
 
 
 def register_format(name: str, *, role: str, detect: Callable, detail: int = 0, description: str = ""):

@@ -1,0 +1,253 @@
+"""Power plants: EIA-860 generators, HIFLD Texas plants and OpenStreetMap ``power=plant``.
+
+Formats:
+
+``eia860_generators_wpp``
+    EIA-860 (2025 early release) generators joined to their plants, one point per
+    generator (Western Power Pool repackaging): ``plant_code, plant_name, technology,
+    energy_source, nameplate_mw, ba_code, state, op_year, status, retirement_year, pipelines``.
+``hifld_plants_tx`` / ``hifld_plants_tx_json``
+    HIFLD *Power Plants* for Texas (>= 50 MW), one row per plant, as GeoJSON or as the
+    packager's raw JSON (``{plants: [{id, name, lat, lon, capacity_MW, ...}]}``).
+``osm_plants``
+    OpenStreetMap ``power=plant`` exported from Overpass as GeoJSON.
+
+``generator_id`` is the plant code plus the generator's position within its plant in
+the file (``"3470-0"``) for the EIA-860 repackaging, which dropped EIA's generator IDs;
+plant-level sources give one row per plant with ``generator_id`` missing.
+"""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gis_data import io
+from gis_data.canonical import GEOGRAPHIC_CRS, LoadReport, SourceMeta
+from gis_data.formats import register_format
+from gis_data.grid import OSM_ATTRIBUTION, OSM_LICENSE, osm_id_column, to_points
+
+PUBLIC_DOMAIN = "public domain (US federal data, 17 U.S.C. 105)"
+EIA860_ATTRIBUTION = "Source: U.S. Energy Information Administration, Form EIA-860"
+EIA860_URL = "https://www.eia.gov/electricity/data/eia860/"
+
+PLANT_EXTRA = ("prime_mover", "gen_status", "nerc_region", "utility_name", "sector_name")
+
+
+def _col(raw, name):
+    return raw[name] if name in raw.columns else pd.Series(np.nan, index=raw.index, dtype="object")
+
+
+def _detect_eia860(path, columns) -> bool:
+    return all(c in columns for c in ("plant_code", "nameplate_mw", "energy_source"))
+
+
+@register_format(
+    "eia860_generators_wpp", role="plants", detect=_detect_eia860, detail=30,
+    description="EIA-860 generators (operating, proposed, retiring, retired) with BA and gas pipeline, one point each",
+)
+def load_eia860_generators(path, *, vintage: str = "2025 early release"):
+    """EIA-860 generators, Western Power Pool repackaging (one point per generator).
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON (plain or ``.gz``).
+    vintage : str
+        EIA-860 release.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical ``plants`` columns (``capacity_mw`` nameplate [MW], ``operating_year``
+        and ``retirement_year`` [year], ``gas_pipeline`` the pipeline(s) EIA-860 says
+        serve the plant) plus ``prime_mover``, ``gen_status``, ``nerc_region``,
+        ``utility_name``, ``sector_name``, EPSG:4326. Rows without a location are dropped
+        (counted). Exact duplicate rows are *kept*: two identical generators at one plant
+        are two machines (the repackaging dropped the generator IDs that would tell them apart).
+    """
+    report = LoadReport()
+    raw = io.lower_columns(io.read_clean(path, report, kind="point", dedupe=False)).reset_index(drop=True)
+    plant = io.clean_text(raw["plant_code"])
+    rank = raw.groupby(plant.fillna("?").to_numpy()).cumcount()
+    out = raw.assign(
+        plant_id=plant,
+        plant_name=io.clean_text(raw["plant_name"]),
+        generator_id=(plant.astype("string") + "-" + rank.astype("string")).astype("str"),
+        capacity_mw=io.to_number(raw["nameplate_mw"]),
+        energy_source=io.clean_text(raw["energy_source"]),
+        technology=io.clean_text(_col(raw, "technology")),
+        status=io.clean_text(raw["status"]),
+        operating_year=io.to_number(_col(raw, "op_year")),
+        retirement_year=io.to_number(_col(raw, "retirement_year")),
+        balancing_authority=io.clean_text(_col(raw, "ba_code")),
+        gas_pipeline=io.clean_text(_col(raw, "pipelines")),
+        state_abbr=io.clean_text(_col(raw, "state")),
+        prime_mover=io.clean_text(_col(raw, "prime_mover")),
+        gen_status=io.clean_text(_col(raw, "gen_status")),
+        nerc_region=io.clean_text(_col(raw, "nerc_region")),
+        utility_name=io.clean_text(_col(raw, "utility_name")),
+        sector_name=io.clean_text(_col(raw, "sector_name")),
+    )
+    src = SourceMeta("EIA-860 generators (Western Power Pool TransmissionMap)", vintage, PUBLIC_DOMAIN,
+                     EIA860_ATTRIBUTION, EIA860_URL)
+    return io.finish(out, "plants", src, report, extra=PLANT_EXTRA)
+
+
+def _hifld_tx_frame(raw: pd.DataFrame, report: LoadReport, vintage: str):
+    raw = raw.reset_index(drop=True)
+    per_fuel = _col(raw, "per_fuel_mw")
+    out = raw.assign(
+        plant_id=io.clean_text(raw["id"].astype("string")),
+        plant_name=io.clean_text(raw["name"]),
+        generator_id=pd.Series(np.nan, index=raw.index, dtype="object"),
+        capacity_mw=io.to_number(raw["capacity_mw"]),
+        energy_source=io.clean_text(raw["fuel"]),
+        technology=io.clean_text(_col(raw, "tech")),
+        status=pd.Series("operating", index=raw.index, dtype="str"),
+        operating_year=np.nan,
+        retirement_year=np.nan,
+        balancing_authority=pd.Series(np.nan, index=raw.index, dtype="object"),
+        gas_pipeline=pd.Series(np.nan, index=raw.index, dtype="object"),
+        state_abbr=pd.Series("TX", index=raw.index, dtype="str"),
+        utility_name=io.clean_text(_col(raw, "utility")),
+        per_fuel_mw=per_fuel.map(lambda v: json.dumps(v) if isinstance(v, dict) else v).astype("str"),
+    )
+    src = SourceMeta("HIFLD Power Plants in the US (Texas, >= 50 MW; EIA-860/923 period 202502)", vintage,
+                     PUBLIC_DOMAIN, "HIFLD / DHS CISA; U.S. Energy Information Administration",
+                     "https://github.com/dderiso/texas-grid")
+    return io.finish(out, "plants", src, report, extra=("utility_name", "per_fuel_mw"))
+
+
+def _detect_hifld_tx(path, columns) -> bool:
+    return all(c in columns for c in ("capacity_mw", "per_fuel_mw", "fuel")) and "plants" not in columns
+
+
+@register_format(
+    "hifld_plants_tx", role="plants", detect=_detect_hifld_tx, detail=10,
+    description="HIFLD Power Plants, Texas >= 50 MW, one row per plant with fuel mix (GeoJSON)",
+)
+def load_hifld_plants_tx(path, *, vintage: str = "2026-04-26"):
+    """HIFLD Power Plants for Texas (>= 50 MW), GeoJSON conversion, one row per plant.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON (plain or ``.gz``).
+    vintage : str
+        HIFLD query date.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical ``plants`` columns (``capacity_mw`` total plant [MW]; ``energy_source``
+        the dominant fuel word, e.g. "gas"; ``status`` "operating") plus ``utility_name``
+        and ``per_fuel_mw`` (JSON text, MW by fuel), EPSG:4326.
+    """
+    report = LoadReport()
+    raw = io.lower_columns(io.read_clean(path, report, kind="point"))
+    return _hifld_tx_frame(raw, report, vintage)
+
+
+def _detect_hifld_tx_json(path, columns) -> bool:
+    return "plants" in columns and all(c in columns for c in ("capacity_mw", "lat", "lon"))
+
+
+@register_format(
+    "hifld_plants_tx_json", role="plants", detect=_detect_hifld_tx_json, detail=10,
+    description="HIFLD Power Plants, Texas >= 50 MW, packager's raw JSON {plants: [...]}",
+)
+def load_hifld_plants_tx_json(path, *, vintage: str | None = None):
+    """HIFLD Power Plants for Texas from the packager's raw JSON (``plants`` list with lat/lon).
+
+    Parameters
+    ----------
+    path : str or Path
+        JSON (plain or ``.gz``).
+    vintage : str, optional
+        Default: the file's ``fetched_iso`` date.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Same columns as :func:`load_hifld_plants_tx`.
+    """
+    data = io.read_json(path)
+    table = pd.DataFrame(data.get("plants", []))
+    report = LoadReport(source_rows=len(table))
+    table.columns = [c.lower() for c in table.columns]
+    lat, lon = io.to_number(table.get("lat")), io.to_number(table.get("lon"))
+    bad = (lat.isna() | lon.isna()).to_numpy()
+    report.drop("missing lat/lon", int(bad.sum()))
+    table = table.loc[~bad]
+    frame = gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon[~bad], lat[~bad]), crs=GEOGRAPHIC_CRS)
+    frame = io.drop_duplicates(frame, report, subset=["id", "name"])
+    return _hifld_tx_frame(frame, report, vintage or str(data.get("fetched_iso", "unstated"))[:10])
+
+
+def _detect_osm_plants(path, columns) -> bool:
+    if "power" not in columns:
+        return False
+    from gis_data.grid import osm_power_values
+
+    values = osm_power_values(path)
+    return bool(len(values)) and values.eq("plant").mean() > 0.5
+
+
+def osm_capacity_mw(values) -> pd.Series:
+    """OSM ``plant:output:electricity`` (e.g. ``"1200 MW"``, ``"50 kW"``, ``"yes"``) -> MW (NaN if no number)."""
+    s = pd.Series(values).astype("string").str.strip().str.replace(",", ".", regex=False)
+    parts = s.str.extract(r"^\s*([\d.]+)\s*([kKmMgG]?W)?\s*$")
+    num = pd.to_numeric(parts[0], errors="coerce").astype("float64")
+    factor = parts[1].str.upper().map({"KW": 1e-3, "MW": 1.0, "GW": 1e3, "W": 1e-6}).astype("float64").fillna(1.0)
+    return num * factor
+
+
+@register_format(
+    "osm_plants", role="plants", detect=_detect_osm_plants, detail=5,
+    description="OpenStreetMap power=plant exported from Overpass as GeoJSON",
+)
+def load_osm_plants(path, *, vintage: str = "unstated"):
+    """OpenStreetMap power plants (``power=plant``) from an Overpass GeoJSON export.
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoJSON (plain or ``.gz``) with OSM tags as properties (``plant:source``,
+        ``plant:output:electricity``, ``name``, ``operator``, ``start_date``).
+    vintage : str
+        Overpass extract date.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical ``plants`` columns (one row per plant, ``capacity_mw`` from
+        ``plant:output:electricity`` [MW]; ``energy_source`` the ``plant:source`` tag), EPSG:4326.
+    """
+    report = LoadReport()
+    raw = io.read_clean(path, report, kind=None).reset_index(drop=True)
+    is_plant = raw["power"].astype("string").eq("plant").fillna(False).to_numpy()
+    report.drop("power tag is not plant", int((~is_plant).sum()))
+    raw = to_points(raw.loc[is_plant], report)
+    start = _col(raw, "start_date").astype("string").str.extract(r"(\d{4})", expand=False)
+    out = raw.assign(
+        plant_id=osm_id_column(raw).set_axis(raw.index),
+        plant_name=io.clean_text(_col(raw, "name")),
+        generator_id=pd.Series(np.nan, index=raw.index, dtype="object"),
+        capacity_mw=osm_capacity_mw(_col(raw, "plant:output:electricity")).set_axis(raw.index),
+        energy_source=io.clean_text(_col(raw, "plant:source")),
+        technology=io.clean_text(_col(raw, "plant:method")),
+        status=pd.Series("operating", index=raw.index, dtype="str"),
+        operating_year=pd.to_numeric(start, errors="coerce").astype("float64"),
+        retirement_year=np.nan,
+        balancing_authority=pd.Series(np.nan, index=raw.index, dtype="object"),
+        gas_pipeline=pd.Series(np.nan, index=raw.index, dtype="object"),
+        state_abbr=io.clean_text(_col(raw, "addr:state")),
+        utility_name=io.clean_text(_col(raw, "operator")),
+    )
+    src = SourceMeta("OpenStreetMap power=plant", vintage, OSM_LICENSE, OSM_ATTRIBUTION,
+                     "https://www.openstreetmap.org/copyright")
+    return io.finish(out, "plants", src, report, extra=("utility_name",))
