@@ -1,0 +1,453 @@
+"""Layer sets: which file (and format) fills which layer role.
+
+A layer set is a TOML file::
+
+    name = "Texas real layers"          # optional
+    synthetic = false                   # optional; true labels outputs "synthetic sample"
+
+    [layers.transmission]
+    path = ["grid-345_735.json.gz", "grid-dc.json"]   # one path or a list (concatenated)
+    format = "hifld_transmission_by_class"
+    [layers.transmission.options]                      # optional loader keyword arguments
+    vintage = "2023"
+
+Relative paths are relative to the TOML file's folder. Several files for one role must
+be of the *same* format; they are concatenated (e.g. the AC >= 345 kV and the HVDC
+files of one split). Mixing sources of one role (a national >= 345 kV layer and a
+Texas >= 115 kV layer) would double-count the lines both hold, so a role has one format.
+
+:func:`scan_directory` builds a layer set from a folder by recognising each file's
+*schema* (its field names, through each format's ``detect``), not its name. Per role it
+keeps one format: first the one with national coverage (a bounding box at least
+:data:`NATIONAL_LON_SPAN_DEG` wide: a siting tool screens the whole country, and a
+regional layer would silently report "no line within 50 km" everywhere else), then the
+highest ``detail``, then the most files. The variants not chosen are listed as comments
+when the layer set is written, so a user can switch (e.g. to the Texas >= 115 kV extract
+for a Texas-only study).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from gis_data import cache, io
+from gis_data.canonical import CONUS_METRIC_CRS, ROLES, LoadReport
+from gis_data.formats import formats, get_format
+from models.errors import ConfigError, DataError, MissingDataError, unknown_name
+
+log = logging.getLogger(__name__)
+
+#: Layer-set file name looked for inside a folder.
+LAYERS_FILE = "layers.toml"
+#: A layer whose bounding box spans at least this many degrees of longitude counts as national.
+NATIONAL_LON_SPAN_DEG = 40.0
+_TOP_KEYS = {"name", "synthetic", "description", "layers"}
+_LAYER_KEYS = {"path", "format", "options"}
+#: Suffixes (after stripping .gz) that scan_directory looks into.
+_SCAN_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet", ".geoparquet", ".fgb", ".csv", ".zip")
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One role of a layer set: its files, format and loader options."""
+
+    role: str
+    paths: tuple[Path, ...]
+    format: str
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def options_dict(self) -> dict[str, Any]:
+        return dict(self.options)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A file that ``scan_directory`` recognised but did not choose for its role."""
+
+    role: str
+    path: Path
+    format: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class LayerSet:
+    """Roles -> files; loads each role once (memoised) through the on-disk cache.
+
+    Build with :meth:`from_path`, :meth:`sample` or :func:`scan_directory`.
+    """
+
+    specs: dict[str, LayerSpec]
+    name: str = ""
+    synthetic: bool = False
+    source_path: Path | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    use_cache: bool = True
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def from_path(cls, path: str | Path, *, use_cache: bool = True) -> LayerSet:
+        """Read a layer-set TOML file, or the ``layers.toml`` inside a folder.
+
+        Parameters
+        ----------
+        path : str or Path
+            TOML file or folder holding ``layers.toml``.
+        use_cache : bool
+            Use the on-disk layer cache (:mod:`gis_data.cache`).
+        """
+        path = Path(path).expanduser()
+        if path.is_dir():
+            path = path / LAYERS_FILE
+        if not path.is_file():
+            raise MissingDataError(
+                f"layer set {str(path)!r} does not exist; give a layers.toml file or a folder holding one "
+                f"(make one with `siting data scan DIR --out layers.toml`)"
+            )
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"layer set {str(path)!r} is not valid TOML: {exc}") from None
+        return cls.from_dict(doc, base_dir=path.parent, source_path=path, use_cache=use_cache)
+
+    @classmethod
+    def from_dict(cls, doc: dict, *, base_dir: str | Path, source_path: Path | None = None,
+                  use_cache: bool = True) -> LayerSet:
+        """Build a layer set from the parsed TOML structure (see the module docstring)."""
+        where = str(source_path) if source_path else "layer set"
+        unknown = set(doc) - _TOP_KEYS
+        if unknown:
+            raise ConfigError(f"{where}: unknown top-level key(s) {sorted(unknown)}; expected some of {sorted(_TOP_KEYS)}")
+        layers = doc.get("layers", {})
+        if not isinstance(layers, dict) or not layers:
+            raise ConfigError(f"{where}: no [layers.<role>] tables; add e.g. [layers.transmission] path=..., format=...")
+        base = Path(base_dir)
+        specs = {}
+        for role, table in layers.items():
+            if role not in ROLES:
+                raise unknown_name("layer role", role, ROLES)
+            if not isinstance(table, dict):
+                raise ConfigError(f"{where}: [layers.{role}] must be a table with path and format, got {table!r}")
+            bad = set(table) - _LAYER_KEYS
+            if bad:
+                raise ConfigError(f"{where}: [layers.{role}] has unknown key(s) {sorted(bad)}; "
+                                  f"expected {sorted(_LAYER_KEYS)}")
+            if "path" not in table or "format" not in table:
+                raise ConfigError(f"{where}: [layers.{role}] needs both path and format, got {sorted(table)}")
+            fmt = get_format(str(table["format"]))
+            if fmt.role != role:
+                raise ConfigError(f"{where}: format {fmt.name!r} fills role {fmt.role!r}, not {role!r}; "
+                                  f"move it under [layers.{fmt.role}] or pick a {role} format")
+            raw_paths = table["path"] if isinstance(table["path"], list) else [table["path"]]
+            paths = tuple(Path(os.path.normpath(base / Path(str(p)).expanduser())) for p in raw_paths)
+            options = table.get("options", {})
+            if not isinstance(options, dict):
+                raise ConfigError(f"{where}: [layers.{role}].options must be a table, got {options!r}")
+            specs[role] = LayerSpec(role, paths, fmt.name, tuple(sorted(options.items())))
+        return cls(specs, name=str(doc.get("name", "")), synthetic=bool(doc.get("synthetic", False)),
+                   source_path=source_path, use_cache=use_cache)
+
+    @classmethod
+    def sample(cls, *, use_cache: bool = True) -> LayerSet:
+        """The embedded synthetic sample region (``gis_data/sample/layers.toml``); always synthetic."""
+        ref = resources.files("gis_data").joinpath("sample", LAYERS_FILE)
+        if not ref.is_file():
+            raise MissingDataError(
+                "the embedded sample layer set gis_data/sample/layers.toml is not installed; "
+                "reinstall the package or pass --layers FILE_OR_DIR"
+            )
+        path = Path(str(ref))
+        ls = cls.from_path(path, use_cache=use_cache)
+        return cls(ls.specs, name=ls.name or "synthetic sample region", synthetic=True,
+                   source_path=ls.source_path, use_cache=use_cache)
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Roles present, in the order of :data:`gis_data.canonical.ROLES`."""
+        return tuple(r for r in ROLES if r in self.specs)
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True for the synthetic sample: outputs must be labelled "synthetic sample"."""
+        return self.synthetic
+
+    def has(self, role: str) -> bool:
+        return role in self.specs
+
+    def spec(self, role: str) -> LayerSpec:
+        if role not in self.specs:
+            if role not in ROLES:
+                raise unknown_name("layer role", role, ROLES)
+            present = ", ".join(self.roles) or "none"
+            where = f" {str(self.source_path)!r}" if self.source_path else ""
+            raise MissingDataError(
+                f"layer set{where} has no {role!r} layer (roles present: {present}); "
+                f"add [layers.{role}] path=..., format=... to the layer set"
+            )
+        return self.specs[role]
+
+    def load(self, role: str) -> pd.DataFrame:
+        """The role's canonical frame (GeoDataFrame in EPSG:4326, or DataFrame for tables).
+
+        Loaded once per layer set (memoised) and through the on-disk cache. The caller
+        must not modify the returned frame in place (copy it first).
+        """
+        key = ("load", role)
+        if key in self._memo:
+            return self._memo[key]
+        spec = self.spec(role)
+        fmt = get_format(spec.format)
+        frames = []
+        for p in spec.paths:
+            if not p.exists():
+                raise MissingDataError(f"{role} layer file {str(p)!r} does not exist; fix its path in "
+                                       f"{self.source_path or 'the layer set'}")
+            frames.append(cache.cached_load(p, fmt.name, fmt.loader, spec.options_dict(), use_cache=self.use_cache))
+        frame = frames[0] if len(frames) == 1 else _concat(frames)
+        if self.synthetic:
+            frame.attrs["source"] = {**frame.attrs.get("source", {}), "synthetic": True}
+        frame.attrs["format"] = fmt.name
+        self._memo[key] = frame
+        return frame
+
+    def projected(self, role: str, crs: str = CONUS_METRIC_CRS) -> gpd.GeoDataFrame:
+        """The role's layer in a metric CRS (EPSG:5070 default), memoised, for distances and areas."""
+        key = ("projected", role, crs)
+        if key not in self._memo:
+            frame = self.load(role)
+            if not isinstance(frame, gpd.GeoDataFrame):
+                raise DataError(f"{role} is a table without geometry; it cannot be projected")
+            self._memo[key] = io.to_metric(frame, crs)
+        return self._memo[key]
+
+    def tree(self, role: str, crs: str = CONUS_METRIC_CRS) -> shapely.STRtree:
+        """A shapely STRtree over :meth:`projected` geometries (indices are row positions), built once."""
+        key = ("tree", role, crs)
+        if key not in self._memo:
+            self._memo[key] = shapely.STRtree(self.projected(role, crs).geometry.to_numpy())
+        return self._memo[key]
+
+    def meta(self, role: str) -> dict:
+        """What ``siting data list`` shows: format, files, rows, bbox, source metadata, load report."""
+        spec = self.spec(role)
+        frame = self.load(role)
+        out = {
+            "role": role,
+            "format": spec.format,
+            "paths": [str(p) for p in spec.paths],
+            "rows": int(len(frame)),
+            "bbox": None,
+            "synthetic": self.synthetic,
+            "source": dict(frame.attrs.get("source", {})),
+            "load_report": dict(frame.attrs.get("load_report", {})),
+        }
+        if isinstance(frame, gpd.GeoDataFrame) and len(frame):
+            out["bbox"] = [round(float(v), 4) for v in frame.total_bounds]
+        return out
+
+    # ------------------------------------------------------------------ writing
+
+    def to_toml(self, base_dir: str | Path | None = None) -> str:
+        """The layer set as TOML text; paths relative to ``base_dir`` where possible."""
+        lines = []
+        if self.name:
+            lines.append(f"name = {_toml_str(self.name)}")
+        lines.append(f"synthetic = {'true' if self.synthetic else 'false'}")
+        for role in self.roles:
+            spec = self.specs[role]
+            paths = [_rel(p, base_dir) for p in spec.paths]
+            lines += ["", f"[layers.{role}]"]
+            fmt_desc = get_format(spec.format).description
+            lines.append(f"# {fmt_desc}")
+            value = _toml_str(paths[0]) if len(paths) == 1 else "[" + ", ".join(_toml_str(p) for p in paths) + "]"
+            lines.append(f"path = {value}")
+            lines.append(f"format = {_toml_str(spec.format)}")
+            for alt in (a for a in self.alternatives if a.role == role):
+                lines.append(f"# also found: {_rel(alt.path, base_dir)} (format {alt.format}): {alt.reason}")
+            if spec.options:
+                lines += [f"[layers.{role}.options]"]
+                lines += [f"{k} = {_toml_value(v)}" for k, v in spec.options]
+        unplaced = [a for a in self.alternatives if a.role not in self.specs]
+        for alt in unplaced:
+            lines.append(f"# found but not used: {_rel(alt.path, base_dir)} ({alt.format}): {alt.reason}")
+        return "\n".join(lines) + "\n"
+
+    def write(self, path: str | Path, *, overwrite: bool = False) -> Path:
+        """Write the layer set as TOML (paths relative to the file's folder where possible)."""
+        path = Path(path).expanduser()
+        if path.exists() and not overwrite:
+            raise ConfigError(f"{str(path)!r} exists; pass overwrite=True (CLI: --overwrite) to replace it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = self.to_toml(path.parent.resolve())
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate frames of one format; merge their load reports; keep the first source."""
+    out = pd.concat(frames, ignore_index=True)
+    if isinstance(frames[0], gpd.GeoDataFrame):
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+    merged = LoadReport()
+    for f in frames:
+        rep = f.attrs.get("load_report", {})
+        merged.source_rows += rep.get("source_rows", 0)
+        merged.kept_rows += rep.get("kept_rows", 0)
+        for why, n in rep.get("dropped", {}).items():
+            merged.drop(why, n)
+        for why, n in rep.get("repaired", {}).items():
+            merged.repair(why, n)
+    out.attrs = {**frames[0].attrs, "load_report": merged.to_dict()}
+    return out
+
+
+def _rel(path: Path, base_dir) -> str:
+    if base_dir is None:
+        return str(path)
+    try:
+        return os.path.relpath(Path(path).resolve(), Path(base_dir).resolve())
+    except ValueError:  # different drives on Windows
+        return str(Path(path).resolve())
+
+
+def _toml_str(s: str) -> str:
+    return json.dumps(str(s), ensure_ascii=False)
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return _toml_str(v)
+
+
+# ---------------------------------------------------------------------- scanning
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    role: str
+    format: str
+    detail: int
+    path: Path
+    lon_span_deg: float
+
+
+def _lon_span(path: Path) -> float:
+    """Longitude span of a vector file's extent [deg]; 0 for tables and unreadable files."""
+    try:
+        info = pyogrio.read_info(io.gdal_path(path), force_total_bounds=True)
+    except Exception:  # noqa: BLE001 - tables (CSV, raw JSON) have no extent
+        return 0.0
+    bounds = info.get("total_bounds")
+    try:
+        span = float(bounds[2]) - float(bounds[0])
+    except (TypeError, IndexError, ValueError):
+        return 0.0
+    return span if span == span else 0.0
+
+
+def _scan_files(directory: Path):
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            p = Path(root) / name
+            if name.startswith("."):
+                continue
+            if io.inner_suffix(p) in _SCAN_SUFFIXES or name.lower().endswith(".zip"):
+                yield p
+
+
+def scan_directory(directory: str | Path, *, use_cache: bool = True) -> LayerSet:
+    """Recognise supported sources under ``directory`` by their schema and build a layer set.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Folder searched recursively (hidden entries skipped).
+    use_cache : bool
+        Whether the returned layer set uses the on-disk cache.
+
+    Returns
+    -------
+    LayerSet
+        One format per role, chosen by national coverage, then ``detail``, then number of
+        files (see the module docstring); the rest in :attr:`LayerSet.alternatives`.
+    """
+    directory = Path(directory).expanduser()
+    if not directory.is_dir():
+        raise MissingDataError(f"{str(directory)!r} is not a folder; give the folder holding the layer files")
+    fmts = formats()
+    candidates: list[_Candidate] = []
+    for path in _scan_files(directory):
+        columns = io.peek_columns(path)
+        if not columns:
+            continue
+        cols = [c.lower() for c in columns]
+        hits = [f for f in fmts.values() if _safe_detect(f, path, cols)]
+        if not hits:
+            log.debug("no format recognises %s (fields %s)", path, cols[:12])
+            continue
+        span = _lon_span(path) if any(ROLES[f.role].geometry for f in hits) else 0.0
+        for f in hits:
+            candidates.append(_Candidate(f.role, f.name, f.detail, path, span))
+    specs: dict[str, LayerSpec] = {}
+    alternatives: list[Alternative] = []
+    for role in ROLES:
+        mine = [c for c in candidates if c.role == role]
+        if not mine:
+            continue
+        by_format: dict[str, list[_Candidate]] = {}
+        for c in mine:
+            by_format.setdefault(c.format, []).append(c)
+
+        def rank(item):
+            name, cs = item
+            national = max(c.lon_span_deg for c in cs) >= NATIONAL_LON_SPAN_DEG
+            return (national, cs[0].detail, len(cs))
+
+        best_name, best = max(by_format.items(), key=rank)
+        specs[role] = LayerSpec(role, tuple(c.path for c in best), best_name)
+        best_national = rank((best_name, best))[0]
+        for name, cs in by_format.items():
+            if name == best_name:
+                continue
+            national, detail, _ = rank((name, cs))
+            why = ("regional extent; the chosen layer is national" if best_national and not national
+                   else f"detail {detail} < {best[0].detail} of {best_name}")
+            alternatives += [Alternative(role, c.path, name, why) for c in cs]
+    if not specs:
+        raise MissingDataError(f"no supported layer found under {str(directory)!r}; supported formats: "
+                               f"{', '.join(sorted(fmts))}")
+    log.info("scan of %s: %d roles (%s)", directory, len(specs), ", ".join(specs))
+    return LayerSet(specs, name=f"layers found in {directory.name}", alternatives=tuple(alternatives),
+                    use_cache=use_cache)
+
+
+def _safe_detect(fmt, path: Path, columns: list[str]) -> bool:
+    try:
+        return bool(fmt.detect(path, columns))
+    except Exception as exc:  # noqa: BLE001 - one bad detector must not stop the scan
+        log.debug("detector of %s failed on %s: %s", fmt.name, path, exc)
+        return False
