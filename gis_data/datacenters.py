@@ -2,9 +2,9 @@
 
 Formats:
 
-``im3_datacenter_atlas``
+``im3_datacenters``
     IM3 Open Source Data Center Atlas centroids (``state_abb, county, operator, name, sqft, type``).
-``osm_datacenters_wpp``
+``osm_datacenters``
     OpenStreetMap datacenters, one point per facility, Western Power Pool repackaging
     (``osm_id, osm_type, name, operator, addr_state, im3_sqft``).
 ``osm_overpass_datacenters``
@@ -42,7 +42,7 @@ def _detect_im3(path, columns) -> bool:
 
 
 @register_format(
-    "im3_datacenter_atlas", role="datacenters", detect=_detect_im3, detail=20,
+    "im3_datacenters", role="datacenters", detect=_detect_im3, detail=20,
     description="PNNL IM3 Open Source Data Center Atlas centroids (from OpenStreetMap, with footprint area)",
 )
 def load_im3_atlas(path, *, vintage: str = "v1 (2025)"):
@@ -86,7 +86,7 @@ def _detect_osm_wpp(path, columns) -> bool:
 
 
 @register_format(
-    "osm_datacenters_wpp", role="datacenters", detect=_detect_osm_wpp, detail=30,
+    "osm_datacenters", role="datacenters", detect=_detect_osm_wpp, detail=30,
     description="OpenStreetMap datacenters, one point per facility (osm_id, osm_type, operator, im3_sqft)",
 )
 def load_osm_datacenters(path, *, vintage: str = "2026-07-13"):

@@ -2,12 +2,12 @@
 
 Formats:
 
-``hifld_natgas_pipelines_wpp``
+``hifld_natgas_pipelines``
     EIA *Natural Gas Interstate and Intrastate Pipelines* via HIFLD, Western Power Pool
     pack (``pipe_type, operator, name``; zip with a GeoJSON, or the GeoJSON itself).
 ``eia_natgas_pipelines``
     The EIA/HIFLD layer in its own schema (``TYPEPIPE, Operator, Status``), any CRS.
-``hifld_natgas_points_wpp``
+``hifld_natgas_facilities``
     Gas facility points (``fac_type, name, operator, state, status, detail``).
 
 Hydrocarbon-gas-liquid (HGL) lines are not natural gas and are dropped (counted);
@@ -63,7 +63,7 @@ def _detect_wpp(path, columns) -> bool:
 
 
 @register_format(
-    "hifld_natgas_pipelines_wpp", role="pipelines", detect=_detect_wpp, detail=20,
+    "hifld_natgas_pipelines", role="pipelines", detect=_detect_wpp, detail=20,
     description="EIA/HIFLD natural gas interstate and intrastate pipelines (pipe_type, operator), WPP pack",
 )
 def load_hifld_natgas_pipelines_wpp(path, *, member: str | None = None, include_gathering: bool = False,
@@ -139,7 +139,7 @@ def _detect_points(path, columns) -> bool:
 
 
 @register_format(
-    "hifld_natgas_points_wpp", role="gas_facilities", detect=_detect_points, detail=20,
+    "hifld_natgas_facilities", role="gas_facilities", detect=_detect_points, detail=20,
     description="EIA/HIFLD gas facilities (hubs, storage, processing, LNG), WPP merge (fac_type, name, operator)",
 )
 def load_hifld_natgas_points_wpp(path, *, include_petroleum: bool = False, vintage: str = "2026-07-16"):

@@ -14,7 +14,7 @@ Formats (see :func:`gis_data.formats.formats`):
     The Texas-bbox HIFLD extract with ``id, voltage_kv, type, owner`` (simplified ~500 m).
 ``hifld_transmission_by_class``
     The RDCEP national split (``voltage``, ``class``): ``grid-345_735`` and ``grid-dc``.
-``hifld_substations_wpp`` / ``hifld_substations``
+``hifld_substations`` / ``hifld_substations_official``
     HIFLD *Electric Substations*, as repackaged by Western Power Pool (``hifld_id, name,
     max_kv, min_kv, kv_range``) or in the official schema (``ID, NAME, STATE, STATUS,
     MAX_VOLT, MIN_VOLT``).
@@ -233,7 +233,7 @@ def _detect_substations_wpp(path, columns) -> bool:
 
 
 @register_format(
-    "hifld_substations_wpp", role="substations", detect=_detect_substations_wpp, detail=20,
+    "hifld_substations", role="substations", detect=_detect_substations_wpp, detail=20,
     description="HIFLD Electric Substations as repackaged by Western Power Pool (hifld_id, name, max_kv, min_kv)",
 )
 def load_hifld_substations_wpp(path, *, vintage: str = "2026-05-28"):
@@ -267,7 +267,7 @@ def _detect_substations_official(path, columns) -> bool:
 
 
 @register_format(
-    "hifld_substations", role="substations", detect=_detect_substations_official, detail=30,
+    "hifld_substations_official", role="substations", detect=_detect_substations_official, detail=30,
     description="HIFLD Electric Substations, official schema (ID, NAME, STATE, STATUS, LINES, MAX_VOLT, MIN_VOLT)",
 )
 def load_hifld_substations(path, *, member: str | None = None, vintage: str = "unstated"):

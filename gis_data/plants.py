@@ -2,7 +2,7 @@
 
 Formats:
 
-``eia860_generators_wpp``
+``eia860_generators``
     EIA-860 (2025 early release) generators joined to their plants, one point per
     generator (Western Power Pool repackaging): ``plant_code, plant_name, technology,
     energy_source, nameplate_mw, ba_code, state, op_year, status, retirement_year, pipelines``.
@@ -46,7 +46,7 @@ def _detect_eia860(path, columns) -> bool:
 
 
 @register_format(
-    "eia860_generators_wpp", role="plants", detect=_detect_eia860, detail=30,
+    "eia860_generators", role="plants", detect=_detect_eia860, detail=30,
     description="EIA-860 generators (operating, proposed, retiring, retired) with BA and gas pipeline, one point each",
 )
 def load_eia860_generators(path, *, vintage: str = "2025 early release"):

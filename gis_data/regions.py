@@ -2,12 +2,12 @@
 
 Formats:
 
-``hifld_control_areas_wpp``
+``hifld_control_areas``
     HIFLD *Control Areas* (Western Power Pool repackaging: ``name, state, tot_cap,
     peak_ld, min_ld, avail_cap, year``). The layer has no BA code; ``ba_code`` is filled
     for the seven ISOs/RTOs and TVA from :data:`ISO_BA_CODES` (EIA-930 codes, the codes
     EIA-860 uses in its ``ba_code`` column) and is missing for the other areas.
-``hifld_nerc_regions_wpp``
+``hifld_nerc_regions``
     HIFLD *NERC Regions* (``code, sub_nm, region``).
 """
 
@@ -64,7 +64,7 @@ def _detect_control_areas(path, columns) -> bool:
 
 
 @register_format(
-    "hifld_control_areas_wpp", role="balancing_authorities", detect=_detect_control_areas, detail=20,
+    "hifld_control_areas", role="balancing_authorities", detect=_detect_control_areas, detail=20,
     description="HIFLD Control Areas (balancing authorities incl. ISO/RTO footprints), WPP repackaging",
 )
 def load_hifld_control_areas(path, *, vintage: str = "2020 (reporting year)"):
@@ -111,7 +111,7 @@ def _detect_nerc(path, columns) -> bool:
 
 
 @register_format(
-    "hifld_nerc_regions_wpp", role="nerc_regions", detect=_detect_nerc, detail=20,
+    "hifld_nerc_regions", role="nerc_regions", detect=_detect_nerc, detail=20,
     description="HIFLD NERC Regions with sub-regions (code, sub_nm, region), WPP repackaging",
 )
 def load_hifld_nerc_regions(path, *, vintage: str = "unstated"):
