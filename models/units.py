@@ -81,3 +81,12 @@ WATER_DENSITY_KG_PER_L = 0.99705
 
 #: Cubic metres in one acre-foot (one acre one foot deep), derived from M2_PER_ACRE and M_PER_FT.
 M3_PER_ACRE_FT = M2_PER_ACRE * M_PER_FT
+
+#: US gallons in one million gallons ("Mgal", the unit of USGS water-use tables), by definition.
+GAL_PER_MGAL = 1.0e6
+
+#: Pascals in one millibar (hPa), the pressure unit of TMY3 files, by definition (1 bar = 1e5 Pa).
+PA_PER_MBAR = 100.0
+
+#: Days in a non-leap year, for turning per-day rates into annual volumes.
+DAYS_PER_YEAR = 365

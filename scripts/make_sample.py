@@ -394,15 +394,15 @@ format = "hifld_transmission"
 
 [layers.substations]
 path = "substations.geojson"
-format = "hifld_substations"
+format = "hifld_substations_wpp"
 
 [layers.pipelines]
 path = "pipelines.geojson"
-format = "hifld_natgas_pipelines"
+format = "hifld_natgas_pipelines_wpp"
 
 [layers.gas_facilities]
 path = "gas_facilities.geojson"
-format = "hifld_natgas_facilities"
+format = "hifld_natgas_points_wpp"
 
 [layers.plants]
 path = "plants.geojson"
