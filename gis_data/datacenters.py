@@ -182,3 +182,9 @@ def load_overpass_datacenters(path, *, vintage: str | None = None):
     src = SourceMeta("OpenStreetMap datacenters (Overpass API)", vintage, OSM_LICENSE, OSM_ATTRIBUTION,
                      "https://www.openstreetmap.org/copyright")
     return io.finish(frame, "datacenters", src, report, extra=DC_EXTRA)
+
+
+# Earlier names of these formats, kept so existing layer-set files still load. An alias never
+# detects a file (scan_directory reports the canonical name only).
+register_format("im3_datacenter_atlas", role="datacenters", detect=io.never_detect, detail=0, description="alias of im3_datacenters")(load_im3_atlas)
+register_format("osm_datacenters_wpp", role="datacenters", detect=io.never_detect, detail=0, description="alias of osm_datacenters")(load_osm_datacenters)

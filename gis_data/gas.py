@@ -178,3 +178,9 @@ def load_hifld_natgas_points_wpp(path, *, include_petroleum: bool = False, vinta
     src = SourceMeta("EIA/HIFLD natural gas facilities (Western Power Pool merge)", vintage, EIA_LICENSE,
                      EIA_ATTRIBUTION, "https://github.com/BenHutchinsWPP/TransmissionMap")
     return io.finish(out, "gas_facilities", src, report, extra=("state_name", "status", "detail"))
+
+
+# Earlier names of these formats, kept so existing layer-set files still load. An alias never
+# detects a file (scan_directory reports the canonical name only).
+register_format("hifld_natgas_pipelines_wpp", role="pipelines", detect=io.never_detect, detail=0, description="alias of hifld_natgas_pipelines")(load_hifld_natgas_pipelines_wpp)
+register_format("hifld_natgas_points_wpp", role="gas_facilities", detect=io.never_detect, detail=0, description="alias of hifld_natgas_facilities")(load_hifld_natgas_points_wpp)

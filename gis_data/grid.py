@@ -386,3 +386,8 @@ def load_osm_substations(path, *, vintage: str = "unstated"):
     src = SourceMeta("OpenStreetMap power=substation", vintage, OSM_LICENSE, OSM_ATTRIBUTION,
                      "https://www.openstreetmap.org/copyright")
     return io.finish(out, "substations", src, report, extra=("operator",))
+
+
+# Earlier names of these formats, kept so existing layer-set files still load. An alias never
+# detects a file (scan_directory reports the canonical name only).
+register_format("hifld_substations_wpp", role="substations", detect=io.never_detect, detail=0, description="alias of hifld_substations")(load_hifld_substations_wpp)

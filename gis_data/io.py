@@ -496,6 +496,11 @@ def read_clean(path: str | Path, report: LoadReport, *, kind: str, member: str |
     return frame
 
 
+def never_detect(path, columns) -> bool:
+    """Detector of alias formats: an alias is looked up by name only, never recognised by schema."""
+    return False
+
+
 def lower_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with lower-cased column names (the geometry column keeps its name)."""
     geom = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None

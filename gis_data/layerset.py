@@ -451,3 +451,22 @@ def _safe_detect(fmt, path: Path, columns: list[str]) -> bool:
     except Exception as exc:  # noqa: BLE001 - one bad detector must not stop the scan
         log.debug("detector of %s failed on %s: %s", fmt.name, path, exc)
         return False
+
+
+def summarize(layers: LayerSet) -> list[dict]:
+    """One row per role for ``siting data list``: role, format, rows, bbox, vintage, license, attribution.
+
+    Loads every role (through the cache). ``bbox`` is ``[min lon, min lat, max lon, max lat]``
+    [deg], ``None`` for tables.
+    """
+    rows = []
+    for role in layers.roles:
+        m = layers.meta(role)
+        src = m["source"]
+        rows.append({
+            "role": role, "format": m["format"], "rows": m["rows"], "bbox": m["bbox"],
+            "vintage": src.get("vintage", ""), "license": src.get("license", ""),
+            "attribution": src.get("attribution", ""), "source": src.get("name", ""),
+            "synthetic": layers.is_synthetic, "paths": m["paths"], "load_report": m["load_report"],
+        })
+    return rows

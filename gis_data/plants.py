@@ -251,3 +251,8 @@ def load_osm_plants(path, *, vintage: str = "unstated"):
     src = SourceMeta("OpenStreetMap power=plant", vintage, OSM_LICENSE, OSM_ATTRIBUTION,
                      "https://www.openstreetmap.org/copyright")
     return io.finish(out, "plants", src, report, extra=("utility_name",))
+
+
+# Earlier names of these formats, kept so existing layer-set files still load. An alias never
+# detects a file (scan_directory reports the canonical name only).
+register_format("eia860_generators_wpp", role="plants", detect=io.never_detect, detail=0, description="alias of eia860_generators")(load_eia860_generators)

@@ -140,3 +140,9 @@ def load_hifld_nerc_regions(path, *, vintage: str = "unstated"):
     src = SourceMeta("HIFLD NERC Regions (Western Power Pool TransmissionMap)", vintage, PUBLIC_DOMAIN,
                      HIFLD_ATTRIBUTION, "https://github.com/BenHutchinsWPP/TransmissionMap")
     return io.finish(out, "nerc_regions", src, report, extra=("subregion",))
+
+
+# Earlier names of these formats, kept so existing layer-set files still load. An alias never
+# detects a file (scan_directory reports the canonical name only).
+register_format("hifld_control_areas_wpp", role="balancing_authorities", detect=io.never_detect, detail=0, description="alias of hifld_control_areas")(load_hifld_control_areas)
+register_format("hifld_nerc_regions_wpp", role="nerc_regions", detect=io.never_detect, detail=0, description="alias of hifld_nerc_regions")(load_hifld_nerc_regions)

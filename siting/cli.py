@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.water",
     "siting.commands.deal",
     "siting.commands.plants",
+    "siting.commands.data",
 )
 
 log = logging.getLogger("siting")

@@ -1,0 +1,79 @@
+"""``siting data``: find the supported layers in a folder (``scan``) and describe a layer set (``list``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from siting.commands._common import add_json, add_layers, print_json
+from siting.errors import ConfigError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "data",
+        help="layer sets: scan a folder for supported layers, list what a layer set holds",
+        description=(
+            "Layer sets map layer roles (transmission, substations, pipelines, plants, ...) to files. "
+            "`scan DIR --out layers.toml` recognises supported sources by their schema and writes a layer set; "
+            "`list [--layers FILE_OR_DIR]` shows, per role, rows, extent, vintage, license and format."
+        ),
+    )
+    dsub = p.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+
+    scan = dsub.add_parser("scan", help="find supported layers under a folder and write a layer-set TOML")
+    scan.add_argument("directory", type=Path, metavar="DIR", help="folder searched recursively")
+    scan.add_argument("--out", type=Path, required=True, metavar="FILE", help="layer-set TOML to write")
+    scan.add_argument("--overwrite", action="store_true", help="replace FILE if it exists")
+    add_json(scan)
+    scan.set_defaults(func=run_scan)
+
+    lst = dsub.add_parser("list", help="rows, extent (bbox), vintage, license and format of each role")
+    add_layers(lst)
+    lst.add_argument("--no-cache", action="store_true", help="re-parse the files instead of using the layer cache")
+    add_json(lst)
+    lst.set_defaults(func=run_list)
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from gis_data.layerset import scan_directory
+
+    out = Path(args.out)
+    if out.exists() and not args.overwrite:
+        raise ConfigError(f"--out {str(out)!r} exists; pass --overwrite to replace it")
+    layers = scan_directory(args.directory)
+    layers.write(out, overwrite=True)
+    if args.json:
+        print_json({
+            "out": str(out),
+            "roles": {r: {"format": s.format, "paths": [str(p) for p in s.paths]} for r, s in layers.specs.items()},
+            "alternatives": [{"role": a.role, "format": a.format, "path": str(a.path), "reason": a.reason}
+                             for a in layers.alternatives],
+        })
+    else:
+        print(f"wrote {out}: {len(layers.roles)} roles ({', '.join(layers.roles)})")
+    return 0
+
+
+def _bbox_text(bbox) -> str:
+    if bbox is None:
+        return "(table)"
+    return "lon {:.2f}..{:.2f}, lat {:.2f}..{:.2f}".format(bbox[0], bbox[2], bbox[1], bbox[3])
+
+
+def run_list(args: argparse.Namespace) -> int:
+    from gis_data.layerset import LayerSet, summarize
+
+    use_cache = not args.no_cache
+    layers = LayerSet.from_path(args.layers, use_cache=use_cache) if args.layers else LayerSet.sample(use_cache=use_cache)
+    rows = summarize(layers)
+    if args.json:
+        print_json({"layer_set": str(layers.source_path), "synthetic": layers.is_synthetic, "layers": rows})
+        return 0
+    label = " (SYNTHETIC SAMPLE: not real infrastructure)" if layers.is_synthetic else ""
+    print(f"layer set {layers.source_path}{label}")
+    for r in rows:
+        print(f"{r['role']:22s} {r['rows']:>8,} rows  {_bbox_text(r['bbox']):38s} {r['format']}")
+        print(f"{'':22s} vintage {r['vintage']}; license {r['license']}"
+              + (f"; {r['attribution']}" if r["attribution"] else ""))
+    return 0
