@@ -31,6 +31,9 @@ GAL_PER_M3 = 1000.0 / L_PER_GAL
 #: Kilometres in one statute mile. Source: NIST SP 811 (2008), Appendix B.8.
 KM_PER_MILE = 1.609344
 
+#: Metres in one kilometre (SI prefix kilo = 10^3). Source: BIPM SI Brochure, 9th ed. (2019), Table 7.
+M_PER_KM = 1000.0
+
 #: Metres in one international foot. Source: NIST SP 811 (2008), Appendix B.8.
 M_PER_FT = 0.3048
 
