@@ -1,0 +1,127 @@
+"""Criteria on hand-placed synthetic layers (distances known by hand, see synthetic_layers.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from siting import criteria as C
+from siting.errors import CRSError, UnknownNameError
+from siting.scenario import Scenario
+
+_spec = importlib.util.spec_from_file_location("synthetic_layers", Path(__file__).with_name("synthetic_layers.py"))
+SL = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(SL)
+
+SCN = Scenario()
+# Distances below come from exact planar geometry in EPSG:5070 after a 5070->4326->5070 round trip
+# (pyproj inverse/forward agree to ~1e-9 m), so rtol=1e-6 only absorbs that round trip.
+RTOL = 1e-6
+
+
+def _sites(offsets=((0, 0),)):
+    t = SL.sites(offsets)
+    g = gpd.GeoDataFrame(t, geometry=gpd.points_from_xy(t.longitude_deg, t.latitude_deg), crs="EPSG:4326")
+    g["it_load_mw"] = np.nan
+    return g.to_crs("EPSG:5070")
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return C.FrameLayers(SL.frames(), synthetic=True)
+
+
+def test_grid_hand_distances(layers):
+    g = C.grid(_sites(), layers, SCN)
+    np.testing.assert_allclose(g["distance_to_line_230kv_km"], [2.0], rtol=RTOL)  # 230 kV line 2 km west
+    np.testing.assert_allclose(g["distance_to_line_345kv_km"], [7.0], rtol=RTOL)  # 345 kV line 7 km south
+    np.testing.assert_allclose(g["distance_to_line_500kv_km"], [10.0], rtol=RTOL)  # NaN kV, class "500": 10 km east
+    np.testing.assert_allclose(g["distance_to_substation_km"], [5.0], rtol=RTOL)  # 3 east, 4 north; 69 kV one ignored
+    assert g["substation_max_voltage_kv"].iloc[0] == 230.0
+    assert g["interconnection_wait_months"].iloc[0] == 55.0  # LBNL Queued Up 2025 national median (catalog)
+    assert g["balancing_authority"].isna().all()  # no balancing-authority layer: missing, not invented
+
+
+def test_gas_hand_distances_cost_and_deliverability(layers):
+    g = C.gas(_sites(), layers, SCN)
+    np.testing.assert_allclose(g["distance_to_pipeline_km"], [1.5], rtol=RTOL)
+    np.testing.assert_allclose(g["distance_to_interstate_pipeline_km"], [6.0], rtol=RTOL)
+    np.testing.assert_allclose(g["distance_to_intrastate_pipeline_km"], [1.5], rtol=RTOL)
+    assert g["pipeline_operator"].iloc[0] == "Intra Gas"
+    # Hand: 1.5 km / 1.609344 km/mi x USD 12.1 million/mile (OGJ 2025) = USD 11.278 million
+    np.testing.assert_allclose(g["gas_lateral_cost_usd"], [1.5 / 1.609344 * 12.1e6], rtol=RTOL)
+    # 200 + 100 MW operating NG units name "Intra Gas" (case differs); the retired 100 MW does not count
+    assert g["pipeline_served_gas_capacity_mw"].iloc[0] == 300.0
+    np.testing.assert_allclose(g["distance_to_gas_facility_km"], [8.0], rtol=RTOL)
+    assert g["gas_facility_type"].iloc[0] == "storage"
+
+
+def test_location_air_land(layers):
+    s = _sites([(0, 0), (30, 0), (100, 0)])
+    loc = C.location(s, layers, SCN)
+    assert loc["county_fips"].tolist()[:2] == ["99001", "99002"]
+    assert pd.isna(loc["county_fips"].iloc[2])  # outside every county
+    a = C.air(s, layers, SCN)
+    # 99001: current 2015-ozone Marginal; 99002: only a revoked standard -> attainment; outside: unknown
+    assert a["nonattainment_status"].iloc[0] == "marginal"
+    assert a["nonattainment_status"].iloc[1] == "attainment"
+    assert pd.isna(a["nonattainment_status"].iloc[2])
+    land = C.land(s, layers, SCN)
+    np.testing.assert_allclose(land["distance_to_datacenter_km"].iloc[0], 0.5, rtol=RTOL)
+    np.testing.assert_allclose(land["distance_to_power_plant_km"].iloc[0], 8.0, rtol=RTOL)
+
+
+def test_missing_layers_give_empty_columns():
+    g = C.evaluate(_sites(), C.FrameLayers({}), SCN)
+    assert g["distance_to_substation_km"].isna().all()
+    assert g["pipeline_operator"].isna().all()
+    assert g["nonattainment_status"].isna().all()
+
+
+def test_evaluate_water_needs_wue(layers):
+    out = C.evaluate(_sites(), layers, SCN)
+    # county A's withdrawals join; without a weather station there is no WUE, so no consumption
+    assert out["county_withdrawal_total_gal_per_day"].iloc[0] == 10e6
+    assert np.isnan(out["site_water_consumption_gal_per_yr"].iloc[0])
+    assert not out.columns.duplicated().any()
+
+
+def test_climate_from_real_tmy3_station(layers):
+    # Greensboro TMY3 shipped with pvlib (real weather); the hottest hour is read from the file itself.
+    import pvlib
+
+    path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    if not path.exists():
+        pytest.skip("pvlib's Greensboro TMY3 file is not installed")
+    lon, lat = SL.lonlat(0, 10)
+    st = gpd.GeoDataFrame(
+        {"station_id": ["723170"], "station_name": ["GSO"], "state_abbr": ["NC"], "elevation_m": [273.0], "path": ["pvlib:723170TYA.CSV"]},
+        geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326",
+    )
+    frames = SL.frames() | {"weather_stations": st}
+    out = C.evaluate(_sites([(0, 0), (0, 20)]), C.FrameLayers(frames), SCN)
+    np.testing.assert_allclose(out["distance_to_weather_station_km"], [10.0, 10.0], rtol=RTOL)
+    from gis_data.weather import load_weather
+
+    hot = load_weather(str(path))["temp_air_degc"].max()
+    assert out["hot_hour_temp_air_degc"].iloc[0] == pytest.approx(hot, rel=1e-12)  # same file, same maximum
+    assert 1.0 < out["cooling_pue_annual"].iloc[0] < 1.5
+    # site consumption = WUE x IT energy: 100 MW x 8760 h x 1000 kWh/MWh x WUE / 3.785411784 L/gal
+    wue = out["wue_consumption_l_per_kwh"].iloc[0]
+    np.testing.assert_allclose(out["site_water_consumption_gal_per_yr"].iloc[0], wue * 100 * 8760 * 1000 / 3.785411784, rtol=1e-9)
+
+
+def test_geographic_sites_rejected(layers):
+    s = _sites().to_crs("EPSG:4326")
+    with pytest.raises(CRSError, match="EPSG:5070"):
+        C.grid(s, layers, SCN)
+
+
+def test_unknown_criterion(layers):
+    with pytest.raises(UnknownNameError, match="expected one of"):
+        C.evaluate(_sites(), layers, SCN, include=("gird",))
