@@ -1,0 +1,354 @@
+"""Equipment and fact catalogs for the power models, looked up by name.
+
+The CSV files in ``models/catalogs`` are copies of rows of the project's reference fact
+base (``../shared/reference``), each with ``source`` and ``source_url``. Where the
+reference has a gap, a class-typical value fills it and the row says so
+(``class_typical_fields`` in ``prime_movers.csv``, ``class_typical`` in ``derates.csv``).
+``models/catalogs/README.md`` describes every file.
+
+Heat rates in ``prime_movers.csv`` are OEM ratings on a lower-heating-value basis
+(REFERENCES.md caveat 1); :attr:`PrimeMover.heat_rate_hhv_btu_per_kwh` converts with
+:data:`models.units.HHV_PER_LHV_NATURAL_GAS`.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+
+from models.errors import ConfigError, DataError, unknown_name
+from models.units import HHV_PER_LHV_NATURAL_GAS
+
+#: Prime-mover classes and the derate family each uses.
+UNIT_CLASSES = ("aeroderivative", "industrial_gas_turbine", "frame", "reciprocating_engine", "fuel_cell")
+
+#: Catalog kinds listed by ``siting catalog --kind``.
+CATALOG_KINDS = ("prime_movers", "derates", "costs", "air_permits", "grid", "datacenter_facts")
+
+
+def _float(text: str) -> float:
+    return float(text) if text not in ("", None) else math.nan
+
+
+@functools.cache
+def read_catalog(kind: str) -> tuple[dict[str, str], ...]:
+    """Rows of one catalog CSV as read-only dicts of strings.
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`CATALOG_KINDS`.
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown kind (the message lists the valid ones).
+    """
+    if kind not in CATALOG_KINDS:
+        raise unknown_name("catalog kind", kind, CATALOG_KINDS)
+    text = resources.files("models").joinpath("catalogs", f"{kind}.csv").read_text(encoding="utf-8")
+    rows = tuple(csv.DictReader(text.splitlines()))
+    for i, row in enumerate(rows):
+        if not row.get("source") or not row.get("source_url"):
+            raise DataError(f"catalogs/{kind}.csv row {i + 2} has no source or source_url; every row must cite one")
+    return rows
+
+
+@dataclass(frozen=True)
+class PrimeMover:
+    """One gas turbine, engine or fuel cell model with cited parameters.
+
+    Attributes
+    ----------
+    name : str
+        Catalog name, e.g. ``"GE LM6000PF"``.
+    unit_class : str
+        One of :data:`UNIT_CLASSES`.
+    configuration : str
+        ``"simple_cycle"``, ``"combined_cycle"``, ``"genset"`` or ``"modular"``.
+    iso_capacity_mw : float
+        Net output at ISO conditions (15 °C, sea level, 60 % RH) [MW].
+    heat_rate_lhv_btu_per_kwh : float
+        Full-load heat rate at ISO, lower-heating-value basis [Btu/kWh].
+    min_load_frac : float
+        Minimum stable (emissions-compliant) load as a fraction of rating [-].
+    start_time_min : float
+        Start to full load [min].
+    forced_outage_rate_frac : float
+        Probability a unit is on forced outage in any hour [-]; NaN if not known.
+    nox_ppm_15pct_o2_without_scr, nox_ppm_15pct_o2_with_scr : float
+        NOx concentration at 15 % O2, dry, without and with SCR [ppmvd]; NaN if not known.
+    nox_g_per_bhp_hr : float
+        Engine NOx emission rate [g/bhp-hr]; NaN if not known (or given in ppm).
+    lead_time_months : float
+        Order-to-delivery lead time [months].
+    cost_key : str
+        Key into ``costs.csv`` for capital and O&M costs.
+    class_typical_fields : tuple of str
+        Fields filled with class-typical values because the reference has a gap.
+    notes, source, source_url : str
+        Provenance.
+    """
+
+    name: str
+    unit_class: str
+    configuration: str
+    iso_capacity_mw: float
+    heat_rate_lhv_btu_per_kwh: float
+    min_load_frac: float
+    start_time_min: float
+    forced_outage_rate_frac: float
+    nox_ppm_15pct_o2_without_scr: float
+    nox_ppm_15pct_o2_with_scr: float
+    nox_g_per_bhp_hr: float
+    lead_time_months: float
+    cost_key: str
+    class_typical_fields: tuple[str, ...]
+    notes: str
+    source: str
+    source_url: str
+
+    @property
+    def heat_rate_hhv_btu_per_kwh(self) -> float:
+        """Full-load ISO heat rate on a higher-heating-value basis [Btu/kWh]."""
+        return self.heat_rate_lhv_btu_per_kwh * HHV_PER_LHV_NATURAL_GAS
+
+    @property
+    def is_gas_turbine(self) -> bool:
+        """True for aeroderivative, industrial and frame turbines."""
+        return self.unit_class in ("aeroderivative", "industrial_gas_turbine", "frame")
+
+
+@functools.cache
+def prime_movers() -> dict[str, PrimeMover]:
+    """All prime movers in the catalog, by name, in catalog order."""
+    out: dict[str, PrimeMover] = {}
+    for r in read_catalog("prime_movers"):
+        if r["unit_class"] not in UNIT_CLASSES:
+            raise DataError(f"prime_movers.csv: {r['name']!r} has unit_class {r['unit_class']!r}; expected one of {UNIT_CLASSES}")
+        out[r["name"]] = PrimeMover(
+            name=r["name"],
+            unit_class=r["unit_class"],
+            configuration=r["configuration"],
+            iso_capacity_mw=_float(r["iso_capacity_mw"]),
+            heat_rate_lhv_btu_per_kwh=_float(r["heat_rate_lhv_btu_per_kwh"]),
+            min_load_frac=_float(r["min_load_frac"]),
+            start_time_min=_float(r["start_time_min"]),
+            forced_outage_rate_frac=_float(r["forced_outage_rate_frac"]),
+            nox_ppm_15pct_o2_without_scr=_float(r["nox_ppm_15pct_o2_without_scr"]),
+            nox_ppm_15pct_o2_with_scr=_float(r["nox_ppm_15pct_o2_with_scr"]),
+            nox_g_per_bhp_hr=_float(r["nox_g_per_bhp_hr"]),
+            lead_time_months=_float(r["lead_time_months"]),
+            cost_key=r["cost_key"],
+            class_typical_fields=tuple(f for f in r["class_typical_fields"].split(";") if f),
+            notes=r["notes"],
+            source=r["source"],
+            source_url=r["source_url"],
+        )
+    return out
+
+
+def get_prime_mover(name: str) -> PrimeMover:
+    """Look up a prime mover by catalog name.
+
+    Raises
+    ------
+    UnknownNameError
+        For an unknown name; the message lists the valid names.
+    """
+    try:
+        return prime_movers()[name]
+    except KeyError:
+        raise unknown_name("prime mover", name, prime_movers()) from None
+
+
+def validate_prime_mover_name(name: str) -> str:
+    """Check a scenario's ``prime_mover`` against the catalog and return it.
+
+    For the integrator: call it from ``Scenario.__post_init__`` or before a run.
+
+    Raises
+    ------
+    UnknownNameError
+        For a name not in the catalog (lists the valid ones).
+    ConfigError
+        For a catalog unit with no ISO capacity (it cannot be sized).
+    """
+    unit = get_prime_mover(name)
+    if not math.isfinite(unit.iso_capacity_mw):
+        raise ConfigError(
+            f"prime mover {name!r} has no ISO capacity in the catalog (reference gap); "
+            f"choose another unit (`siting catalog --kind prime_movers`)"
+        )
+    return name
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A piecewise-linear multiplier curve with its provenance.
+
+    Attributes
+    ----------
+    x : numpy.ndarray
+        Abscissae, increasing (°C, m or % load, per the curve).
+    multiplier : numpy.ndarray
+        Multiplier at each abscissa [-].
+    class_typical : bool
+        True if any point stands in for a reference gap.
+    extrapolate : bool
+        Extend the end segments linearly beyond the table (True) or hold the end values.
+    """
+
+    x: np.ndarray
+    multiplier: np.ndarray
+    class_typical: bool
+    extrapolate: bool
+
+    def __call__(self, values) -> np.ndarray:
+        v = np.asarray(values, dtype=float)
+        if self.x.size == 1:
+            return np.full_like(v, self.multiplier[0])
+        y = np.interp(v, self.x, self.multiplier)
+        if self.extrapolate:
+            lo_slope = (self.multiplier[1] - self.multiplier[0]) / (self.x[1] - self.x[0])
+            hi_slope = (self.multiplier[-1] - self.multiplier[-2]) / (self.x[-1] - self.x[-2])
+            y = np.where(v < self.x[0], self.multiplier[0] + lo_slope * (v - self.x[0]), y)
+            y = np.where(v > self.x[-1], self.multiplier[-1] + hi_slope * (v - self.x[-1]), y)
+        return np.maximum(y, 0.0)
+
+
+#: Curves that may be extended linearly beyond their tables (temperature and altitude).
+_EXTRAPOLATED = ("output_vs_temperature", "heat_rate_vs_temperature", "output_vs_altitude")
+
+
+def _derate_family(unit: PrimeMover, curve: str) -> str:
+    if unit.unit_class == "aeroderivative" and curve == "output_vs_altitude":
+        return "aeroderivative"
+    if unit.is_gas_turbine:
+        return "gas_turbine"
+    return unit.unit_class
+
+
+@functools.cache
+def derate_curve(unit_name: str, curve: str) -> Curve:
+    """The derate curve a unit uses.
+
+    Parameters
+    ----------
+    unit_name : str
+        Catalog name of the prime mover.
+    curve : str
+        ``"output_vs_temperature"`` (x in °C), ``"heat_rate_vs_temperature"`` (°C),
+        ``"output_vs_altitude"`` (m), ``"heat_rate_vs_altitude"`` (m) or
+        ``"heat_rate_vs_load"`` (% of rating).
+
+    Returns
+    -------
+    Curve
+        Multiplier vs ISO (or vs full load). Fuel cells have flat curves (no derate data:
+        class-typical assumption). Engines without their own part-load datasheet use the
+        mean of the engine datasheet curves (class-typical).
+    """
+    curves = {r["curve"] for r in read_catalog("derates")}
+    if curve not in curves:
+        raise unknown_name("derate curve", curve, curves)
+    unit = get_prime_mover(unit_name)
+    family = _derate_family(unit, curve)
+    rows = [r for r in read_catalog("derates") if r["curve"] == curve and r["unit_class"] == family]
+    if not rows:  # fuel cells: no derate data in the reference
+        return Curve(np.array([0.0]), np.array([1.0]), True, False)
+    own = [r for r in rows if r["applies_to"] == unit.name]
+    if curve == "heat_rate_vs_load":
+        full = [r for r in rows if float(r["x"]) == 100.0]
+        if own:
+            rows = own + full
+            typical = False
+        else:  # no datasheet of its own: the mean over the class datasheets at each load
+            typical = True
+        xs = sorted({float(r["x"]) for r in rows})
+        ys = [float(np.mean([float(r["multiplier"]) for r in rows if float(r["x"]) == x])) for x in xs]
+        typical = typical or any(r["class_typical"] == "yes" for r in rows)
+        return Curve(np.array(xs), np.array(ys), typical, False)
+    rows = [r for r in rows if not r["applies_to"]]
+    xs = np.array([float(r["x"]) for r in rows])
+    order = np.argsort(xs)
+    ys = np.array([float(r["multiplier"]) for r in rows])[order]
+    return Curve(xs[order], ys, any(r["class_typical"] == "yes" for r in rows), curve in _EXTRAPOLATED)
+
+
+@dataclass(frozen=True)
+class CostEntry:
+    """Capital and O&M costs for one technology, in a stated dollar year.
+
+    Attributes
+    ----------
+    key, technology : str
+    dollar_year : str
+        Dollar year of the money values (``"nominal"`` for market observations).
+    capex_usd_per_kw, fixed_om_usd_per_kw_yr, variable_om_usd_per_mwh : float
+        [USD/kW], [USD/kW-yr], [USD/MWh]; NaN if not in the source.
+    heat_rate_hhv_btu_per_kwh : float
+        [Btu/kWh, HHV]; NaN for non-fuel technologies.
+    round_trip_efficiency_frac : float
+        Storage round-trip efficiency [-]; NaN otherwise.
+    life_yr : float
+        Model life [yr] (ReEDS retirement age), NaN if none.
+    source, source_url : str
+    """
+
+    key: str
+    technology: str
+    dollar_year: str
+    capex_usd_per_kw: float
+    fixed_om_usd_per_kw_yr: float
+    variable_om_usd_per_mwh: float
+    heat_rate_hhv_btu_per_kwh: float
+    round_trip_efficiency_frac: float
+    life_yr: float
+    source: str
+    source_url: str
+
+
+@functools.cache
+def costs() -> dict[str, CostEntry]:
+    """All cost entries by key."""
+    return {
+        r["key"]: CostEntry(
+            key=r["key"], technology=r["technology"], dollar_year=r["dollar_year"],
+            capex_usd_per_kw=_float(r["capex_usd_per_kw"]),
+            fixed_om_usd_per_kw_yr=_float(r["fixed_om_usd_per_kw_yr"]),
+            variable_om_usd_per_mwh=_float(r["variable_om_usd_per_mwh"]),
+            heat_rate_hhv_btu_per_kwh=_float(r["heat_rate_hhv_btu_per_kwh"]),
+            round_trip_efficiency_frac=_float(r["round_trip_efficiency_frac"]),
+            life_yr=_float(r["model_max_age_yr"]),
+            source=r["source"], source_url=r["source_url"],
+        )
+        for r in read_catalog("costs")
+    }
+
+
+def get_cost(key: str) -> CostEntry:
+    """Look up a cost entry by key; a miss lists the valid keys."""
+    try:
+        return costs()[key]
+    except KeyError:
+        raise unknown_name("cost entry", key, costs()) from None
+
+
+def fact(kind: str, item_contains: str) -> dict[str, str]:
+    """The one row of a fact catalog (``air_permits``, ``grid``, ``datacenter_facts``) whose item matches.
+
+    Raises
+    ------
+    UnknownNameError
+        When no row, or more than one, matches (lists the items).
+    """
+    rows = [r for r in read_catalog(kind) if item_contains.lower() in r["item"].lower()]
+    if len(rows) != 1:
+        raise unknown_name(f"{kind} item", item_contains, [r["item"] for r in read_catalog(kind)])
+    return rows[0]
