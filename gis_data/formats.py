@@ -53,6 +53,10 @@ _LOADER_MODULES: tuple[str, ...] = (
     "gis_data.regions",
     "gis_data.queue",
     "gis_data.datacenters",
+    "gis_data.boundaries",
+    "gis_data.water",
+    "gis_data.air",
+    "gis_data.weather",
 )
 
 

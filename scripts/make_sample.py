@@ -394,15 +394,15 @@ format = "hifld_transmission"
 
 [layers.substations]
 path = "substations.geojson"
-format = "hifld_substations_wpp"
+format = "hifld_substations"
 
 [layers.pipelines]
 path = "pipelines.geojson"
-format = "hifld_natgas_pipelines_wpp"
+format = "hifld_natgas_pipelines"
 
 [layers.gas_facilities]
 path = "gas_facilities.geojson"
-format = "hifld_natgas_points_wpp"
+format = "hifld_natgas_facilities"
 
 [layers.plants]
 path = "plants.geojson"
