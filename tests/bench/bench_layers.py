@@ -1,6 +1,9 @@
 """Benchmark of layer loading: every role of a layer set, cold (cache empty) and cached.
 
-Usage: python tests/bench/bench_layers.py --layers FILE_OR_DIR --json OUT.json [--cache-dir DIR]
+Usage: python tests/bench/bench_layers.py [--layers FILE_OR_DIR] --json OUT.json [--cache-dir DIR]
+
+Without --layers (as `make bench` runs it) the layer set is the one `siting data scan` finds in
+../shared/data (or $SITING_SHARED_DIR/data) when that folder exists, else the embedded sample.
 
 For each role: wall time of the first load with an empty cache (parse + clean + write the
 GeoParquet cache entry) and of a load by a fresh LayerSet served from the cache, the time to
@@ -78,12 +81,28 @@ def run(layers_path: Path, cache_dir: Path) -> dict:
     }
 
 
+def _default_layers() -> Path:
+    root = Path(__file__).resolve().parents[2]
+    shared = Path(os.environ.get("SITING_SHARED_DIR", root.parent / "shared")) / "data"
+    if shared.is_dir():
+        from gis_data.layerset import scan_directory
+
+        out = Path(tempfile.mkdtemp(prefix="siting-bench-layers-")) / "layers.toml"
+        return scan_directory(shared).write(out)
+    from importlib import resources
+
+    return Path(str(resources.files("gis_data").joinpath("sample", "layers.toml")))
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layers", type=Path, required=True, help="layer-set TOML or folder holding layers.toml")
+    parser.add_argument("--layers", type=Path, default=None,
+                        help="layer-set TOML or folder holding layers.toml (default: scan of ../shared/data, else the sample)")
     parser.add_argument("--json", type=Path, required=True, help="where to write the figures")
     parser.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default: a temporary one)")
     args = parser.parse_args(argv)
+    if args.layers is None:
+        args.layers = _default_layers()
     if args.cache_dir is None:
         with tempfile.TemporaryDirectory(prefix="siting-bench-cache-") as tmp:
             result = run(args.layers, Path(tmp))
