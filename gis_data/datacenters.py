@@ -67,6 +67,7 @@ def load_im3_atlas(path, *, vintage: str = "v1 (2025)"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point")).reset_index(drop=True)
+    io.require_columns(raw, ["name", "operator", "sqft", "state_abb"], path, "im3_datacenters")
     out = raw.assign(
         datacenter_id=pd.Series([f"im3-{i}" for i in raw.index], index=raw.index, dtype="str"),
         name=io.clean_text(raw["name"]),
@@ -107,6 +108,7 @@ def load_osm_datacenters(path, *, vintage: str = "2026-07-13"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point")).reset_index(drop=True)
+    io.require_columns(raw, ["osm_id", "osm_type", "name", "operator"], path, "osm_datacenters")
     out = raw.assign(
         datacenter_id=(raw["osm_type"].astype("string") + "/" + raw["osm_id"].astype("string")).astype("str"),
         name=io.clean_text(raw["name"]),

@@ -89,6 +89,7 @@ def load_hifld_natgas_pipelines_wpp(path, *, member: str | None = None, include_
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line", member=member))
+    io.require_columns(raw, ["pipe_type", "operator"], path, "hifld_natgas_pipelines")
     raw = raw.reset_index(drop=True)
     out = _pipelines(raw, report, pipe_type=raw["pipe_type"], operator=raw["operator"], status=_col(raw, "status"),
                      name=_col(raw, "name"), include_gathering=include_gathering)
@@ -127,6 +128,7 @@ def load_eia_natgas_pipelines(path, *, member: str | None = None, include_gather
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line", member=member)).reset_index(drop=True)
+    io.require_columns(raw, ["typepipe", "operator"], path, "eia_natgas_pipelines")
     out = _pipelines(raw, report, pipe_type=raw["typepipe"], operator=raw["operator"], status=_col(raw, "status"),
                      name=_col(raw, "pipename"), include_gathering=include_gathering)
     src = SourceMeta("EIA Natural Gas Interstate and Intrastate Pipelines", vintage, EIA_LICENSE, EIA_ATTRIBUTION,
@@ -161,6 +163,7 @@ def load_hifld_natgas_points_wpp(path, *, include_petroleum: bool = False, vinta
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point")).reset_index(drop=True)
+    io.require_columns(raw, ["fac_type", "name", "operator"], path, "hifld_natgas_facilities")
     ftype = io.clean_text(raw["fac_type"]).astype("string").str.lower()
     if not include_petroleum:
         petro = ftype.isin(list(_PETROLEUM_FACILITIES)).fillna(False).to_numpy()

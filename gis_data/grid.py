@@ -121,6 +121,7 @@ def load_hifld_transmission(path, *, member: str | None = None, vintage: str = "
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line", member=member))
+    io.require_columns(raw, ["voltage", "volt_class"], path, "hifld_transmission")
     ids = _col(raw, "id").where(_col(raw, "id").notna(), _col(raw, "objectid")) if "id" in raw else _col(raw, "objectid")
     out = _transmission_common(
         raw, report, line_id=ids.astype("string"), voltage=raw["voltage"], volt_class=raw["volt_class"],
@@ -155,6 +156,7 @@ def load_hifld_transmission_simplified(path, *, vintage: str = "2026-04-26"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line"))
+    io.require_columns(raw, ["id", "voltage_kv", "type", "owner"], path, "hifld_transmission_simplified")
     out = _transmission_common(
         raw, report, line_id=raw["id"], voltage=raw["voltage_kv"], volt_class=pd.Series(np.nan, index=raw.index),
         line_type=raw["type"], owner=raw["owner"], status=pd.Series(np.nan, index=raw.index),
@@ -190,6 +192,7 @@ def load_hifld_transmission_by_class(path, *, vintage: str = "before 2023"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line"))
+    io.require_columns(raw, ["voltage", "class"], path, "hifld_transmission_by_class")
     stem = str(path).replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
     ids = _sequential_ids(f"{stem}-", len(raw)).set_axis(raw.index)
     out = _transmission_common(
@@ -255,6 +258,7 @@ def load_hifld_substations_wpp(path, *, vintage: str = "2026-05-28"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point"))
+    io.require_columns(raw, ["hifld_id", "max_kv", "min_kv"], path, "hifld_substations")
     out = _substation_frame(raw, report, ids=raw["hifld_id"], name=_col(raw, "name"), max_kv=raw["max_kv"],
                             min_kv=raw["min_kv"], status=_col(raw, "status"), state=_col(raw, "state"))
     src = SourceMeta("HIFLD Electric Substations (Western Power Pool TransmissionMap)", vintage, HIFLD_LICENSE,
@@ -289,6 +293,7 @@ def load_hifld_substations(path, *, member: str | None = None, vintage: str = "u
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point", member=member))
+    io.require_columns(raw, ["max_volt", "min_volt"], path, "hifld_substations_official")
     ids = _col(raw, "id") if "id" in raw else _col(raw, "objectid")
     out = _substation_frame(raw, report, ids=ids.astype("string"), name=_col(raw, "name"), max_kv=raw["max_volt"],
                             min_kv=raw["min_volt"], status=_col(raw, "status"), state=_col(raw, "state"))
@@ -370,6 +375,7 @@ def load_osm_substations(path, *, vintage: str = "unstated"):
     """
     report = LoadReport()
     raw = io.read_clean(path, report, kind=None)
+    io.require_columns(raw, ["power"], path, "osm_substations")
     is_sub = raw["power"].astype("string").eq("substation").fillna(False).to_numpy()
     report.drop("power tag is not substation", int((~is_sub).sum()))
     raw = to_points(raw.loc[is_sub], report)

@@ -496,6 +496,21 @@ def read_clean(path: str | Path, report: LoadReport, *, kind: str, member: str |
     return frame
 
 
+def require_columns(frame: pd.DataFrame, names: Iterable[str], path, format_name: str) -> None:
+    """Raise :class:`DataError` if ``frame`` (lower-cased columns) lacks any of ``names``.
+
+    The message names the file, the format, what is missing and what the file has, so a
+    user who picked the wrong ``format`` in a layer set sees why.
+    """
+    cols = {str(c).lower() for c in frame.columns}
+    missing = [n for n in names if n.lower() not in cols]
+    if missing:
+        raise DataError(
+            f"{str(path)!r} does not look like format {format_name!r}: it lacks field(s) {missing}; "
+            f"it has {sorted(cols - {'geometry'})[:30]}. Pick the right format (`siting data scan` detects it)"
+        )
+
+
 def never_detect(path, columns) -> bool:
     """Detector of alias formats: an alias is looked up by name only, never recognised by schema."""
     return False

@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
@@ -41,6 +42,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
+from tqdm.auto import tqdm
 
 from gis_data import cache, io
 from gis_data.canonical import CONUS_METRIC_CRS, ROLES, LoadReport
@@ -379,7 +381,7 @@ def _scan_files(directory: Path):
                 yield p
 
 
-def scan_directory(directory: str | Path, *, use_cache: bool = True) -> LayerSet:
+def scan_directory(directory: str | Path, *, use_cache: bool = True, progress: bool | None = None) -> LayerSet:
     """Recognise supported sources under ``directory`` by their schema and build a layer set.
 
     Parameters
@@ -388,6 +390,8 @@ def scan_directory(directory: str | Path, *, use_cache: bool = True) -> LayerSet
         Folder searched recursively (hidden entries skipped).
     use_cache : bool
         Whether the returned layer set uses the on-disk cache.
+    progress : bool, optional
+        Show a progress bar over the files (default: only when stderr is a terminal).
 
     Returns
     -------
@@ -400,7 +404,9 @@ def scan_directory(directory: str | Path, *, use_cache: bool = True) -> LayerSet
         raise MissingDataError(f"{str(directory)!r} is not a folder; give the folder holding the layer files")
     fmts = formats()
     candidates: list[_Candidate] = []
-    for path in _scan_files(directory):
+    files = list(_scan_files(directory))
+    show = sys.stderr.isatty() if progress is None else progress
+    for path in tqdm(files, desc="scanning layers", unit="file", disable=not show):
         columns = io.peek_columns(path)
         if not columns:
             continue

@@ -71,6 +71,7 @@ def load_eia860_generators(path, *, vintage: str = "2025 early release"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point", dedupe=False)).reset_index(drop=True)
+    io.require_columns(raw, ["plant_code", "plant_name", "nameplate_mw", "energy_source", "status"], path, "eia860_generators")
     plant = io.clean_text(raw["plant_code"])
     rank = raw.groupby(plant.fillna("?").to_numpy()).cumcount()
     out = raw.assign(
@@ -149,6 +150,7 @@ def load_hifld_plants_tx(path, *, vintage: str = "2026-04-26"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point"))
+    io.require_columns(raw, ["id", "name", "capacity_mw", "fuel"], path, "hifld_plants_tx")
     return _hifld_tx_frame(raw, report, vintage)
 
 
@@ -229,6 +231,7 @@ def load_osm_plants(path, *, vintage: str = "unstated"):
     """
     report = LoadReport()
     raw = io.read_clean(path, report, kind=None).reset_index(drop=True)
+    io.require_columns(raw, ["power"], path, "osm_plants")
     is_plant = raw["power"].astype("string").eq("plant").fillna(False).to_numpy()
     report.drop("power tag is not plant", int((~is_plant).sum()))
     raw = to_points(raw.loc[is_plant], report)

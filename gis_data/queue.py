@@ -57,6 +57,7 @@ def load_ercot_gis_report(path, *, vintage: str = "2025-11"):
         ``technology``, ``poi_location``, ``projected_cod`` (date), ``interconnecting_entity``.
     """
     raw = io.read_table(path, dtype=str, keep_default_na=False)
+    io.require_columns(raw, ["INR", "Project Name", "Capacity (MW)"], path, "ercot_gis_report")
     report = LoadReport(source_rows=len(raw))
     raw = io.drop_duplicates(raw, report)
     out = pd.DataFrame({
@@ -109,6 +110,7 @@ def load_lbnl_queued_up(path, *, vintage: str = "data through 2024"):
     https://emp.lbl.gov/queues
     """
     raw = io.read_table(path, dtype=str, keep_default_na=False)
+    io.require_columns(raw, ["q_id", "q_status", "mw1"], path, "lbnl_queued_up")
     report = LoadReport(source_rows=len(raw))
     raw = io.drop_duplicates(raw, report)
 

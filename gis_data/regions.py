@@ -86,6 +86,7 @@ def load_hifld_control_areas(path, *, vintage: str = "2020 (reporting year)"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="polygon"))
+    io.require_columns(raw, ["name"], path, "hifld_control_areas")
     collections = raw.geometry.geom_type.eq("GeometryCollection").to_numpy()
     if collections.any():
         geom = raw.geometry.copy()
@@ -132,6 +133,7 @@ def load_hifld_nerc_regions(path, *, vintage: str = "unstated"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="polygon"))
+    io.require_columns(raw, ["code", "sub_nm", "region"], path, "hifld_nerc_regions")
     out = raw.assign(
         nerc_region=io.clean_text(raw["code"]),
         name=io.clean_text(raw["region"]),

@@ -16,7 +16,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 
 from gis_data import grid, io
 from gis_data.canonical import ROLES, check_canonical
-from models.errors import CRSError, MissingDataError
+from models.errors import CRSError, DataError, MissingDataError
 
 US_STATES = "boundaries_us_census/cb_2018_us_state_20m.zip"
 STATES_MEMBER = "cb_2018_us_state_20m/cb_2018_us_state_20m.shp"
@@ -105,6 +105,14 @@ def test_missing_file_and_no_crs_errors(tmp_path):
         io.to_wgs84(frame, io.LoadReport())
     with pytest.raises(CRSError, match="projected CRS"):
         io.require_projected(frame.set_crs("EPSG:4326", allow_override=True))
+
+
+def test_wrong_format_names_the_missing_fields(tmp_path):
+    path = tmp_path / "subs.geojson"
+    gpd.GeoDataFrame({"hifld_id": ["1"], "max_kv": ["345"], "min_kv": ["138"]}, geometry=[Point(0, 0)],
+                     crs="EPSG:4326").to_file(path, driver="GeoJSON")
+    with pytest.raises(DataError, match=r"format 'hifld_transmission': it lacks field\(s\) \['voltage', 'volt_class'\]"):
+        grid.load_hifld_transmission(path)
 
 
 def test_volt_class_parsing_hand_table():
