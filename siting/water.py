@@ -34,21 +34,13 @@ import pandas as pd
 from models import benchmarks as bm
 from models import cooling as cl
 from models import water as wt
+from gis_data.water import bws_label_of_score
+from gis_data.water import state_water_stress as _state_water_stress
 from models.units import HOURS_PER_YEAR, KWH_PER_MWH, L_PER_GAL
 from siting.errors import ConfigError, DataError, unknown_name
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)
-
-#: Aqueduct 4.0 baseline water stress categories: (upper score bound, label, withdrawal/supply ratio).
-#: Source: Kuzma et al. (2023), Aqueduct 4.0 technical note (WRI), CC BY 4.0.
-BWS_CATEGORIES: tuple[tuple[float, str, str], ...] = (
-    (1.0, "Low", "< 10 %"),
-    (2.0, "Low - Medium", "10-20 %"),
-    (3.0, "Medium - High", "20-40 %"),
-    (4.0, "High", "40-80 %"),
-    (5.0, "Extremely High", "> 80 %"),
-)
 
 #: Benchmarks a report headline uses, in order (each like for like; absent when its site figure is unknown).
 HEADLINE_BENCHMARKS = ("in_n_out_restaurant", "double_double_burger", "household_family_of_four")
@@ -81,13 +73,14 @@ class VerdictThresholds:
 
 
 def bws_label(score: float) -> str:
-    """Aqueduct label of a baseline water-stress score [0-5] ("" for NaN)."""
+    """Aqueduct label of a baseline water-stress score [0-5] ("" for NaN).
+
+    Delegates to :func:`gis_data.water.bws_label_of_score` (Aqueduct 4.0 category bounds
+    1, 2, 3, 4; Kuzma et al. 2023).
+    """
     if score is None or not np.isfinite(score):
         return ""
-    for bound, label, _ in BWS_CATEGORIES:
-        if score <= bound:
-            return label
-    return BWS_CATEGORIES[-1][1]
+    return str(bws_label_of_score([score])[0])
 
 
 def water_verdict(
@@ -121,16 +114,11 @@ def water_verdict(
     known = 0
     if np.isfinite(bws_score):
         known += 1
-        label = bws_label(bws_score)
-        ratio = next(r for b, lab, r in BWS_CATEGORIES if lab == label)
         if bws_score >= t.bws_high_score:
             level = max(level, 2)
-            reasons.append(f"baseline water stress is {label} ({bws_score:.1f}/5: withdrawals are {ratio} of supply)")
         elif bws_score >= t.bws_moderate_score:
             level = max(level, 1)
-            reasons.append(f"baseline water stress is {label} ({bws_score:.1f}/5: withdrawals are {ratio} of supply)")
-        else:
-            reasons.append(f"baseline water stress is {label} ({bws_score:.1f}/5)")
+        reasons.append(f"baseline water stress is {bws_label(bws_score)}, Aqueduct score {bws_score:.1f} of 5")
     if np.isfinite(share_of_county_pct):
         known += 1
         if share_of_county_pct >= t.share_of_county_high_pct:
@@ -557,11 +545,11 @@ def site_water_from_published_wue(
 
 
 def state_water_stress(water_stress: pd.DataFrame) -> pd.DataFrame:
-    """Collapse the Aqueduct rows (sub-basin x state x aquifer) to one score per state.
+    """One Aqueduct score per state: :func:`gis_data.water.state_water_stress`.
 
-    The area-weighted mean of ``bws_score`` over a state's rows when ``area_km2`` is present,
-    else the plain mean; the label follows from the Aqueduct category bounds. A state score
-    hides basins with higher stress: reports say so.
+    Area-weighted mean of the sub-basin x state x aquifer rows (row-weighted when
+    ``area_km2`` is absent); a state score hides basins with higher stress, so reports also
+    carry ``bws_score_max``.
 
     Parameters
     ----------
@@ -571,23 +559,10 @@ def state_water_stress(water_stress: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``state_abbr``: ``bws_score`` [0-5], ``bws_label``, ``bws_score_max`` [0-5].
+        Indexed by ``state_abbr``: ``bws_score`` [0-5], ``bws_label``, ``bws_score_max`` [0-5],
+        ``indicator`` and more (see the gis_data function).
     """
-    for col in ("state_abbr", "bws_score"):
-        if col not in water_stress.columns:
-            raise DataError(f"water-stress table lacks {col!r}; it has {list(water_stress.columns)}")
-    df = water_stress.dropna(subset=["bws_score"])
-    if "area_km2" in df.columns:
-        wts = df["area_km2"].fillna(0.0).to_numpy(dtype=float)
-        num = pd.Series(df["bws_score"].to_numpy(dtype=float) * wts, index=df.index).groupby(df["state_abbr"]).sum()
-        den = pd.Series(wts, index=df.index).groupby(df["state_abbr"]).sum()
-        score = (num / den).where(den > 0, df.groupby("state_abbr")["bws_score"].mean())
-    else:
-        score = df.groupby("state_abbr")["bws_score"].mean()
-    out = pd.DataFrame({"bws_score": score.astype(float)})
-    out["bws_label"] = [bws_label(s) for s in out["bws_score"]]
-    out["bws_score_max"] = df.groupby("state_abbr")["bws_score"].max().astype(float)
-    return out
+    return _state_water_stress(water_stress)
 
 
 def water_columns(
@@ -752,58 +727,23 @@ def run_example(name: str) -> SiteWater:
 
 
 def read_weather_file(path) -> pd.DataFrame:
-    """Read hourly weather for :func:`site_water` from a TMY3 file or a canonical CSV.
+    """Hourly weather for :func:`site_water` from a file: :func:`gis_data.weather.load_weather`.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        ``*.tmy3`` / ``*.tmy3.gz`` (NREL TMY3, read with pvlib; pressure converted from mbar
-        to Pa) or ``*.csv`` with ``temp_air_degc``, ``pressure_pa`` and
-        ``relative_humidity_pct`` or ``temp_dew_degc`` (a ``time`` column becomes the index).
+        A TMY3 file (``.tmy3``, ``.csv`` or ``.gz``; ``"pvlib:<NAME>"`` for pvlib's shipped
+        files) or a CSV with a ``time`` column and the canonical columns.
 
     Returns
     -------
     pandas.DataFrame
-        Hourly ``temp_air_degc`` [degC], ``relative_humidity_pct`` [%], ``temp_dew_degc``
-        [degC] (TMY3) and ``pressure_pa`` [Pa].
-
-    Raises
-    ------
-    MissingDataError
-        When the file does not exist.
-    DataError
-        When the file type is not supported.
+        The canonical hourly weather frame (``temp_air_degc`` [degC], ``temp_dew_degc``
+        [degC], ``relative_humidity_pct`` [%], ``pressure_pa`` [Pa], ...).
     """
-    import gzip
-    from pathlib import Path
+    from gis_data.weather import load_weather
 
-    from siting.errors import MissingDataError
-
-    path = Path(path)
-    if not path.is_file():
-        raise MissingDataError(f"weather file {str(path)!r} does not exist; give a TMY3 (.tmy3/.tmy3.gz) or CSV file")
-    name = path.name.lower()
-    if name.endswith((".tmy3", ".tmy3.gz")):
-        import pvlib
-
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(path, "rt") as fh:
-            data, _ = pvlib.iotools.read_tmy3(fh, map_variables=True, coerce_year=2021)
-        return pd.DataFrame(
-            {
-                "temp_air_degc": data["temp_air"].to_numpy(dtype=float),
-                "relative_humidity_pct": data["relative_humidity"].to_numpy(dtype=float),
-                "temp_dew_degc": data["temp_dew"].to_numpy(dtype=float),
-                "pressure_pa": data["pressure"].to_numpy(dtype=float) * 100.0,  # TMY3 pressure is in mbar
-            },
-            index=data.index,
-        )
-    if name.endswith((".csv", ".csv.gz")):
-        frame = pd.read_csv(path)
-        if "time" in frame.columns:
-            frame = frame.set_index(pd.to_datetime(frame.pop("time")))
-        return frame
-    raise DataError(f"weather file {path.name!r}: expected a .tmy3, .tmy3.gz or .csv file")
+    return load_weather(path)
 
 
 def local_inputs_from_layers(layers, lat: float, lon: float) -> dict[str, Any]:
@@ -827,6 +767,7 @@ def local_inputs_from_layers(layers, lat: float, lon: float) -> dict[str, Any]:
     """
     from shapely.geometry import Point
 
+    from gis_data.water import water_stress_at
     from siting.errors import CRSError
 
     out: dict[str, Any] = {"county_fips": "", "state_abbr": "", "county_name": "", "county_water": None, "water_stress": None}
@@ -846,12 +787,20 @@ def local_inputs_from_layers(layers, lat: float, lon: float) -> dict[str, Any]:
         if len(match):
             out["county_water"] = {k: match.iloc[0][k] for k in ("county_fips", "withdrawal_total_gal_per_day",
                                                                  "withdrawal_public_supply_gal_per_day")}
-    if out["state_abbr"] and layers.has("water_stress"):
-        st = state_water_stress(layers.load("water_stress"))
-        if out["state_abbr"] in st.index:
-            r = st.loc[out["state_abbr"]]
-            out["water_stress"] = {"bws_score": float(r["bws_score"]), "bws_label": r["bws_label"],
-                                   "bws_score_max": float(r["bws_score_max"])}
+    if layers.has("water_stress"):
+        ws = layers.load("water_stress")
+        if "geometry" in getattr(ws, "columns", ()) and getattr(ws, "crs", None) is not None:
+            # Aqueduct joined to HydroBASINS shapes: the site's own sub-basin
+            hit = water_stress_at(lon, lat, ws).iloc[0]
+            if np.isfinite(hit["bws_score"]):
+                out["water_stress"] = {"bws_score": float(hit["bws_score"]), "bws_label": hit["bws_label"],
+                                       "indicator": hit["indicator"]}
+        if out["water_stress"] is None and out["state_abbr"]:
+            st = state_water_stress(ws)
+            if out["state_abbr"] in st.index:
+                r = st.loc[out["state_abbr"]]
+                out["water_stress"] = {"bws_score": float(r["bws_score"]), "bws_label": r["bws_label"],
+                                       "bws_score_max": float(r["bws_score_max"]), "indicator": r["indicator"]}
     return out
 
 
@@ -901,16 +850,24 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, we
                 "no weather given and gis_data.weather is not in this build; pass --weather FILE"
             ) from None
         found = weather_for_site(layers, lat, lon)
-        weather = found[0] if isinstance(found, tuple) else found
+        weather = found.weather
+        station_note = (
+            f"weather: typical year of station {found.station['station_name']} ({found.station['station_id']}), "
+            f"{found.distance_km:,.0f} km from the site"
+        )
+    else:
+        station_note = "weather: the hourly table given"
     inputs = local_inputs_from_layers(layers, lat, lon)
     result = site_water(weather, scenario, county_water=inputs["county_water"], water_stress=inputs["water_stress"])
     where = (
         f"site at {lat:.4f}, {lon:.4f}: county {inputs['county_name'] or 'unknown'} "
         f"({inputs['county_fips'] or 'no county polygon contains it'}), state {inputs['state_abbr'] or 'unknown'}"
     )
+    if inputs["water_stress"] is not None:
+        where += f"; water stress indicator {inputs['water_stress'].get('indicator', 'given')}"
     if getattr(layers, "is_synthetic", False):
         where = "SYNTHETIC SAMPLE REGION - not real data; " + where
-    return dataclasses.replace(result, notes=(where,) + result.notes)
+    return dataclasses.replace(result, notes=(where, station_note) + result.notes)
 
 
 def wue_for_weather(weather: pd.DataFrame, cooling: str) -> cl.CoolingSummary:

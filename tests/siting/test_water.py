@@ -98,14 +98,15 @@ def test_local_context_hand_case():
     low = sw.local_context(1e6, 2e6, county_water={"withdrawal_total_gal_per_day": 100e6,
                                                    "withdrawal_public_supply_gal_per_day": 10e6},
                            water_stress={"bws_score": 0.5})
-    assert low.verdict == "low concern" and low.bws_label == "Low"
+    assert low.verdict == "low concern" and low.bws_label == "Low (<10%)"
     assert sw.local_context(1e6, 2e6).verdict == "unknown"
 
 
 def test_bws_labels_follow_aqueduct_bounds():
     # Kuzma et al. 2023: 0-1 Low, 1-2 Low-Medium, 2-3 Medium-High, 3-4 High, 4-5 Extremely High
     assert [sw.bws_label(s) for s in (0.2, 1.5, 2.5, 3.5, 4.8)] == [
-        "Low", "Low - Medium", "Medium - High", "High", "Extremely High"]
+        "Low (<10%)", "Low - Medium (10-20%)", "Medium - High (20-40%)", "High (40-80%)", "Extremely High (>80%)"]
+    assert sw.bws_label(float("nan")) == ""
 
 
 def test_state_water_stress_area_weighted():
@@ -114,7 +115,7 @@ def test_state_water_stress_area_weighted():
     s = sw.state_water_stress(t)
     assert s.loc["TX", "bws_score"] == pytest.approx(1.75, rel=1e-12)
     assert s.loc["TX", "bws_score_max"] == 4.0
-    assert s.loc["TX", "bws_label"] == "Low - Medium"
+    assert s.loc["TX", "bws_label"] == "Low - Medium (10-20%)"
 
 
 def test_water_columns_match_single_site_result():
@@ -190,7 +191,10 @@ def test_cli_bad_example_name_is_a_clear_error(capsys):
 
 def test_cli_weather_csv(tmp_path, capsys):
     path = tmp_path / "w.csv"
-    _synthetic_year().rename_axis("time").reset_index().to_csv(path, index=False)
+    w = _synthetic_year()
+    w.index = w.index.tz_localize("Etc/GMT+6")  # the canonical CSV needs local standard time with its offset
+    w = w.assign(temp_dew_degc=10.0, ghi_w_per_m2=0.0, dni_w_per_m2=0.0, dhi_w_per_m2=0.0, wind_speed_m_per_s=2.0)
+    w.rename_axis("time").reset_index().to_csv(path, index=False)
     assert main(["water", "--weather", str(path), "--it-mw", "50", "--cooling", "dry", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["scenario"]["it_load_mw"] == 50.0 and out["cooling"]["design"] == "dry"
@@ -213,7 +217,7 @@ def test_cli_needs_exactly_one_source(capsys):
     assert main(["water", "--lat", "35"]) == 2
     assert "together" in capsys.readouterr().err
     assert main(["water", "--weather", "/nonexistent.tmy3"]) == 2
-    assert "does not exist" in capsys.readouterr().err
+    assert "not found" in capsys.readouterr().err
 
 
 class _FakeLayers:
@@ -261,3 +265,36 @@ def test_site_water_at_with_layer_protocol_and_weather():
     assert r.context.county_fips == "00001"
     assert r.context.share_of_county_pct == pytest.approx(100 * r.cooling.water_consumption_gal_per_yr / 365 / 50e6, rel=1e-12)
     assert r.notes[0].startswith("SYNTHETIC SAMPLE REGION")
+
+
+def test_cli_lat_lon_on_the_embedded_sample(capsys):
+    # The sample region (synthetic, around Greensboro NC; pvlib's real Greensboro TMY3 as weather)
+    assert main(["water", "--lat", "36.07", "--lon", "-79.79", "--it-mw", "100", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["notes"][0].startswith("SYNTHETIC SAMPLE REGION")
+    assert out["context"]["county_fips"] != ""
+    assert out["cooling"]["method"] == "hourly_weather" and out["cooling"]["hours"] == 8760
+
+
+@pytest.mark.shared_data
+def test_site_water_at_memphis_on_real_layers(shared_data):
+    from gis_data.layerset import LayerSet
+
+    layers = LayerSet.from_dict(
+        {"name": "real water layers", "layers": {
+            "counties": {"path": "boundaries_us_census/cb_2018_us_county_20m.zip", "format": "census_counties"},
+            "water_use": {"path": "water_use_us_usgs_2015/usco2015v2.0.csv.gz", "format": "usgs_water_use_2015"},
+            "water_stress": {"path": "water_stress_wri_aqueduct/aqueduct40_baseline_annual_usa_bws.csv.gz",
+                             "format": "aqueduct40_table"},
+            "weather_stations": {"path": "weather_tmy3_selected/stations.csv", "format": "tmy3_stations"},
+        }},
+        base_dir=shared_data, use_cache=False,
+    )
+    # Memphis International Airport area, Shelby County TN (FIPS 47157)
+    r = sw.site_water_at(35.06, -89.98, Scenario(it_load_mw=400.0, cooling="hybrid"), layers=layers)
+    assert r.context.county_fips == "47157"
+    assert r.context.county_withdrawal_total_gal_per_day == pytest.approx(503.53e6, rel=1e-9)  # USGS 503.53 Mgal/d
+    assert "MEMPHIS" in r.notes[1]
+    # nearest station is Memphis itself, so the hourly result equals the model test's Memphis figure
+    assert 0.5 * 0.374 < r.cooling.wue_withdrawal_l_per_kwh < 1.5 * 0.374
+    assert r.context.verdict in ("low concern", "moderate concern", "high concern")
