@@ -221,7 +221,7 @@ class LayerSet:
                 raise MissingDataError(f"{role} layer file {str(p)!r} does not exist; fix its path in "
                                        f"{self.source_path or 'the layer set'}")
             frames.append(cache.cached_load(p, fmt.name, fmt.loader, spec.options_dict(), use_cache=self.use_cache))
-        frame = frames[0] if len(frames) == 1 else _concat(frames)
+        frame = frames[0] if len(frames) == 1 else _concat(frames, role)
         if self.synthetic:
             frame.attrs["source"] = {**frame.attrs.get("source", {}), "synthetic": True}
         frame.attrs["format"] = fmt.name
@@ -303,11 +303,18 @@ class LayerSet:
         return path
 
 
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Concatenate frames of one format; merge their load reports; keep the first source."""
+def _concat(frames: list[pd.DataFrame], role: str) -> pd.DataFrame:
+    """Concatenate frames of one format; merge their load reports; keep the first source.
+
+    A feature present in two of the files (same attributes and geometry, ids aside) is kept
+    once and counted as "exact duplicate feature across files".
+    """
     out = pd.concat(frames, ignore_index=True)
     if isinstance(frames[0], gpd.GeoDataFrame):
         out = gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+    id_column = next(iter(ROLES[role].columns))
+    across = LoadReport()
+    out = io.drop_duplicates(out, across, subset=[c for c in out.columns if c != id_column]).reset_index(drop=True)
     merged = LoadReport()
     for f in frames:
         rep = f.attrs.get("load_report", {})
@@ -317,6 +324,9 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
             merged.drop(why, n)
         for why, n in rep.get("repaired", {}).items():
             merged.repair(why, n)
+    n_across = across.dropped.get("exact duplicate feature", 0)
+    merged.drop("exact duplicate feature across files", n_across)
+    merged.kept_rows -= n_across
     out.attrs = {**frames[0].attrs, "load_report": merged.to_dict()}
     return out
 

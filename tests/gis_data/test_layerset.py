@@ -105,8 +105,16 @@ def test_several_files_are_concatenated(tmp_path):
     (folder / "two.toml").write_text(
         '[layers.transmission]\npath = ["lines.geojson", "lines2.geojson"]\nformat = "hifld_transmission"\n')
     frame = LayerSet.from_path(folder / "two.toml").load("transmission")
-    assert len(frame) == 4 and frame.crs.to_epsg() == 4326
-    assert frame.attrs["load_report"]["source_rows"] == 4 and frame.attrs["load_report"]["kept_rows"] == 4
+    # The second file repeats both lines: they are kept once and counted.
+    assert len(frame) == 2 and frame.crs.to_epsg() == 4326
+    rep = frame.attrs["load_report"]
+    assert rep["source_rows"] == 4 and rep["kept_rows"] == 2
+    assert rep["dropped"] == {"exact duplicate feature across files": 2}
+    shifted = gpd.read_file(folder / "lines.geojson")
+    shifted["geometry"] = shifted.geometry.translate(xoff=0.5)
+    shifted.to_file(folder / "lines2.geojson", driver="GeoJSON")
+    both = LayerSet.from_path(folder / "two.toml", use_cache=False).load("transmission")
+    assert len(both) == 4 and both.attrs["load_report"]["kept_rows"] == 4
 
 
 def test_cache_serves_second_load_and_invalidates_on_change(tmp_path):
@@ -127,6 +135,24 @@ def test_cache_serves_second_load_and_invalidates_on_change(tmp_path):
     # use_cache=False neither reads nor writes.
     LayerSet.from_path(folder, use_cache=False).load("transmission")
     assert not list(cache.cache_dir().glob("*.parquet"))
+
+
+def test_concurrent_writers_of_one_key(tmp_path):
+    # Eight threads store the same key at once: each writes a temp file and renames it into place,
+    # so the entry is complete and readable afterwards and no temp file is left behind.
+    import threading
+
+    folder = _write_region(tmp_path / "region")
+    frame = LayerSet.from_path(folder, use_cache=False).load("substations")
+    root = tmp_path / "shared-cache"
+    threads = [threading.Thread(target=cache.write, args=("k" * 32, frame, root)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    back = cache.read("k" * 32, root)
+    assert back is not None and back["substation_id"].tolist() == ["10", "11", "12"]
+    assert sorted(p.name for p in root.iterdir()) == ["k" * 32 + ".json", "k" * 32 + ".parquet"]
 
 
 def test_scan_recognises_schema_not_names(tmp_path):
