@@ -179,6 +179,7 @@ def test_sample_is_synthetic():
     assert {"transmission", "substations", "pipelines", "plants"} <= set(ls.roles)
     lines = ls.load("transmission")
     assert lines.attrs["source"]["synthetic"] is True and len(lines) > 0
+    assert lines.attrs["source"]["vintage"] == "synthetic" and "synthetic" in lines.attrs["source"]["name"]
 
 
 def test_cli_scan_and_list(tmp_path, capsys):
