@@ -188,5 +188,7 @@ def load_overpass_datacenters(path, *, vintage: str | None = None):
 
 # Earlier names of these formats, kept so existing layer-set files still load. An alias never
 # detects a file (scan_directory reports the canonical name only).
-register_format("im3_datacenter_atlas", role="datacenters", detect=io.never_detect, detail=0, description="alias of im3_datacenters")(load_im3_atlas)
-register_format("osm_datacenters_wpp", role="datacenters", detect=io.never_detect, detail=0, description="alias of osm_datacenters")(load_osm_datacenters)
+register_format("im3_datacenter_atlas", role="datacenters", detect=io.never_detect,
+                description="alias of im3_datacenters")(load_im3_atlas)
+register_format("osm_datacenters_wpp", role="datacenters", detect=io.never_detect,
+                description="alias of osm_datacenters")(load_osm_datacenters)

@@ -185,5 +185,7 @@ def load_hifld_natgas_points_wpp(path, *, include_petroleum: bool = False, vinta
 
 # Earlier names of these formats, kept so existing layer-set files still load. An alias never
 # detects a file (scan_directory reports the canonical name only).
-register_format("hifld_natgas_pipelines_wpp", role="pipelines", detect=io.never_detect, detail=0, description="alias of hifld_natgas_pipelines")(load_hifld_natgas_pipelines_wpp)
-register_format("hifld_natgas_points_wpp", role="gas_facilities", detect=io.never_detect, detail=0, description="alias of hifld_natgas_facilities")(load_hifld_natgas_points_wpp)
+register_format("hifld_natgas_pipelines_wpp", role="pipelines", detect=io.never_detect,
+                description="alias of hifld_natgas_pipelines")(load_hifld_natgas_pipelines_wpp)
+register_format("hifld_natgas_points_wpp", role="gas_facilities", detect=io.never_detect,
+                description="alias of hifld_natgas_facilities")(load_hifld_natgas_points_wpp)

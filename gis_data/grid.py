@@ -122,7 +122,11 @@ def load_hifld_transmission(path, *, member: str | None = None, vintage: str = "
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line", member=member))
     io.require_columns(raw, ["voltage", "volt_class"], path, "hifld_transmission")
-    ids = _col(raw, "id").where(_col(raw, "id").notna(), _col(raw, "objectid")) if "id" in raw else _col(raw, "objectid")
+    ids = _col(raw, "id")
+    if "objectid" in raw:
+        ids = ids.where(ids.notna(), raw["objectid"])
+    if ids.isna().all():  # neither ID nor OBJECTID: number the rows
+        ids = _sequential_ids("line-", len(raw)).set_axis(raw.index)
     out = _transmission_common(
         raw, report, line_id=ids.astype("string"), voltage=raw["voltage"], volt_class=raw["volt_class"],
         line_type=_col(raw, "type"), owner=_col(raw, "owner"), status=_col(raw, "status"),
@@ -396,4 +400,5 @@ def load_osm_substations(path, *, vintage: str = "unstated"):
 
 # Earlier names of these formats, kept so existing layer-set files still load. An alias never
 # detects a file (scan_directory reports the canonical name only).
-register_format("hifld_substations_wpp", role="substations", detect=io.never_detect, detail=0, description="alias of hifld_substations")(load_hifld_substations_wpp)
+register_format("hifld_substations_wpp", role="substations", detect=io.never_detect,
+                description="alias of hifld_substations")(load_hifld_substations_wpp)

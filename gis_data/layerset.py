@@ -133,10 +133,12 @@ class LayerSet:
         where = str(source_path) if source_path else "layer set"
         unknown = set(doc) - _TOP_KEYS
         if unknown:
-            raise ConfigError(f"{where}: unknown top-level key(s) {sorted(unknown)}; expected some of {sorted(_TOP_KEYS)}")
+            raise ConfigError(f"{where}: unknown top-level key(s) {sorted(unknown)}; "
+                              f"expected some of {sorted(_TOP_KEYS)}")
         layers = doc.get("layers", {})
         if not isinstance(layers, dict) or not layers:
-            raise ConfigError(f"{where}: no [layers.<role>] tables; add e.g. [layers.transmission] path=..., format=...")
+            raise ConfigError(f"{where}: no [layers.<role>] tables; "
+                              "add e.g. [layers.transmission] path=..., format=...")
         base = Path(base_dir)
         specs = {}
         for role, table in layers.items():

@@ -71,7 +71,8 @@ def load_eia860_generators(path, *, vintage: str = "2025 early release"):
     """
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="point", dedupe=False)).reset_index(drop=True)
-    io.require_columns(raw, ["plant_code", "plant_name", "nameplate_mw", "energy_source", "status"], path, "eia860_generators")
+    io.require_columns(raw, ["plant_code", "plant_name", "nameplate_mw", "energy_source", "status"], path,
+                       "eia860_generators")
     plant = io.clean_text(raw["plant_code"])
     rank = raw.groupby(plant.fillna("?").to_numpy()).cumcount()
     out = raw.assign(
@@ -258,4 +259,5 @@ def load_osm_plants(path, *, vintage: str = "unstated"):
 
 # Earlier names of these formats, kept so existing layer-set files still load. An alias never
 # detects a file (scan_directory reports the canonical name only).
-register_format("eia860_generators_wpp", role="plants", detect=io.never_detect, detail=0, description="alias of eia860_generators")(load_eia860_generators)
+register_format("eia860_generators_wpp", role="plants", detect=io.never_detect,
+                description="alias of eia860_generators")(load_eia860_generators)

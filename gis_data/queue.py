@@ -74,7 +74,8 @@ def load_ercot_gis_report(path, *, vintage: str = "2025-11"):
         "interconnecting_entity": io.clean_text(raw.get("Interconnecting Entity")),
     }).reset_index(drop=True)
     src = SourceMeta("ERCOT Generator Interconnection Status report (Large Gen)", vintage,
-                     "public ERCOT market information", "ERCOT", "https://www.ercot.com/mp/data-products/data-product-details?id=PG7-200-ER")
+                     "public ERCOT market information", "ERCOT",
+                     "https://www.ercot.com/mp/data-products/data-product-details?id=PG7-200-ER")
     return io.finish(out, "queue", src, report,
                      extra=("technology", "poi_location", "projected_cod", "interconnecting_entity"))
 

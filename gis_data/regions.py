@@ -146,5 +146,7 @@ def load_hifld_nerc_regions(path, *, vintage: str = "unstated"):
 
 # Earlier names of these formats, kept so existing layer-set files still load. An alias never
 # detects a file (scan_directory reports the canonical name only).
-register_format("hifld_control_areas_wpp", role="balancing_authorities", detect=io.never_detect, detail=0, description="alias of hifld_control_areas")(load_hifld_control_areas)
-register_format("hifld_nerc_regions_wpp", role="nerc_regions", detect=io.never_detect, detail=0, description="alias of hifld_nerc_regions")(load_hifld_nerc_regions)
+register_format("hifld_control_areas_wpp", role="balancing_authorities", detect=io.never_detect,
+                description="alias of hifld_control_areas")(load_hifld_control_areas)
+register_format("hifld_nerc_regions_wpp", role="nerc_regions", detect=io.never_detect,
+                description="alias of hifld_nerc_regions")(load_hifld_nerc_regions)

@@ -65,7 +65,10 @@ def run_list(args: argparse.Namespace) -> int:
     from gis_data.layerset import LayerSet, summarize
 
     use_cache = not args.no_cache
-    layers = LayerSet.from_path(args.layers, use_cache=use_cache) if args.layers else LayerSet.sample(use_cache=use_cache)
+    if args.layers:
+        layers = LayerSet.from_path(args.layers, use_cache=use_cache)
+    else:
+        layers = LayerSet.sample(use_cache=use_cache)
     rows = summarize(layers)
     if args.json:
         print_json({"layer_set": str(layers.source_path), "synthetic": layers.is_synthetic, "layers": rows})

@@ -97,7 +97,8 @@ def _default_layers() -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--layers", type=Path, default=None,
-                        help="layer-set TOML or folder holding layers.toml (default: scan of ../shared/data, else the sample)")
+                        help="layer-set TOML or folder holding layers.toml "
+                        "(default: scan of ../shared/data, else the sample)")
     parser.add_argument("--json", type=Path, required=True, help="where to write the figures")
     parser.add_argument("--cache-dir", type=Path, default=None, help="cache folder (default: a temporary one)")
     args = parser.parse_args(argv)
