@@ -1,0 +1,275 @@
+"""Scores from criteria: sub-scores 0-1, exclusions, weighted total, rank, explanation.
+
+Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
+
+- **grid**: mean of linear decays of the distance to the nearest >= 115 kV substation
+  and to the nearest >= 345 kV line, each 1 at 0 km and 0 at the profile's scale.
+- **gas**: 0.6 x decay of the distance to the nearest pipeline, 0.2 x decay of the
+  distance to a hub or storage field, 0.2 x deliverability = min(1, gas generation the
+  pipeline operator already serves / the campus's facility load). Missing parts are
+  left out and the remaining weights renormalised.
+- **water**: mean of the decay of the site's share of county withdrawals and
+  1 - Aqueduct baseline water stress / 5.
+- **air**: Clean Air Act permitting headroom of the county's status: the major-source
+  threshold relative to the 250 t/yr PSD threshold of a non-listed source in attainment,
+  divided by the nonattainment offset ratio (EPA figures in
+  ``models/catalogs/siting_criteria.csv``): attainment 1.0, marginal 0.36, moderate
+  0.35, serious 0.17, severe 0.077, extreme 0.027; other-pollutant nonattainment 0.4
+  (100 t/yr, no ratio given: 1:1).
+- **climate**: mean of decays of (PUE - 1) over (scale - 1) and of on-site WUE.
+
+The total is the weight-normalised mean of the available sub-scores times the product
+of the profile's inclusion weights (hard constraints give 0). Rank 1 is best; ties go
+to the smaller ``site_id``; rows with an error have no rank.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from siting.criteria import reference_value
+from siting.profiles import SUBSCORES, Profile
+from siting.scenario import Scenario
+
+_GAS_PARTS = (0.6, 0.2, 0.2)  # pipeline distance, hub/storage distance, deliverability
+
+
+def linear_decay(value, zero: float) -> np.ndarray:
+    """1 at 0, falling linearly to 0 at ``zero`` and beyond; NaN stays NaN [-].
+
+    Parameters
+    ----------
+    value : array-like
+        Distances or shares, same unit as ``zero``.
+    zero : float
+        Value at which the score reaches 0 (> 0).
+    """
+    v = np.asarray(value, dtype=float)
+    return np.where(np.isnan(v), np.nan, 1.0 - np.clip(v / zero, 0.0, 1.0))
+
+
+def _nanmean_weighted(parts: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    num = sum(w * np.nan_to_num(a, nan=0.0) for w, a in parts)
+    den = sum(w * (~np.isnan(a)) for w, a in parts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def air_headroom() -> dict[str, float]:
+    """Air sub-score per county status (see the module docstring) [-].
+
+    References
+    ----------
+    US EPA, New Source Review major-source thresholds and offset ratios (40 CFR 51.165,
+    Clean Air Act secs. 182-185), as copied in ``models/catalogs/siting_criteria.csv``.
+    """
+    base = reference_value("air_major_source_tpy_attainment_other")
+    out = {"attainment": 1.0, "nonattainment": reference_value("air_major_source_tpy_nonattainment") / base}
+    for cls in ("marginal", "moderate", "serious", "severe", "extreme"):
+        out[cls] = reference_value(f"air_major_source_tpy_ozone_{cls}") / base / reference_value(f"air_offset_ratio_ozone_{cls}")
+    return out
+
+
+def _col(table: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in table.columns:
+        return np.full(len(table), np.nan)
+    return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _facility_load_mw(table: pd.DataFrame, scenario: Scenario) -> np.ndarray:
+    load = _col(table, "it_load_mw")
+    return np.where(np.isnan(load), scenario.it_load_mw, load) * scenario.pue
+
+
+def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.DataFrame:
+    """The five sub-scores of every row of a criteria table [-] (0-1, NaN when no data)."""
+    s = profile.scales
+    out = pd.DataFrame(index=table.index)
+    out["score_grid"] = _nanmean_weighted([
+        (1.0, linear_decay(_col(table, "distance_to_substation_km"), s["substation_zero_km"])),
+        (1.0, linear_decay(_col(table, "distance_to_line_345kv_km"), s["line_345kv_zero_km"])),
+    ])
+    served = _col(table, "pipeline_served_gas_capacity_mw")
+    deliver = np.where(np.isnan(served), np.nan, np.clip(served / _facility_load_mw(table, scenario), 0.0, 1.0))
+    pipe = linear_decay(_col(table, "distance_to_pipeline_km"), s["pipeline_zero_km"])
+    gas = _nanmean_weighted([
+        (_GAS_PARTS[0], pipe),
+        (_GAS_PARTS[1], linear_decay(_col(table, "distance_to_gas_facility_km"), s["gas_facility_zero_km"])),
+        (_GAS_PARTS[2], deliver),
+    ])
+    out["score_gas"] = np.where(np.isnan(pipe), np.nan, gas)  # no pipeline data: no gas score
+    stress = _col(table, "water_stress_bws_score")
+    out["score_water"] = _nanmean_weighted([
+        (1.0, linear_decay(_col(table, "site_water_share_of_county_pct"), s["water_share_of_county_zero_pct"])),
+        (1.0, np.where(np.isnan(stress), np.nan, 1.0 - np.clip(stress / 5.0, 0.0, 1.0))),
+    ])
+    if "nonattainment_status" in table.columns:
+        status = table["nonattainment_status"].astype("string")
+        out["score_air"] = status.map(air_headroom()).astype(float).to_numpy(na_value=np.nan)
+    else:
+        out["score_air"] = np.nan
+    out["score_climate"] = _nanmean_weighted([
+        (1.0, linear_decay(_col(table, "cooling_pue_annual") - 1.0, s["pue_zero"] - 1.0)),
+        (1.0, linear_decay(_col(table, "wue_consumption_l_per_kwh"), s["wue_zero_l_per_kwh"])),
+    ])
+    return out
+
+
+def exclusions(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """Inclusion weight (product of rules, 0-1) and the reasons, per row.
+
+    Hard constraints (pipeline too far, water share too large, excluded nonattainment
+    class) and setback rules of weight 0 set the weight to 0.
+    """
+    n = len(table)
+    weight = np.ones(n)
+    reasons: list[list[str]] = [[] for _ in range(n)]
+
+    def apply(mask: np.ndarray, w: float, text) -> None:
+        nonlocal weight
+        weight = np.where(mask, weight * w, weight)
+        for i in np.flatnonzero(mask):
+            reasons[i].append(text(i) if callable(text) else text)
+
+    pipe = _col(table, "distance_to_pipeline_km")
+    lim = profile.max_distance_to_pipeline_km
+    apply(pipe > lim, 0.0, lambda i: f"nearest gas pipeline {pipe[i]:.1f} km away, beyond the {lim:g} km limit")
+    share = _col(table, "site_water_share_of_county_pct")
+    slim = profile.max_site_water_share_of_county_pct
+    apply(share > slim, 0.0, lambda i: f"cooling water would be {share[i]:.1f}% of the county's withdrawals, above the {slim:g}% limit")
+    if "nonattainment_status" in table.columns and profile.excluded_nonattainment:
+        status = table["nonattainment_status"].astype("string").fillna("").to_numpy()
+        apply(np.isin(status, profile.excluded_nonattainment), 0.0, lambda i: f"county is in {status[i]} ozone nonattainment")
+    for rule in profile.exclusions:
+        d = _col(table, rule.column)
+        apply(d < rule.within_km, rule.weight, rule.reason)
+    return pd.DataFrame(
+        {"exclusion_weight_frac": weight, "exclusion_reason": pd.array(["; ".join(r) for r in reasons], dtype="string")},
+        index=table.index,
+    )
+
+
+def total_score(sub: pd.DataFrame, profile: Profile, exclusion_weight) -> np.ndarray:
+    """Weight-normalised mean of the available sub-scores times the inclusion weight [-]."""
+    w = profile.normalised_weights()
+    parts = [(w[k], sub[f"score_{k}"].to_numpy(dtype=float)) for k in SUBSCORES if w[k] > 0]
+    return _nanmean_weighted(parts) * np.asarray(exclusion_weight, dtype=float)
+
+
+def rank_sites(score_total, site_id, valid) -> pd.Series:
+    """Rank 1 = highest total; ties by ``site_id``; NaN totals after the rest; invalid rows <NA>.
+
+    Parameters
+    ----------
+    score_total : array-like of float
+        Totals [-].
+    site_id : array-like of str
+        Unique ids (tie-break).
+    valid : array-like of bool
+        Rows that were scored.
+    """
+    total = np.asarray(score_total, dtype=float)
+    ids = np.asarray(site_id).astype(str)
+    valid = np.asarray(valid, dtype=bool)
+    key = np.where(np.isnan(total), np.inf, -total)
+    order = np.lexsort((ids, key))
+    order = order[valid[order]]
+    rank = np.full(len(total), -1, dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    return _int_or_na(rank)
+
+
+def _int_or_na(rank: np.ndarray):
+    arr = pd.array(rank, dtype="Int64")
+    arr[rank < 0] = pd.NA
+    return arr
+
+
+def _fmt(v: float, unit: str = "", nd: int = 1) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{nd}f}{unit}"
+
+
+def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, profile: Profile) -> pd.Series:
+    """One plain-language sentence set per row: what drives the score, what would disqualify it."""
+    names = {"grid": "grid access", "gas": "gas supply", "water": "water", "air": "air permitting", "climate": "climate"}
+    sub_arr = {k: sub[f"score_{k}"].to_numpy(dtype=float) for k in SUBSCORES}
+    sub_km = _col(table, "distance_to_substation_km")
+    l345 = _col(table, "distance_to_line_345kv_km")
+    pipe = _col(table, "distance_to_pipeline_km")
+    share = _col(table, "site_water_share_of_county_pct")
+    pue = _col(table, "cooling_pue_annual")
+    op = table["pipeline_operator"].astype("string").fillna("unknown operator").to_numpy() if "pipeline_operator" in table else None
+    status = table["nonattainment_status"].astype("string").fillna("unknown").to_numpy() if "nonattainment_status" in table else None
+    reason = excl["exclusion_reason"].fillna("").to_numpy()
+    total = np.asarray(total, dtype=float)
+    w = profile.normalised_weights()
+
+    def detail(k: str, i: int) -> str:
+        if k == "grid":
+            return f"substation {_fmt(sub_km[i], ' km')}, 345 kV line {_fmt(l345[i], ' km')}"
+        if k == "gas":
+            return f"pipeline {_fmt(pipe[i], ' km')}" + (f", {op[i]}" if op is not None else "")
+        if k == "water":
+            return f"{_fmt(share[i], '%', 2)} of county withdrawals"
+        if k == "air":
+            st = status[i] if status is not None else "unknown"
+            return "county in attainment" if st == "attainment" else f"county {st}" if st in ("unknown", "nonattainment") else f"county in {st} ozone nonattainment"
+        return f"PUE {_fmt(pue[i], '', 2)}"
+
+    out = []
+    for i in range(len(table)):
+        have = [(k, sub_arr[k][i]) for k in SUBSCORES if w[k] > 0 and not math.isnan(sub_arr[k][i])]
+        if not have:
+            out.append("No criteria could be evaluated here (no layer covers the site).")
+            continue
+        best = max(have, key=lambda kv: (kv[1] * w[kv[0]], kv[0]))
+        worst = min(have, key=lambda kv: (kv[1], kv[0]))
+        missing = [names[k] for k in SUBSCORES if w[k] > 0 and math.isnan(sub_arr[k][i])]
+        text = (
+            f"Total {total[i]:.2f} ({profile.name}). Strongest: {names[best[0]]} {best[1]:.2f} ({detail(best[0], i)}); "
+            f"weakest: {names[worst[0]]} {worst[1]:.2f} ({detail(worst[0], i)})."
+        )
+        if missing:
+            text += f" No data for {', '.join(missing)}."
+        if reason[i]:
+            text += f" Excluded or restricted: {reason[i]}."
+        else:
+            would = []
+            if not math.isnan(pipe[i]):
+                would.append(f"the nearest pipeline being beyond {profile.max_distance_to_pipeline_km:g} km (it is {pipe[i]:.1f} km)")
+            if not math.isnan(share[i]):
+                would.append(
+                    f"cooling water above {profile.max_site_water_share_of_county_pct:g}% of county withdrawals (it is {share[i]:.2f}%)"
+                )
+            if profile.excluded_nonattainment and status is not None and status[i] not in profile.excluded_nonattainment:
+                would.append(f"a {' or '.join(profile.excluded_nonattainment)} ozone designation of the county")
+            for rule in profile.exclusions:
+                if rule.weight == 0.0:
+                    would.append(rule.reason)
+            if would:
+                text += " Would be disqualified by: " + "; ".join(would) + "."
+        out.append(text)
+    return pd.Series(pd.array(out, dtype="string"), index=table.index)
+
+
+def score_table(table: pd.DataFrame, profile: Profile, scenario: Scenario, *, explain_rows: bool = True) -> pd.DataFrame:
+    """Sub-scores, exclusions, total and explanation for a criteria table (no rank: see :func:`rank_sites`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``score_grid``, ``score_gas``, ``score_water``, ``score_air``, ``score_climate``,
+        ``exclusion_weight_frac``, ``exclusion_reason``, ``score_total`` [-] and
+        ``explanation`` on ``table.index``.
+    """
+    sub = subscores(table, profile, scenario)
+    excl = exclusions(table, profile)
+    total = total_score(sub, profile, excl["exclusion_weight_frac"])
+    out = pd.concat([sub, excl], axis=1)
+    out["score_total"] = total
+    if explain_rows:
+        out["explanation"] = explain(table, sub, excl, total, profile)
+    return out
