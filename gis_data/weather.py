@@ -56,8 +56,8 @@ TMY3_NAME = "NREL TMY3 typical meteorological year"
 TMY3_URL = "https://www.nrel.gov/docs/fy08osti/43156.pdf"
 TMY3_ATTRIBUTION = ("Wilcox, S. and W. Marion, 2008. Users Manual for TMY3 Data Sets. NREL/TP-581-43156. "
                     "National Renewable Energy Laboratory")
-#: Earth radius used only to turn the k-d tree's chord search radius into km [km] (IUGG mean radius).
-_EARTH_RADIUS_KM = 6371.0088
+#: Stations proposed by the spherical k-d tree per site before the ellipsoidal geodesic picks the nearest.
+_CANDIDATES = 3
 
 
 class SiteWeather(NamedTuple):
@@ -324,8 +324,9 @@ def nearest_stations(lat, lon, stations: gpd.GeoDataFrame) -> tuple[np.ndarray, 
     """Nearest station to each of many points (vectorised, for batch runs).
 
     The search runs on a k-d tree of unit vectors (the nearest by chord is the nearest by
-    great-circle distance); the reported distance is the geodesic on the WGS84 ellipsoid
-    (pyproj.Geod), which is exact anywhere, unlike a planar distance in a projected CRS.
+    great-circle distance); of the three nearest on the sphere, the one nearest by geodesic
+    on the WGS84 ellipsoid (pyproj.Geod) is returned with that distance, which is exact
+    anywhere (Alaska and Hawaii included), unlike a planar distance in a projected CRS.
 
     Parameters
     ----------
@@ -358,9 +359,16 @@ def nearest_stations(lat, lon, stations: gpd.GeoDataFrame) -> tuple[np.ndarray, 
         raise ConfigError(f"site coordinates lat={lat[i]}, lon={lon[i]} invalid; expected |lat| <= 90, |lon| <= 180")
     sx, sy = stations.geometry.x.to_numpy(), stations.geometry.y.to_numpy()
     tree = cKDTree(_unit_vectors(sy, sx))
-    _, idx = tree.query(_unit_vectors(lat, lon))
-    _, _, dist_m = Geod(ellps="WGS84").inv(lon, lat, sx[idx], sy[idx])
-    return np.asarray(idx, dtype=int), np.asarray(dist_m, dtype=float) / 1000.0
+    # the sphere and the ellipsoid can order two nearly equidistant stations differently, so the
+    # k-d tree proposes the _CANDIDATES nearest on the sphere and the geodesic picks among them
+    k = min(_CANDIDATES, len(stations))
+    _, cand = tree.query(_unit_vectors(lat, lon), k=k)
+    cand = np.asarray(cand, dtype=int).reshape(lat.size, k)
+    _, _, d = Geod(ellps="WGS84").inv(np.repeat(lon, k), np.repeat(lat, k), sx[cand.ravel()], sy[cand.ravel()])
+    d = np.asarray(d, dtype=float).reshape(lat.size, k)
+    best = d.argmin(axis=1)
+    rows = np.arange(lat.size)
+    return cand[rows, best], d[rows, best] / 1000.0
 
 
 def nearest_station(lat: float, lon: float, stations: gpd.GeoDataFrame) -> tuple[pd.Series, float]:

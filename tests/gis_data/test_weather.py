@@ -127,3 +127,20 @@ def test_real_tmy3_stations_and_phoenix(shared_data):
     with gzip.open(row["path"], "rt") as fh:
         ref, _ = read_tmy3(fh, map_variables=True, coerce_year=wx.TYPICAL_YEAR)
     np.testing.assert_array_equal(w["temp_dew_degc"].to_numpy(), ref["temp_dew"].to_numpy(dtype=float))
+
+
+def test_nearest_stations_equals_bruteforce_geodesic():
+    # independent reference: geodesic (pyproj, WGS84) from every site to every station, argmin
+    from pyproj import Geod
+
+    rng = np.random.default_rng(1)
+    st = gpd.GeoDataFrame({"station_id": [str(i) for i in range(60)]},
+                          geometry=gpd.points_from_xy(rng.uniform(-124, -67, 60), rng.uniform(25, 49, 60)),
+                          crs="EPSG:4326")
+    lat, lon = rng.uniform(25, 49, 3000), rng.uniform(-124, -67, 3000)
+    idx, dist = wx.nearest_stations(lat, lon, st)
+    sx, sy = st.geometry.x.to_numpy(), st.geometry.y.to_numpy()
+    _, _, d = Geod(ellps="WGS84").inv(np.repeat(lon, 60), np.repeat(lat, 60), np.tile(sx, 3000), np.tile(sy, 3000))
+    d = d.reshape(3000, 60) / 1000
+    np.testing.assert_allclose(dist, d.min(axis=1), rtol=1e-12)  # same geodesic code: round-off only
+    assert (idx == d.argmin(axis=1)).mean() > 0.999  # exact ties may pick either station
