@@ -415,6 +415,39 @@ def load_aqueduct_basins(table_path, basins_path, *, country: str | None = "USA"
     return geo
 
 
+@register_format(
+    "aqueduct40_hydrobasins", role="water_stress", detect=io.never_detect, detail=40,
+    description="WRI Aqueduct 4.0 table joined to HydroBASINS level-6 polygons (options: basins = shapes file)",
+)
+def load_aqueduct_hydrobasins(path, *, basins, country: str | None = "USA", member: str | None = None,
+                              vintage: str = "2023-07-05"):
+    """Layer-set entry point of :func:`load_aqueduct_basins`: ``path`` is the Aqueduct table.
+
+    Parameters
+    ----------
+    path : str or Path
+        Aqueduct 4.0 baseline annual table.
+    basins : str or Path
+        HydroBASINS level-6 shapes; a relative path is taken relative to the table's folder
+        (layer set: ``[layers.water_stress.options] basins = "hybas_na_lev06_v1c.zip"``).
+        The load cache is keyed on the table file only: clear it (``siting data``) after
+        replacing the shapes.
+    country, member, vintage
+        As for :func:`load_aqueduct_basins`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        See :func:`load_aqueduct_basins`.
+    """
+    from pathlib import Path
+
+    b = Path(basins).expanduser()
+    if not b.is_absolute():
+        b = Path(path).parent / b
+    return load_aqueduct_basins(path, b, country=country, member=member, vintage=vintage)
+
+
 def water_stress_at(lon, lat, basins: gpd.GeoDataFrame) -> pd.DataFrame:
     """Sub-basin baseline water stress at points (point in HydroBASINS polygon).
 

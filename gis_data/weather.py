@@ -274,7 +274,7 @@ def load_tmy3_stations(path, *, vintage: str = "TMY3"):
 
 
 @register_format(
-    "tmy3_files", role="weather_stations", detect=lambda path, columns: False, detail=10,
+    "tmy3_files", role="weather_stations", detect=io.never_detect, detail=10,  # a folder: never auto-detected
     description="A folder of TMY3 files (*.tmy3, *.tmy3.gz, *TY*.csv); stations read from each file's header",
 )
 def load_tmy3_folder(path, *, pattern: str | None = None):

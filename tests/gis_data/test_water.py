@@ -185,3 +185,17 @@ def test_real_aqueduct_us_table(shared_data):
     assert s.loc["NC", "bws_score"] == pytest.approx(expect, rel=1e-12)
     # Arizona is drier than Washington state (Aqueduct maps: AZ mostly high/extremely high, WA mostly low)
     assert s.loc["AZ", "bws_score"] > 3.0 > 1.0 > s.loc["WA", "bws_score"]
+
+
+def test_hydrobasins_format_through_a_layer_set(tmp_path):
+    from gis_data.layerset import LayerSet
+
+    tpath, bpath = _basins_fixture(tmp_path)
+    (tmp_path / "layers.toml").write_text(
+        f'[layers.water_stress]\npath = "{tpath.name}"\nformat = "aqueduct40_hydrobasins"\n'
+        f'[layers.water_stress.options]\nbasins = "{bpath.name}"\n', encoding="utf-8")
+    g = LayerSet.from_path(tmp_path / "layers.toml", use_cache=False).load("water_stress")
+    assert g["pfaf_id"].tolist() == [111111, 222222] and set(g["indicator"]) == {"aqueduct40_bws_subbasin"}
+    # the state roll-up works on the sub-basin layer too (area-weighted by Aqueduct's areas):
+    # TX holds both basins: (3.32 x 1000 + 5.0 x 500) / 1500 = 3.88
+    assert w.state_water_stress(g).loc["TX", "bws_score"] == pytest.approx(3.88, rel=1e-12)
