@@ -85,7 +85,23 @@
   control.getContainer().id = "siting-layer-control";
 
   /* ---- view ---- */
-  if (cfg.bounds) { map.fitBounds(cfg.bounds, { padding: [20, 20] }); }
+  /* A map in a hidden container (e.g. a closed <details> in the report) has no size yet:
+   * centre it now and fit the bounds once it is shown. */
+  function fit() { map.fitBounds(cfg.bounds, { padding: [20, 20] }); }
+  if (cfg.bounds) {
+    var size = map.getSize();
+    if (size.x > 0 && size.y > 0) { fit(); }
+    else {
+      map.setView([(cfg.bounds[0][0] + cfg.bounds[1][0]) / 2, (cfg.bounds[0][1] + cfg.bounds[1][1]) / 2], 8);
+      if (window.ResizeObserver) {
+        var ro = new ResizeObserver(function () {
+          var c = map.getContainer();
+          if (c.clientWidth > 0 && c.clientHeight > 0) { ro.disconnect(); map.invalidateSize(); fit(); }
+        });
+        ro.observe(map.getContainer());
+      }
+    }
+  }
 
   /* ---- fullscreen ---- */
   var Full = L.Control.extend({
