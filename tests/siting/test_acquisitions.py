@@ -135,19 +135,12 @@ def test_cli_plants_with_a_layer(monkeypatch, capsys):
 
 @pytest.mark.shared_data
 def test_real_eia860_w_a_parish(shared_data):
-    # The raw EIA-860 2025ER generator file, renamed to the canonical plants columns here (the gis_data.plants
-    # loader does this for the app). Hand sums from the file's W A Parish (plant 3470) rows: coal (SUB) units
-    # 734.1 + 734.1 + 614.6 + 654.0 = 2,736.8 MW, gas (NG) units 187.8 + 187.8 + 299.2 + 580.5 + 16.3 = 1,271.6 MW,
-    # all operating, served by the Kinder Morgan Tejas pipeline.
-    raw = gpd.read_file(f"/vsigzip/{shared_data / 'power_plants_us_eia860' / 'eia_generators.geojson.gz'}")
-    plants = gpd.GeoDataFrame({
-        "plant_id": raw["plant_code"].astype(str), "plant_name": raw["plant_name"], "generator_id": raw.index.astype(str),
-        "capacity_mw": pd.to_numeric(raw["nameplate_mw"], errors="coerce"), "energy_source": raw["energy_source"],
-        "technology": raw["technology"], "status": raw["status"],
-        "operating_year": pd.to_numeric(raw["op_year"], errors="coerce"),
-        "retirement_year": pd.to_numeric(raw["retirement_year"], errors="coerce"),
-        "balancing_authority": raw["ba_code"], "gas_pipeline": raw["pipelines"], "state_abbr": raw["state"],
-    }, geometry=raw.geometry, crs=raw.crs)
+    # The EIA-860 2025ER generator file through the app's loader (gis_data.plants). Hand sums from the file's
+    # W A Parish (plant 3470) rows: coal (SUB) units 734.1 + 734.1 + 614.6 + 654.0 = 2,736.8 MW, gas (NG) units
+    # 187.8 + 187.8 + 299.2 + 580.5 + 16.3 = 1,271.6 MW, all operating, served by the Kinder Morgan Tejas pipeline.
+    from gis_data.plants import load_eia860_generators
+
+    plants = load_eia860_generators(shared_data / "power_plants_us_eia860" / "eia_generators.geojson.gz")
     site = plants[plants["plant_id"] == "3470"].geometry.iloc[0]
     t = acq.screen_plants(plants, lat=site.y, lon=site.x, radius_km=5.0, as_of_year=2026)
     parish = t[t["plant_id"] == "3470"].set_index("fuel_group")
@@ -159,6 +152,28 @@ def test_real_eia860_w_a_parish(shared_data):
     # Region screen: retired Texas coal plants exist in EIA-860 and every row is coal, retired, in TX.
     tx = acq.screen_plants(plants, state_abbr="TX", fuels=("coal",), statuses=("retired",))
     assert len(tx) > 0 and set(tx["status"]) == {"retired"} and set(tx["state_abbr"]) == {"TX"}
+    # Batch columns on the real layer: the plant's own site has it at 0 km and at least its 4,008.4 MW within 50 km.
+    sites = gpd.GeoDataFrame({"site_id": ["parish"]}, geometry=[site], crs="EPSG:4326")
+    cols = acq.acquisition_columns(sites, plants)
+    assert cols.loc[0, "fossil_plant_nearest_km"] == pytest.approx(0.0, abs=1e-6)
+    assert cols.loc[0, "fossil_capacity_within_50km_mw"] >= 2736.8 + 1271.6 - 0.1
+
+
+def test_cli_plants_on_the_embedded_sample(capsys):
+    # The shipped synthetic sample region (Greensboro NC) through LayerSet.sample(): the command must give the
+    # same rows as screen_plants on the same layer, all within the radius and nearest first.
+    import json
+
+    from gis_data.layerset import LayerSet
+
+    from siting.cli import main
+
+    assert main(["plants", "--lat", "36.07", "--lon", "-79.79", "--radius-km", "60", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    direct = acq.screen_plants(LayerSet.sample().load("plants"), lat=36.07, lon=-79.79, radius_km=60.0)
+    assert [r["plant_id"] for r in rows] == list(direct["plant_id"])
+    dist = [r["distance_km"] for r in rows]
+    assert dist == sorted(dist) and all(d <= 60.0 for d in dist)
 
 
 def test_acquisition_columns_hand_case():
