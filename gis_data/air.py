@@ -308,7 +308,8 @@ def nonattainment_at(lon, lat, polygons: gpd.GeoDataFrame) -> pd.DataFrame:
         polygon's attribute columns. Points in no area have no row.
     """
     if getattr(polygons, "crs", None) is None or polygons.crs.to_epsg() != 4326:
-        raise CRSError(f"polygons must be in EPSG:4326 (the loaders return it so), got {getattr(polygons, 'crs', None)}")
+        raise CRSError("polygons must be in EPSG:4326 (the loaders return it so), "
+                       f"got {getattr(polygons, 'crs', None)}")
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     if lon.shape != lat.shape:
@@ -320,7 +321,8 @@ def nonattainment_at(lon, lat, polygons: gpd.GeoDataFrame) -> pd.DataFrame:
     return pd.DataFrame(hit[cols]).sort_values("point", kind="stable").reset_index(drop=True)
 
 
-def nonattainment_for_counties(county_fips, nonattainment: pd.DataFrame, *, pollutant: str | None = None) -> pd.DataFrame:
+def nonattainment_for_counties(county_fips, nonattainment: pd.DataFrame, *,
+                               pollutant: str | None = None) -> pd.DataFrame:
     """Summarise nonattainment per county: any standard, worst status, standards listed.
 
     Parameters

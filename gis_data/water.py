@@ -393,8 +393,9 @@ def load_aqueduct_basins(table_path, basins_path, *, country: str | None = "USA"
     basins = basins.dissolve(by="pfaf_id", as_index=False)[["pfaf_id", "geometry"]]
     t = table.copy()
     t["area_km2"] = t["area_km2"].fillna(0.0)
-    main_state = (t.groupby(["pfaf_id", "state_abbr"], dropna=False)["area_km2"].sum().reset_index()
-                  .sort_values("area_km2", ascending=False).drop_duplicates("pfaf_id").set_index("pfaf_id")["state_abbr"])
+    by_state = t.groupby(["pfaf_id", "state_abbr"], dropna=False)["area_km2"].sum().reset_index()
+    main_state = (by_state.sort_values("area_km2", ascending=False).drop_duplicates("pfaf_id")
+                  .set_index("pfaf_id")["state_abbr"])
     per = t.groupby("pfaf_id").agg(bws_score=("bws_score", "first"), bws_raw=("bws_raw", "first"),
                                    bws_cat=("bws_cat", "first"), bws_label=("bws_label", "first"),
                                    area_km2=("area_km2", "sum"))

@@ -98,7 +98,9 @@ def resolve_weather_path(ref: str | Path, base: str | Path | None = None) -> Pat
 
 
 def _open_tmy3(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if str(path).lower().endswith(".gz") else open(path, encoding="utf-8")
+    if str(path).lower().endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8")
+    return open(path, encoding="utf-8")
 
 
 def read_tmy3_header(path: str | Path) -> dict:
@@ -119,14 +121,15 @@ def read_tmy3_header(path: str | Path) -> dict:
     with _open_tmy3(p) as fh:
         line = fh.readline()
     parts = [x.strip().strip('"') for x in line.split(",")]
+    bad = f"{p}: line 1 is not a TMY3 site header (USAF, name, state, TZ, lat, lon, elev): {line!r}"
     if len(parts) < 7:
-        raise DataError(f"{p}: line 1 is not a TMY3 site header (USAF, name, state, TZ, lat, lon, elev): {line!r}")
+        raise DataError(bad)
     try:
         return {"station_id": parts[0], "station_name": parts[1], "state_abbr": parts[2],
                 "utc_offset_h": float(parts[3]), "latitude_deg": float(parts[4]), "longitude_deg": float(parts[5]),
                 "elevation_m": float(parts[6])}
     except ValueError:
-        raise DataError(f"{p}: line 1 is not a TMY3 site header (USAF, name, state, TZ, lat, lon, elev): {line!r}") from None
+        raise DataError(bad) from None
 
 
 def load_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> pd.DataFrame:

@@ -210,7 +210,8 @@ def make_transmission(rng) -> list[dict]:
         sa, sb = SUBSTATIONS[a], SUBSTATIONS[b]
         coords = _polyline(rng, (sa[1], sa[2]), (sb[1], sb[2]))
         kx, ky = _km_per_deg(36.1)
-        length_m = sum(math.hypot((q[0] - p[0]) * kx, (q[1] - p[1]) * ky) for p, q in zip(coords[:-1], coords[1:])) * 1e3
+        steps = zip(coords[:-1], coords[1:])
+        length_m = sum(math.hypot((q[0] - p[0]) * kx, (q[1] - p[1]) * ky) for p, q in steps) * 1e3
         props = {
             "OBJECTID": k + 1, "ID": str(190000 + k), "TYPE": typ, "STATUS": "IN SERVICE",
             "NAICS_CODE": "221121", "NAICS_DESC": "ELECTRIC BULK POWER TRANSMISSION AND CONTROL",
@@ -253,7 +254,8 @@ def make_gas_facilities() -> list[dict]:
 def make_plants() -> list[dict]:
     """EIA-860 generators (one row per generator) in the packaged schema, all fields as text."""
     gens = [
-        # plant_code, plant_name, technology, energy_source, nameplate_mw, op_year, status, gen_status, retire, pipelines, pm, lon, lat
+        # plant_code, plant_name, technology, energy_source, nameplate_mw, op_year, status, gen_status,
+        # retirement_year, pipelines, prime_mover, lon, lat
         ("99001", "Sample Peaker", "Natural Gas Fired Combustion Turbine", "NG", "180.0", "2002", "OP", "existing", "",
          "SAMPLE TRANSCO-LIKE PIPELINE", "GT", -80.05, 36.10),
         ("99001", "Sample Peaker", "Natural Gas Fired Combustion Turbine", "NG", "180.0", "2002", "OP", "existing", "",
@@ -284,7 +286,8 @@ def make_datacenters(cells) -> list[dict]:
         ("Sample Operator B", "Sample Campus Two", 1200000.0, "campus", -80.25, 35.80, 0),
     ]
     return [
-        _feature({"state_abb": STATE_ABBR, "county": cells[c]["name"], "operator": op, "name": n, "sqft": sq, "type": t},
+        _feature({"state_abb": STATE_ABBR, "county": cells[c]["name"], "operator": op, "name": n, "sqft": sq,
+                  "type": t},
                  {"type": "Point", "coordinates": [lon, lat]})
         for op, n, sq, t, lon, lat, c in rows
     ]
@@ -367,7 +370,8 @@ def make_aqueduct(rng, cells) -> list[list]:
     total = sum(c["area_km2"] for c in cells)
     split = float(rng.uniform(0.35, 0.55))
     rows = []
-    for pfaf, frac, raw in [(990010, split, _r(rng.uniform(0.12, 0.18), 6)), (990020, 1 - split, _r(rng.uniform(0.25, 0.35), 6))]:
+    basins = [(990010, split, _r(rng.uniform(0.12, 0.18), 6)), (990020, 1 - split, _r(rng.uniform(0.25, 0.35), 6))]
+    for pfaf, frac, raw in basins:
         score, cat, lab = _bws(raw)
         for aq, afrac in [("9001", 0.9), ("None", 0.1)]:
             rows.append([f"{pfaf}-USA.34_1-{aq}", "USA.34_1", "USA", "United States", STATE_NAME,
@@ -377,7 +381,9 @@ def make_aqueduct(rng, cells) -> list[list]:
 
 STATIONS_COLUMNS = ["file", "usaf", "station_name", "state", "utc_offset_h", "latitude", "longitude", "elevation_m"]
 #: Header line 1 of pvlib's 723170TYA.CSV (real NREL TMY3 metadata for Greensboro, NC).
-STATIONS_ROWS = [["pvlib:723170TYA.CSV", "723170", "GREENSBORO PIEDMONT TRIAD INT", "NC", "-5.0", "36.1", "-79.95", "273.0"]]
+STATIONS_ROWS = [
+    ["pvlib:723170TYA.CSV", "723170", "GREENSBORO PIEDMONT TRIAD INT", "NC", "-5.0", "36.1", "-79.95", "273.0"],
+]
 
 
 LAYERS_TOML = """\

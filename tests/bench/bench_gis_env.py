@@ -58,7 +58,8 @@ def main() -> None:
     # -- nearest station: 200 synthetic stations over CONUS
     m = 200
     st = gpd.GeoDataFrame({"station_id": [str(i) for i in range(m)]},
-                          geometry=gpd.points_from_xy(rng.uniform(-124, -67, m), rng.uniform(25, 49, m)), crs="EPSG:4326")
+                          geometry=gpd.points_from_xy(rng.uniform(-124, -67, m), rng.uniform(25, 49, m)),
+                          crs="EPSG:4326")
     t, (idx, dist) = _best(lambda: wx.nearest_stations(lat, lon, st))
     res["nearest_station_sites_per_s"] = n / t
     k = min(n, 5_000)

@@ -77,7 +77,8 @@ def test_water_pressure_by_hand():
     wu = pd.DataFrame({"county_fips": ["00001", "00002"], "withdrawal_fresh_gal_per_day": [1.0e6, 1.0e6]})
     p = w.county_water_pressure(wu, counties)
     # hand calculation: 1e6 gal/d x 365 d x 3.785411784 L/gal / (10 km2 x 1e6 m2/km2) = 138.1675 L/m2 = mm/yr
-    assert p.loc["00001", "fresh_withdrawal_depth_mm_per_yr"] == pytest.approx(138.1675301, rel=1e-9)  # exact arithmetic
+    # rel=1e-9: exact arithmetic, only the 10-digit hand value is rounded
+    assert p.loc["00001", "fresh_withdrawal_depth_mm_per_yr"] == pytest.approx(138.1675301, rel=1e-9)
     assert p.loc["00002", "fresh_withdrawal_depth_mm_per_yr"] == pytest.approx(138.1675301 / 2, rel=1e-9)
     assert p["water_pressure_pct"].tolist() == [100.0, 50.0]
     assert set(p["indicator"]) == {"usgs2015_fresh_withdrawal_depth"}
@@ -136,7 +137,8 @@ def _basins_fixture(tmp_path):
     table = pd.DataFrame({
         "string_id": ["111111-USA.44_1-1", "111111-USA.37_1-None", "222222-USA.44_1-2", "333333-USA.44_1-3"],
         "aq30_id": [1, 2, 3, 4], "pfaf_id": [111111, 111111, 222222, 333333],
-        "gid_1": ["USA.44_1", "USA.37_1", "USA.44_1", "USA.44_1"], "gid_0": ["USA"] * 4, "name_0": ["United States"] * 4,
+        "gid_1": ["USA.44_1", "USA.37_1", "USA.44_1", "USA.44_1"], "gid_0": ["USA"] * 4,
+        "name_0": ["United States"] * 4,
         "name_1": ["Texas", "Oklahoma", "Texas", "Texas"], "area_km2": [800.0, 200.0, 500.0, 10.0],
         "bws_raw": [0.5, 0.5, 9999, 0.05], "bws_score": [3.32, 3.32, 5.0, 0.0], "bws_cat": [3, 3, 4, 0],
         "bws_label": ["High (40-80%)", "High (40-80%)", "Extremely High (>80%)", "Low (<10%)"],
