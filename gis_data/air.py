@@ -210,6 +210,9 @@ def load_greenbook_counties_2021(path, *, vintage: str = "2021 (phistory export 
     code = long["code"].astype("string").str.strip().str.upper()
     keep = code.isin(list(_STATUS)).fillna(False).to_numpy()
     long = long.loc[keep]
+    # the file has one row per county; the layer has one per county and standard
+    report.source_rows = int(keep.sum())
+    report.repair(f"{len(raw)} county rows reshaped to one row per county and standard", int(keep.sum()))
     naaqs = long["col"].map(COUNTY_FILE_STANDARDS)
     out = gpd.GeoDataFrame({
         "county_fips": long["geoid"].astype("str").str.zfill(5).to_numpy(),
