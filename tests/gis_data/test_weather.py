@@ -144,3 +144,20 @@ def test_nearest_stations_equals_bruteforce_geodesic():
     d = d.reshape(3000, 60) / 1000
     np.testing.assert_allclose(dist, d.min(axis=1), rtol=1e-12)  # same geodesic code: round-off only
     assert (idx == d.argmin(axis=1)).mean() > 0.999  # exact ties may pick either station
+
+
+def test_pvlib_data_folder_as_station_list():
+    # pvlib ships two TMY3 files (Greensboro NC, Sand Point AK) among other CSVs, which are skipped and counted
+    s = wx.load_tmy3_folder(wx.resolve_weather_path("pvlib:723170TYA.CSV").parent)
+    check_canonical(s, "weather_stations")
+    assert sorted(s["station_id"]) == ["703165", "723170"]
+    assert s.attrs["load_report"]["dropped"]["file without a TMY3 site header"] >= 1
+    # Sand Point, Alaska (55.317 N, 160.517 W): outside CONUS the geodesic distance still holds;
+    # Cold Bay (55.2 N, 162.7 W) is about 139 km away (WGS84 geodesic, independently from pyproj)
+    from pyproj import Geod
+
+    row, d = wx.nearest_station(55.2, -162.7, s)
+    assert row["station_id"] == "703165"
+    assert d == pytest.approx(Geod(ellps="WGS84").inv(-162.7, 55.2, -160.517, 55.317)[2] / 1000, rel=1e-12)
+    w = wx.load_weather(row["path"])
+    assert len(w) == 8760 and str(w.index.tz) == "UTC-09:00"
