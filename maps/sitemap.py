@@ -295,12 +295,20 @@ def _county_classes(values: np.ndarray, column: str) -> tuple[np.ndarray, list[s
     labels = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         if not math.isfinite(lo):
-            labels.append(f"< {hi:,.3g} {unit}".strip())
+            labels.append(f"< {_compact(hi)} {unit}".strip())
         elif not math.isfinite(hi):
-            labels.append(f"≥ {lo:,.3g} {unit}".strip())
+            labels.append(f"≥ {_compact(lo)} {unit}".strip())
         else:
-            labels.append(f"{lo:,.3g}–{hi:,.3g} {unit}".strip())
+            labels.append(f"{_compact(lo)}–{_compact(hi)} {unit}".strip())
     return idx, labels
+
+
+def _compact(v: float) -> str:
+    """Three significant digits with a thousand/million/billion word (legend text)."""
+    for div, word in ((1e9, " billion"), (1e6, " million"), (1e3, " thousand")):
+        if abs(v) >= div:
+            return f"{v / div:.3g}{word}"
+    return f"{v:.3g}"
 
 
 def _unit(column: str) -> str:

@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.deal",
     "siting.commands.plants",
     "siting.commands.data",
+    "siting.commands.map",
 )
 
 log = logging.getLogger("siting")
