@@ -201,6 +201,11 @@ def county_water_pressure(water_use: pd.DataFrame, counties: gpd.GeoDataFrame) -
         Indexed by ``county_fips``: ``withdrawal_fresh_gal_per_day`` [gal/day],
         ``area_land_km2`` [km²], ``fresh_withdrawal_depth_mm_per_yr`` [mm/yr],
         ``water_pressure_pct`` [0-100], ``indicator`` (``usgs2015_fresh_withdrawal_depth``).
+
+    References
+    ----------
+    Dieter, C.A., et al. (2018), Estimated use of water in the United States county-level
+    data for 2015, USGS data release, doi:10.5066/F7TB15V5 (withdrawals ``TO-WFrTo``).
     """
     for frame, cols, what in ((water_use, ("county_fips", "withdrawal_fresh_gal_per_day"), "water_use"),
                               (counties, ("county_fips",), "counties")):
@@ -328,6 +333,11 @@ def state_water_stress(water_stress: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``state_abbr``: ``bws_score`` [0-5], ``bws_label``, ``bws_score_max``
         [0-5], ``area_km2`` [km²], ``arid_area_frac`` [-], ``n_rows``, ``indicator``.
+
+    References
+    ----------
+    Kuzma et al. (2023), Aqueduct 4.0 technical note, doi:10.46830/writn.23.00061 (bws per
+    HydroBASINS level-6 sub-basin; arid and low water use flag).
     """
     for col in ("state_abbr", "bws_score"):
         if col not in water_stress.columns:
