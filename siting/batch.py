@@ -289,9 +289,14 @@ def score_sites(
     table = prepare_sites(sites_frame)
     err = table["error"].astype(str).to_numpy().copy()
     outside = (err == "") & _outside_conus(table)
+    swapped = outside & ~_outside_conus(table.rename(columns={"latitude_deg": "longitude_deg", "longitude_deg": "latitude_deg"}))
     err[outside] = [
+        f"latitude {la} and longitude {lo} are outside the contiguous US but swapped they fall inside it: "
+        "are the columns swapped?" if sw else
         f"outside the contiguous US (latitude={la}, longitude={lo}); the layers and EPSG:5070 cover CONUS only"
-        for la, lo in zip(table["latitude_deg"].to_numpy()[outside], table["longitude_deg"].to_numpy()[outside])
+        for la, lo, sw in zip(
+            table["latitude_deg"].to_numpy()[outside], table["longitude_deg"].to_numpy()[outside], swapped[outside]
+        )
     ]
     valid_pos = np.flatnonzero(err == "")
     chunks = _chunks(valid_pos, int(chunk_size))

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.plants",
     "siting.commands.data",
     "siting.commands.map",
+    "siting.commands.score",
 )
 
 log = logging.getLogger("siting")

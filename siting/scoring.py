@@ -225,13 +225,11 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
         if not have:
             out.append("No criteria could be evaluated here (no layer covers the site).")
             continue
-        best = max(have, key=lambda kv: (kv[1] * w[kv[0]], kv[0]))
-        worst = min(have, key=lambda kv: (kv[1], kv[0]))
+        best = max(have, key=lambda kv: (kv[1], w[kv[0]], kv[0]))
+        worst = min(have, key=lambda kv: (kv[1], -w[kv[0]], kv[0]))
         missing = [names[k] for k in SUBSCORES if w[k] > 0 and math.isnan(sub_arr[k][i])]
-        text = (
-            f"Total {total[i]:.2f} ({profile.name}). Strongest: {names[best[0]]} {best[1]:.2f} ({detail(best[0], i)}); "
-            f"weakest: {names[worst[0]]} {worst[1]:.2f} ({detail(worst[0], i)})."
-        )
+        text = f"Total {total[i]:.2f} ({profile.name}). Strongest: {names[best[0]]} {best[1]:.2f} ({detail(best[0], i)})"
+        text += f"; weakest: {names[worst[0]]} {worst[1]:.2f} ({detail(worst[0], i)})." if worst[0] != best[0] else "."
         if missing:
             text += f" No data for {', '.join(missing)}."
         if reason[i]:

@@ -1,0 +1,160 @@
+"""``siting score``: score and rank a table of candidate sites against a layer set."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import shutil
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
+from siting.errors import ConfigError, MissingDataError
+
+log = logging.getLogger(__name__)
+
+INPUT_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg", ".parquet", ".geoparquet")
+OUTPUT_SUFFIXES = (".gpkg", ".parquet", ".csv")
+#: Sites drawn on the map next to the table (the best ranked ones); the table keeps all.
+MAP_MAX_SITES = 10_000
+#: Context layers larger than this are left off the map (it must stay light enough to open).
+MAP_MAX_LAYER_FEATURES = 20_000
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "score",
+        help="score and rank candidate sites (CSV, GeoJSON, GeoPackage, GeoParquet) against a layer set",
+        description=(
+            "Score every candidate site of INPUT (CSV with lat/lon and optional name, it_load_mw; or GeoJSON, "
+            "GeoPackage, GeoParquet points) for grid, gas, water, air and climate with a profile, rank them and write "
+            "the table to --out (GeoPackage, GeoParquet or CSV by extension) plus an HTML map next to it. Rows with "
+            "bad coordinates or outside the layers stay in the output with the reason in 'error'. Chunks are "
+            "checkpointed in OUT.chunks/ so an interrupted run continues with --resume."
+        ),
+    )
+    p.add_argument("input", type=Path, help="site table: .csv, .geojson, .gpkg or .parquet")
+    p.add_argument("--out", type=Path, required=True, help="output table: .gpkg, .parquet or .csv")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.add_argument("--profile", default="speed_to_power", help="profile name (speed_to_power, lowest_cost, lowest_water, "
+                   "lowest_carbon) or a profile TOML file; default speed_to_power")
+    add_layers(p)
+    p.add_argument("--engine", choices=("local", "dask"), default="local", help="run chunks here or on Dask (default local)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a 2-worker local cluster)")
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoints")
+    p.add_argument("--chunk-size", type=int, default=50_000, help="sites per chunk and checkpoint (default 50000)")
+    p.add_argument("--no-map", action="store_true", help="do not write the HTML map")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_json(p)
+    add_scenario(p)
+    p.set_defaults(func=run)
+
+
+def read_sites(path: Path) -> pd.DataFrame:
+    """Read a site table by extension (CSV, GeoJSON, GeoPackage, GeoParquet)."""
+    path = Path(path)
+    if not path.is_file():
+        raise MissingDataError(f"site table {str(path)!r} does not exist; give a .csv, .geojson, .gpkg or .parquet file")
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise ConfigError(f"site table {path.name!r}: expected one of {', '.join(INPUT_SUFFIXES)}")
+    if suffix == ".csv":
+        return pd.read_csv(path)
+    if suffix in (".parquet", ".geoparquet"):
+        try:
+            return gpd.read_parquet(path)
+        except ValueError:
+            return pd.read_parquet(path)  # plain Parquet with lat/lon columns
+    return gpd.read_file(path)
+
+
+def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
+    """Write the scored table by extension; GeoParquet and CSV are byte-for-byte reproducible."""
+    suffix = path.suffix.lower()
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # the run summary holds a timing; keep it out of the file so the bytes reproduce
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".partial")
+    if suffix == ".csv":
+        pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_csv(tmp, index=False, lineterminator="\n")
+    elif suffix == ".parquet":
+        frame.to_parquet(tmp, index=False)
+    else:
+        tmp = tmp.with_suffix(".gpkg")
+        frame.to_file(tmp, driver="GPKG", layer="sites")
+    tmp.replace(path)
+    return path
+
+
+def _write_map(scored: gpd.GeoDataFrame, layers, out: Path, synthetic: bool) -> Path | None:
+    try:
+        from maps.sitemap import save_map
+    except ImportError:
+        log.info("maps.sitemap is not available; no map written")
+        return None
+    drawn = scored[scored["rank"].notna()].sort_values("rank").head(MAP_MAX_SITES)
+    context = {}
+    for role in ("transmission", "substations", "pipelines", "plants", "datacenters", "counties", "gas_facilities", "nonattainment"):
+        if layers.has(role):
+            frame = layers.load(role)
+            if len(frame) <= MAP_MAX_LAYER_FEATURES:
+                context[role] = frame
+            else:
+                log.info("map: %s layer has %d features; left off the map", role, len(frame))
+    path = out.with_name(out.stem + "_map.html")
+    title = f"Scored sites: {out.name}" + (" (synthetic sample)" if synthetic else "")
+    return save_map(drawn, context, path, overwrite=True, title=title, synthetic=synthetic)
+
+
+def run(args: argparse.Namespace) -> int:
+    from siting.batch import score_sites
+    from siting.profiles import load_profile
+
+    scenario = scenario_from_args(args)
+    profile = load_profile(args.profile)
+    out = Path(args.out)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ConfigError(f"--out {str(out)!r}: expected a .gpkg, .parquet or .csv file name")
+    if out.exists() and not args.overwrite and not args.resume:
+        raise ConfigError(f"output {str(out)!r} exists; pass --overwrite to replace it")
+    sites = read_sites(args.input)
+    if args.layers is None:
+        from gis_data.layerset import LayerSet
+
+        layers = LayerSet.sample()
+    else:
+        from gis_data.layerset import LayerSet
+
+        layers = LayerSet.from_path(args.layers)
+    checkpoints = out.with_name(out.name + ".chunks")
+    scored = score_sites(
+        sites, layers, scenario, profile, engine=args.engine, scheduler=args.scheduler,
+        checkpoint_dir=checkpoints, resume=args.resume, chunk_size=args.chunk_size,
+        progress=False if args.no_progress else None,
+    )
+    write_table(scored, out)
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    synthetic = bool(getattr(layers, "is_synthetic", False))
+    map_path = None if args.no_map else _write_map(scored, layers, out, synthetic)
+    summary = scored.attrs["batch_summary"]
+    if args.json:
+        best = scored[scored["rank"] == 1]
+        print_json({
+            "output": out, "map": map_path, "summary": summary,
+            "best_site": None if best.empty else best.iloc[0][["site_id", "name", "score_total"]].to_dict(),
+        })
+        return 0
+    lines = []
+    if synthetic:
+        lines.append("SYNTHETIC SAMPLE LAYERS - not real infrastructure")
+    lines.append(f"scored {summary['scored']:,} of {summary['rows']:,} sites with profile {profile.name} "
+                 f"in {summary['seconds']:.1f} s ({summary['errors']:,} rows with errors kept)")
+    for reason, n in summary["error_reasons"].items():
+        lines.append(f"  {n:,} {reason}")
+    lines.append(f"table: {out}")
+    if map_path:
+        lines.append(f"map  : {map_path}")
+    print("\n".join(lines))
+    return 0
