@@ -157,6 +157,7 @@
   L.DomEvent.disableClickPropagation(document.getElementById("siting-search"));
   L.DomEvent.disableScrollPropagation(document.getElementById("siting-search"));
 
-  window.sitingMap = { map: map, overlays: overlays, sites: siteLayer, openSite: openSite };
+  window.sitingMap = { map: map, overlays: overlays, sites: siteLayer, openSite: openSite,
+                       readyMs: performance.now() };
   document.body.setAttribute("data-siting-ready", "1");
 })();
