@@ -249,14 +249,18 @@ def _water(w: Mapping[str, Any] | None) -> dict | None:
             {"consumption": [r.get("consumption_gal") for r in monthly],
              "withdrawal": [r.get("withdrawal_gal") for r in monthly]},
             title="On-site water by month", x_label="month", y_label="water [gal/month]"))
-    bench = [r for r in (w.get("benchmarks") or []) if r.get("count") is not None]
-    if bench:
-        charts.append(svg.bar_chart(
-            [f"{r['key']} ({r.get('site_metric', '')})" for r in bench], [r["count"] for r in bench],
-            title="This site's annual water as a number of benchmark users",
-            value_label="count [units of each benchmark]"))
+    budget = [r for r in (w.get("budget") or []) if r.get("gal_per_yr") is not None]
+    if budget:
+        charts.insert(0, svg.bar_chart(
+            [f"{r.get('scope', '')} {r.get('metric', '')}".strip() for r in budget], [r["gal_per_yr"] for r in budget],
+            title="Water budget by scope", value_label="water [gal/yr]",
+            highlight=[str(r.get("scope", "")) == "total" for r in budget]))
+    # Benchmarks have different units each (restaurants, burgers, households): a table, not one axis.
+    bench = [{"benchmark": r.get("per_unit", r.get("key")), "count": r.get("count"),
+              "compared with the site's": r.get("site_metric")}
+             for r in (w.get("headline") or w.get("benchmarks") or []) if r.get("count") is not None]
     ctx = {k: v for k, v in (w.get("context") or {}).items() if not isinstance(v, (dict, list))}
-    return {"budget": w.get("budget"), "charts": charts, "context": ctx, "notes": w.get("notes")}
+    return {"budget": w.get("budget"), "charts": charts, "benchmarks": bench, "context": ctx, "notes": w.get("notes")}
 
 
 def _deal(d: Mapping[str, Any] | None) -> dict | None:

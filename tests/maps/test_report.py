@@ -159,3 +159,32 @@ def test_site_map_scale_at_the_equator():
     assert cx == pytest.approx(320 + 0.1 * 111.3195 / 50 * 640, abs=0.1)  # abs: SVG keeps 0.1 px
     assert "&lt;b&gt;" in out and "<b>" not in out
     assert "10 km" in out  # scale bar: a round number near a fifth of 50 km
+
+
+def test_real_water_and_deal_sections_render():
+    """The dicts the water and deal modules produce fill their sections as documented."""
+    from importlib import resources
+
+    import pandas as pd
+
+    from siting import water as sw
+    from siting.deal import evaluate_deal, load_deal
+
+    idx = pd.date_range("2021-01-01", periods=8760, freq="h")
+    doy = idx.day_of_year.to_numpy()
+    weather = pd.DataFrame({"temp_air_degc": 16 + 12 * np.sin(2 * np.pi * (doy - 110) / 365),
+                            "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0}, index=idx)
+    water = sw.site_water(weather, Scenario()).chart_data()
+    deal = evaluate_deal(load_deal(resources.files("siting").joinpath("examples/deal_btm_gas_1gw_tolling.toml")),
+                         monte_carlo_draws=0).to_dict()
+    html = render_report_html({"title": "t", "site": {"name": "s", "latitude_deg": 36.0, "longitude_deg": -80.0},
+                               "water": water, "deal": deal})
+    water_html = html[html.index('<section id="water"'):html.index('<section id="deal"')]
+    assert NOT_COMPUTED not in water_html
+    assert "Water budget by scope" in water_html and "On-site water by month" in water_html
+    assert "In-N-Out restaurant for a year" in water_html
+    total = next(r for r in water["budget"] if r["scope"] == "total" and r["metric"] == "consumption")
+    assert fmt(total["gal_per_yr"]) in water_html
+    deal_html = html[html.index('<section id="deal"'):html.index('<section id="sources"')]
+    assert "Equity IRR as each driver moves" in deal_html and "Cash flows (nominal)" in deal_html
+    assert fmt(deal["metrics"]["delivered_cost_usd_per_mwh"]) in deal_html

@@ -135,3 +135,20 @@ def test_inputs_not_mutated(site_factory, region_layers):
     before = sites.copy()
     render_map(sites, region_layers, title="t", synthetic=False)
     pd.testing.assert_frame_equal(sites, before)
+
+
+def test_no_sites_centres_on_the_layers(site_factory, region_layers):
+    data = _data(render_map(site_factory(0), region_layers, title="t", synthetic=False))
+    assert data["sites"]["lat"] == []
+    # Bounds of the invented region: the county boxes span 80.6-79.2 W, 35.6-36.6 N.
+    assert data["bounds"] == [[35.6, -80.6], [36.6, -79.2]]
+    assert _data(render_map(site_factory(0), None, title="t", synthetic=False))["bounds"] is None
+
+
+def test_tiles_are_optional(site_factory):
+    plain = render_map(site_factory(2), None, title="t", synthetic=False)
+    assert "tile.openstreetmap.org" not in plain
+    tiled = render_map(site_factory(2), None, title="t", synthetic=False, tiles="OpenStreetMap")
+    assert "tile.openstreetmap.org" in tiled
+    # The plain light background stays underneath, so a page whose tiles cannot load still reads.
+    assert ".leaflet-container { background: #eef1f4" in tiled
