@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.data",
     "siting.commands.map",
     "siting.commands.score",
+    "siting.commands.candidates",
 )
 
 log = logging.getLogger("siting")

@@ -1,0 +1,68 @@
+"""``siting candidates``: a grid of candidate sites over a state or a box (optionally scored to a GeoTIFF)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
+from siting.errors import ConfigError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "candidates",
+        help="grid of candidate sites at a spacing over a state or a bbox (optionally scored into a GeoTIFF)",
+        description=(
+            "Lay candidate points every --spacing-km km (in EPSG:5070) over a state of the layer set's Census states "
+            "layer (--state TX) or a box (--bbox WEST SOUTH EAST NORTH in degrees) and write them to --out "
+            "(.gpkg, .parquet or .csv). With --score the grid is scored with --profile and the total and sub-scores "
+            "are also written as a GeoTIFF next to --out."
+        ),
+    )
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--state", help="state code, FIPS or name in the layer set's states layer")
+    where.add_argument("--bbox", type=float, nargs=4, metavar=("WEST", "SOUTH", "EAST", "NORTH"), help="box [deg]")
+    p.add_argument("--spacing-km", type=float, required=True, help="distance between candidate points [km]")
+    p.add_argument("--out", type=Path, required=True, help="output table: .gpkg, .parquet or .csv")
+    p.add_argument("--overwrite", action="store_true", help="replace existing output files")
+    p.add_argument("--score", action="store_true", help="score the grid and write OUT.tif with the scores")
+    p.add_argument("--profile", default="speed_to_power", help="profile name or TOML file (with --score)")
+    add_layers(p)
+    add_json(p)
+    add_scenario(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from gis_data.layerset import LayerSet
+    from siting.candidates import candidate_grid, write_score_geotiff
+    from siting.commands.score import OUTPUT_SUFFIXES, write_table
+
+    out = Path(args.out)
+    if out.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise ConfigError(f"--out {str(out)!r}: expected a .gpkg, .parquet or .csv file name")
+    tif = out.with_suffix(".tif")
+    for p in (out, tif) if args.score else (out,):
+        if p.exists() and not args.overwrite:
+            raise ConfigError(f"output {str(p)!r} exists; pass --overwrite to replace it")
+    scenario = scenario_from_args(args)
+    layers = LayerSet.sample() if args.layers is None else LayerSet.from_path(args.layers)
+    grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)
+    result = {"points": len(grid), "spacing_km": args.spacing_km, "output": out, "geotiff": None}
+    if args.score:
+        from siting.batch import score_sites
+
+        grid = score_sites(grid, layers, scenario, args.profile, progress=None)
+        write_score_geotiff(grid, tif, args.spacing_km, overwrite=True)
+        result["geotiff"] = tif
+        result["summary"] = grid.attrs["batch_summary"]
+    write_table(grid, out)
+    if args.json:
+        print_json(result)
+        return 0
+    lines = [f"{len(grid):,} candidate points every {args.spacing_km:g} km -> {out}"]
+    if result["geotiff"]:
+        lines.append(f"scores (total and sub-scores, EPSG:5070) -> {tif}")
+    print("\n".join(lines))
+    return 0
