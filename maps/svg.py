@@ -15,6 +15,7 @@ import shapely
 from markupsafe import Markup, escape
 from pyproj import Geod
 
+from maps import sitemap
 from models.units import M_PER_KM
 
 #: Series colours (Okabe-Ito, colour-blind safe).
@@ -231,9 +232,23 @@ MAP_STYLES = {
     "datacenters": ("point", "#000000", "#00bcd4", 0.8),
 }
 _MAP_LABELS = {
-    "counties": "County", "nonattainment": "Nonattainment area", "transmission": "Transmission line",
-    "pipelines": "Gas pipeline", "substations": "Substation", "plants": "Power plant", "datacenters": "Datacenter",
+    "counties": "County", "nonattainment": "Nonattainment area", "transmission": "Transmission (colour by kV)",
+    "pipelines": "Gas pipeline", "substations": "Substation", "plants": "Power plant (colour by fuel)", "datacenters": "Datacenter",
 }
+
+
+def _feature_colors(role: str, frame) -> np.ndarray | None:
+    """Per-feature colours matching the interactive map: lines by voltage class, plants by fuel."""
+    if role == "transmission" and "voltage_kv" in frame.columns:
+        kv = np.asarray(frame["voltage_kv"].to_numpy(dtype=float, na_value=np.nan))
+        out = np.full(len(kv), sitemap.UNKNOWN_VOLTAGE_COLOR, dtype=object)
+        for _, lo, hi, color in sitemap.VOLTAGE_CLASSES:
+            out[(kv >= lo) & (kv < hi)] = color
+        return out
+    if role == "plants" and "energy_source" in frame.columns:
+        fam = sitemap._fuel_family(frame["energy_source"])
+        return np.array([sitemap.FUEL_COLORS[f] for f in fam], dtype=object)
+    return None
 
 
 def site_map(
@@ -291,17 +306,22 @@ def site_map(
             continue
         kind, stroke, fill, w = MAP_STYLES[role]
         geoms = frame.geometry.to_numpy()
-        geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
-        geoms = geoms[shapely.intersects(geoms, view)]
-        if not len(geoms):
+        keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        keep[keep] = shapely.intersects(geoms[keep], view)
+        if not keep.any():
             continue
+        colors = _feature_colors(role, frame)
+        geoms, colors = geoms[keep], (colors[keep] if colors is not None else None)
         drawn.append(role)
         parts = []
-        for g in geoms:
+        for i, g in enumerate(geoms):
+            own = ""
+            if colors is not None:
+                own = f' stroke="{colors[i]}"' if kind == "line" else f' fill="{colors[i]}"'
             if kind == "point":
                 for p in shapely.get_parts(g):
                     (px_, py_), = tx(np.array([[p.x, p.y]]))
-                    parts.append(f'<circle cx="{px_:.1f}" cy="{py_:.1f}" r="3.5"/>')
+                    parts.append(f'<circle cx="{px_:.1f}" cy="{py_:.1f}" r="3.5"{own}/>')
                 continue
             d = []
             for part in shapely.get_parts(g):
@@ -309,7 +329,7 @@ def site_map(
                 for ring in rings:
                     c = tx(np.asarray(ring.coords)[:, :2])
                     d.append("M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in c) + ("Z" if kind == "polygon" else ""))
-            parts.append(f'<path d="{"".join(d)}"/>')
+            parts.append(f'<path d="{"".join(d)}"{own}/>')
         fill_attr = f'fill="{fill}"' if fill else 'fill="none"'
         out.append(f'<g class="layer-{role}" stroke="{stroke}" {fill_attr} stroke-width="{w}" '
                    f'fill-rule="evenodd">{"".join(parts)}</g>')
