@@ -241,7 +241,8 @@ def _line_style(color: str, weight: float = 2.0, dash: str | None = None) -> dic
 
 
 def _point_style(color: str, radius: float = 4.0) -> dict:
-    return {"color": "#333", "weight": 1, "fillColor": color, "fillOpacity": 0.85, "radius": radius}
+    # Thin white outline and some transparency: candidate sites (thick black ring) stay distinct.
+    return {"color": "#ffffff", "weight": 1, "fillColor": color, "fillOpacity": 0.7, "radius": radius}
 
 
 def _transmission_layers(frame) -> tuple[list[dict], list[tuple[str, str, str]]]:
@@ -352,7 +353,7 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None) -> 
         if column is not None:
             vals = pd.to_numeric(f[column], errors="coerce").to_numpy(dtype=float)
             idx, labels = _county_classes(vals, column)
-            styles += [{"color": "#8c8c8c", "weight": 0.6, "fillColor": c, "fillOpacity": 0.45} for c in COUNTY_COLORS]
+            styles += [{"color": "#8c8c8c", "weight": 0.6, "fillColor": c, "fillOpacity": 0.35} for c in COUNTY_COLORS]
             style_idx = idx + 1
             fields.append(_label(column) if column in schema.columns() else f"{column} [{_unit(column)}]")
             texts.append(_format_column(column, f[column]) if column in schema.columns()
@@ -423,7 +424,7 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None) -> 
         f = geo["substations"]
         out.append(_with_fields(_Layer("substations", "Substations", _features(
             f, [_text(_col(f, "name")), _text(_col(f, "max_voltage_kv"), "kV"), _text(_col(f, "status"))]),
-            [_point_style("#ffffff", 3.5) | {"color": "#000", "weight": 1.5}]), ["Name", "Max voltage", "Status"]))
+            [_point_style("#ffffff", 3.5) | {"color": "#444", "weight": 1.5, "fillOpacity": 0.9}]), ["Name", "Max voltage", "Status"]))
         legend.append(("round", "#ffffff", "Substation"))
 
     if "plants" in geo:
@@ -521,8 +522,8 @@ def _legend_html(legend: list[tuple], n_sites: int) -> str:
     lows = (0.0, *SCORE_EDGES)
     highs = (*SCORE_EDGES, 1.0)
     for lo, hi, color in zip(lows, highs, SCORE_COLORS):
-        parts.append(f'<div><span class="swatch round" style="background:{color}"></span>{lo:.1f}–{hi:.1f}</div>')
-    parts.append(f'<div><span class="swatch round" style="background:{NO_SCORE_COLOR}"></span>not scored</div>')
+        parts.append(f'<div><span class="swatch round site" style="background:{color}"></span>{lo:.1f}–{hi:.1f}</div>')
+    parts.append(f'<div><span class="swatch round site" style="background:{NO_SCORE_COLOR}"></span>not scored</div>')
     current = None
     for kind, color, label in legend:
         if kind == "title":
@@ -617,7 +618,8 @@ def render_map(
                               + "\n</style>"), name="siting_assets")
     config = {
         "map_name": fmap.get_name(), "sites": payload, "layers": ctx, "bounds": bounds,
-        "palette": [*SCORE_COLORS, NO_SCORE_COLOR], "site_radius": 5 if len(points) <= 5000 else 3,
+        "palette": [*SCORE_COLORS, NO_SCORE_COLOR], "site_radius": 6 if len(points) <= 5000 else 3,
+        "site_weight": 2.5 if len(points) <= 5000 else 1,
         "sites_label": "Candidate sites (by score)",
     }
     body = [f'<div id="siting-title" title="{escape(title)}">{escape(title)}</div>']

@@ -66,7 +66,7 @@
   for (var i = 0; i < s.lat.length; i++) {
     var c = palette[s.cls[i]];
     var m = L.circleMarker([s.lat[i], s.lon[i]], {
-      renderer: renderer, radius: cfg.site_radius, weight: 1, color: "#222", opacity: 0.7,
+      renderer: renderer, radius: cfg.site_radius, weight: cfg.site_weight, color: "#000", opacity: 1,
       fillColor: c, fillOpacity: 0.9
     });
     m.siting_index = i;
