@@ -188,3 +188,13 @@ def test_real_water_and_deal_sections_render():
     deal_html = html[html.index('<section id="deal"'):html.index('<section id="sources"')]
     assert "Equity IRR as each driver moves" in deal_html and "Cash flows (nominal)" in deal_html
     assert fmt(deal["metrics"]["delivered_cost_usd_per_mwh"]) in deal_html
+
+
+def test_pdf_without_chromium_says_how_to_fix(tmp_path, monkeypatch, full_report):
+    from siting.errors import MissingDataError
+
+    monkeypatch.delenv("SITING_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no browser on this PATH
+    with pytest.raises(MissingDataError, match="apt-get install chromium"):
+        render_report(full_report, tmp_path / "r.html", pdf=True)
+    assert (tmp_path / "r.html").is_file()  # the HTML is written before printing is attempted
