@@ -147,7 +147,8 @@
   function openSite(k) {
     if (!map.hasLayer(siteLayer)) { siteLayer.addTo(map); }
     var ll = markers[k].getLatLng();
-    map.setView(ll, Math.max(map.getZoom(), 11));
+    // No animation: the popup opens (and auto-pans) on the final view, centred on the site.
+    map.setView(ll, Math.max(map.getZoom(), 11), { animate: false });
     L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(sitePopup(k)).openOn(map);
   }
   document.getElementById("siting-search-form").addEventListener("submit", function (ev) {

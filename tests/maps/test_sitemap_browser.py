@@ -50,6 +50,7 @@ def test_map_offline_toggles_popup_search(tmp_path, browser_page, artifacts_dir,
     page.fill("#siting-search-input", "数据中心")
     page.press("#siting-search-input", "Enter")
     page.wait_for_function("document.querySelector('.siting-popup-title').textContent.includes('数据中心')")
+    page.wait_for_timeout(300)  # let the canvas redraw before the screenshot
     page.screenshot(path=str(artifacts_dir / "map_popup.png"))
     # Clicking a site on the canvas opens its popup with the sub-scores.
     page.fill("#siting-search-input", "Site 150")
