@@ -65,3 +65,34 @@ def test_map_command_errors(tmp_path, scored_files, capsys):
     assert "does not exist" in capsys.readouterr().err
     assert main(["map", str(paths["csv"]), "--out", str(tmp_path / "x.png")]) == 2
     assert ".html" in capsys.readouterr().err
+
+
+@pytest.mark.shared_data
+@pytest.mark.slow
+def test_map_command_on_real_layers(tmp_path, shared_data, capsys):
+    """Three Texas candidate sites on the real HIFLD/EIA/Census layers of ../shared/data."""
+    import geopandas as gpd
+
+    from gis_data.layerset import scan_directory
+
+    ls = scan_directory(shared_data, progress=False)
+    toml = ls.write(tmp_path / "layers.toml")
+    sites = gpd.GeoDataFrame({"name": ["Abilene", "Odessa", "Amarillo"], "score_total": [0.8, 0.5, 0.3]},
+                             geometry=gpd.points_from_xy([-99.73, -102.37, -101.83], [32.45, 31.85, 35.2]),
+                             crs="EPSG:4326")
+    sites.to_parquet(tmp_path / "tx.parquet")
+    out = tmp_path / "tx.html"
+    assert main(["map", str(tmp_path / "tx.parquet"), "--out", str(out), "--layers", str(toml), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["synthetic"] is False
+    html = out.read_text(encoding="utf-8")
+    assert "Synthetic sample region" not in html
+    data = _data(html)
+    # Every real substation inside the sites' box plus the 0.5 degree margin is drawn, none dropped.
+    x0, y0, x1, y1 = sites.total_bounds
+    expected = ls.load("substations").cx[x0 - 0.5: x1 + 0.5, y0 - 0.5: y1 + 0.5]
+    expected = expected[~(expected.geometry.is_empty | expected.geometry.isna())]
+    drawn = next(lyr for lyr in data["layers"] if lyr["id"] == "substations")
+    assert len(drawn["geojson"]["features"]) == len(expected) > 100
+    assert any(lyr["id"].startswith("plants-") for lyr in data["layers"])
+    assert "HIFLD" in html  # the real sources' attributions are shown
