@@ -308,6 +308,7 @@ def optimize_capacity(
         raise SitingError(f"capacity LP not solved: {h.modelStatusToString(status)} "
                           f"(max_gas_share_frac={max_gas_share_frac}; relax the gas-share cap or the land limits)")
     x = np.asarray(h.getSolution().col_value)
+    x[:5] = np.maximum(x[:5], 0.0)  # capacities: drop -0.0 and solver noise below zero
     g, ch, dis, curt = x[G0:G0 + T], x[CH0:CH0 + T], x[DI0:DI0 + T], x[CU0:CU0 + T]
     ren_avail = pv * x[0] + wd * x[1]
     load_total = load.sum()

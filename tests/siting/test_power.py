@@ -1,0 +1,68 @@
+"""Power orchestration on a real TMY3 year (pvlib's Greensboro file): options side by side."""
+
+import math
+
+import pytest
+
+from gis_data.weather import load_weather
+from siting import schema
+from siting.power import OPTIONS, design_power
+from siting.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def weather():
+    return load_weather("pvlib:723170TYA.CSV")
+
+
+@pytest.fixture(scope="module")
+def design(weather):
+    return design_power(weather, Scenario(max_gas_share_frac=0.7, power_design="renewables_plus_gas"),
+                        altitude_m=273.0, nonattainment_class=None)
+
+
+def test_fleet_matches_hand_sizing(design, weather):
+    # 100 MW IT x 1.25 PUE = 125 MW. Hottest Greensboro hour 35.6 C: generic GT curve 1 - 0.0068 x 20.6 = 0.85992,
+    # NWPCC altitude factor at 273 m (interpolated 0.97 at 213.4 m .. 0.90 at 914.4 m) = 0.964042;
+    # LM6000PF 46.5 MW -> 38.55 MW per unit; 125/38.55 = 3.24 -> N = 4, N+1 = 5 (hand calculation).
+    f = design.fleet
+    assert f.hot_hour_temp_air_degc == pytest.approx(weather["temp_air_degc"].max())
+    alt = 0.97 + (0.90 - 0.97) * (273.0 - 213.4) / (914.4 - 213.4)  # catalog stores 700 ft as 213.4 m
+    unit_mw = 46.5 * (1 - 0.0068 * (35.6 - 15)) * alt
+    assert f.hot_hour_capacity_mw == pytest.approx(5 * unit_mw, rel=1e-9)
+    assert (f.units_running_needed, f.units_count) == (4, 5)
+
+
+def test_options_side_by_side(design):
+    assert tuple(o.design for o in design.options) == OPTIONS
+    gas = design.option("gas_only")
+    ren = design.option("renewables_plus_gas")
+    grid = design.option("grid_with_backup")
+    # gas-only serves the whole year from gas; fuel = energy x an average heat rate between ISO HHV and +20 %
+    assert gas.gas_share_frac == pytest.approx(1.0, rel=1e-9)
+    hr = gas.fuel_mmbtu_hhv_per_yr * 1000 / gas.gas_mwh_per_yr
+    assert 9003 * 0.95 < hr < 9003 * 1.2
+    # CO2 = fuel x 117 lb/MMBtu (EIA)
+    assert gas.co2_tonnes_per_yr == pytest.approx(gas.fuel_mmbtu_hhv_per_yr * 117 * 0.45359237 / 1000, rel=1e-9)
+    # the capped design burns less gas, builds renewables, and keeps the cap within the re-dispatch tolerance
+    assert ren.pv_capacity_mw_dc + ren.wind_capacity_mw > 0
+    assert ren.gas_share_frac < 0.72 and ren.fuel_mmbtu_hhv_per_yr < gas.fuel_mmbtu_hhv_per_yr
+    assert grid.grid_share_frac == 1.0 and grid.months_to_first_power == 55.0
+    assert grid.waiting_cost_usd > 0 and gas.waiting_cost_usd == 0.0
+    assert design.table().shape[0] == 4
+
+
+def test_columns_are_in_the_schema(design):
+    cols = design.to_columns()
+    known = schema.columns()
+    missing = [c for c in cols if c not in known]
+    assert not missing, missing
+    assert cols["gas_units_count"] == 5 and cols["power_design"] == "renewables_plus_gas"
+    assert not math.isnan(cols["power_lcoe_usd_per_mwh"])
+
+
+def test_nonattainment_changes_the_permit_path(weather):
+    d = design_power(weather, Scenario(it_load_mw=400.0), altitude_m=273.0, nonattainment_class="serious",
+                     include_wind=False, sizing_day_stride=8)
+    o = d.option("gas_only")
+    assert o.air_permit_path == "nonattainment_nsr" and "serious" in o.air_permit_reason
