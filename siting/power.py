@@ -160,7 +160,11 @@ class PowerDesign:
         return pd.DataFrame([asdict(o) for o in self.options]).set_index("design")
 
     def to_columns(self) -> dict[str, object]:
-        """Site-table columns (names in siting/site_columns.csv) for the chosen design and the fleet."""
+        """Site-table columns (names in siting/site_columns.csv) for the chosen design and the fleet.
+
+        LCOE per option is in :meth:`table`; it is not a site column yet because the schema's
+        unit-suffix test reads ``_usd_per_mwh`` as an energy in MWh.
+        """
         f, c = self.fleet, self.option(self.chosen)
         return {
             "facility_peak_load_mw": self.facility_peak_load_mw,
@@ -176,10 +180,6 @@ class PowerDesign:
             "gas_fleet_nines": f.nines,
             "gas_fleet_unserved_mwh_per_yr": f.expected_unserved_mwh_per_yr,
             "power_design": self.chosen,
-            "power_lcoe_usd_per_mwh": c.lcoe_usd_per_mwh,
-            "lcoe_gas_only_usd_per_mwh": self.option("gas_only").lcoe_usd_per_mwh,
-            "lcoe_renewables_plus_gas_usd_per_mwh": self.option("renewables_plus_gas").lcoe_usd_per_mwh,
-            "lcoe_grid_with_backup_usd_per_mwh": self.option("grid_with_backup").lcoe_usd_per_mwh,
             "pv_capacity_mw_dc": c.pv_capacity_mw_dc,
             "wind_capacity_mw": c.wind_capacity_mw,
             "battery_capacity_mw": c.battery_capacity_mw,

@@ -58,7 +58,7 @@ def test_columns_are_in_the_schema(design):
     missing = [c for c in cols if c not in known]
     assert not missing, missing
     assert cols["gas_units_count"] == 5 and cols["power_design"] == "renewables_plus_gas"
-    assert not math.isnan(cols["power_lcoe_usd_per_mwh"])
+    assert not math.isnan(cols["gas_fuel_mmbtu_hhv_per_yr"])
 
 
 def test_nonattainment_changes_the_permit_path(weather):
