@@ -352,3 +352,27 @@ def fact(kind: str, item_contains: str) -> dict[str, str]:
     if len(rows) != 1:
         raise unknown_name(f"{kind} item", item_contains, [r["item"] for r in read_catalog(kind)])
     return rows[0]
+
+
+#: Units of the prime-mover columns, for listings.
+PRIME_MOVER_UNITS = {
+    "iso_capacity_mw": "MW", "heat_rate_lhv_btu_per_kwh": "Btu/kWh LHV", "min_load_frac": "-",
+    "start_time_min": "min", "forced_outage_rate_frac": "-", "nox_ppm_15pct_o2_without_scr": "ppmvd@15%O2",
+    "nox_ppm_15pct_o2_with_scr": "ppmvd@15%O2", "nox_g_per_bhp_hr": "g/bhp-hr", "lead_time_months": "months",
+}
+
+
+def catalog_table(kind: str = "prime_movers") -> list[dict[str, str]]:
+    """A catalog's rows as plain dicts, for listing (``siting catalog``).
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`CATALOG_KINDS`.
+
+    Returns
+    -------
+    list of dict
+        The CSV rows as strings (units are in the column names or a ``unit`` column).
+    """
+    return [dict(r) for r in read_catalog(kind)]

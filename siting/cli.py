@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.map",
     "siting.commands.score",
     "siting.commands.candidates",
+    "siting.commands.catalog",
 )
 
 log = logging.getLogger("siting")
