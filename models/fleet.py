@@ -255,3 +255,68 @@ def redundancy_for_target(
         f"{unit.name}: availability {design.availability_frac:.6f} with {max_redundancy_units} spares is below "
         f"the target {reliability_target_frac}; lower the target or pick a more reliable unit"
     )
+
+
+def size_gas_fleets(
+    facility_load_mw,
+    temp_air_degc,
+    *,
+    unit: PrimeMover,
+    altitude_m=0.0,
+    redundancy_units: int = 1,
+) -> dict[str, np.ndarray]:
+    """:func:`size_gas_fleet` for many sites at once (batch scoring).
+
+    Parameters
+    ----------
+    facility_load_mw : array_like
+        Facility load per site [MW], shape (sites,) (a flat load each site).
+    temp_air_degc : array_like
+        Hourly temperature per site [°C], shape (sites, hours).
+    unit : PrimeMover
+    altitude_m : float or array_like
+        Elevation per site [m].
+    redundancy_units : int
+        k [-].
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        Keys are :class:`FleetDesign` field names (except ``unit_name``), one value per site.
+    """
+    temp = np.atleast_2d(np.asarray(temp_air_degc, dtype=float))
+    sites = temp.shape[0]
+    load = np.broadcast_to(np.asarray(facility_load_mw, dtype=float), (sites,))
+    alt = np.broadcast_to(np.asarray(altitude_m, dtype=float), (sites,))
+    if np.any(~np.isfinite(temp)) or np.any(load <= 0):
+        raise ConfigError("size_gas_fleets needs finite temperatures and positive loads for every site")
+    mult = capacity_multiplier(unit, temp, alt[:, None])
+    cap = unit.iso_capacity_mw * mult
+    hot = np.argmax(load[:, None] / cap, axis=1)
+    rows = np.arange(sites)
+    cap_hot = cap[rows, hot]
+    n_needed = np.maximum(np.ceil(load / cap_hot - 1e-9), 1).astype(int)
+    count = n_needed + int(redundancy_units)
+    q = unit.forced_outage_rate_frac
+    if not math.isfinite(q):
+        raise ConfigError(f"unit {unit.name!r} has no forced-outage rate in the catalog; choose another unit")
+    avail = np.empty(sites)
+    eue = np.empty(sites)
+    for s in range(sites):
+        avail[s], eue[s] = fleet_availability(np.full(temp.shape[1], load[s]), cap[s], int(count[s]), q)
+    with np.errstate(divide="ignore"):
+        nines = np.where(avail >= 1.0, np.inf, -np.log10(np.maximum(1.0 - avail, 0.0)))
+    return {
+        "units_count": count,
+        "units_running_needed": n_needed,
+        "redundancy_units": np.full(sites, int(redundancy_units)),
+        "iso_capacity_mw": count * unit.iso_capacity_mw,
+        "hot_hour_capacity_mw": count * cap_hot,
+        "firm_capacity_mw": n_needed * cap_hot,
+        "hot_hour_temp_air_degc": temp[rows, hot],
+        "hot_hour_derate_frac": 1.0 - mult[rows, hot],
+        "peak_load_mw": np.asarray(load, dtype=float),
+        "availability_frac": avail,
+        "expected_unserved_mwh_per_yr": eue,
+        "nines": nines,
+    }

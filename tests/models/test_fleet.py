@@ -76,3 +76,18 @@ def test_bad_inputs_are_rejected():
         fleet.size_gas_fleet(100.0, _year(), unit=LM6000, redundancy_units=-1)
     with pytest.raises(ConfigError, match="forced-outage"):
         fleet.size_gas_fleet(100.0, _year(), unit=get_prime_mover("Bloom Energy Server"))
+
+
+def test_many_sites_match_one_at_a_time():
+    rng = np.random.default_rng(3)
+    temps = 20.0 + 15.0 * rng.random((4, 8760))
+    loads = np.array([120.0, 600.0, 1200.0, 45.0])
+    alts = np.array([0.0, 300.0, 1200.0, 50.0])
+    many = fleet.size_gas_fleets(loads, temps, unit=LM6000, altitude_m=alts, redundancy_units=2)
+    for s in range(4):
+        one = fleet.size_gas_fleet(loads[s], temps[s], unit=LM6000, altitude_m=alts[s], redundancy_units=2)
+        assert many["units_count"][s] == one.units_count
+        # same formulas vectorized: rtol 1e-12
+        assert many["hot_hour_capacity_mw"][s] == pytest.approx(one.hot_hour_capacity_mw, rel=1e-12)
+        assert many["availability_frac"][s] == pytest.approx(one.availability_frac, rel=1e-12)
+        assert many["hot_hour_derate_frac"][s] == pytest.approx(one.hot_hour_derate_frac, rel=1e-12)
