@@ -19,15 +19,21 @@ def _weather(speed_10m):
 
 
 def test_log_profile_and_power_curve_hand_case():
-    # 6 m/s at 10 m, z0 = 0.1 m -> 6 x ln(115/0.1)/ln(10/0.1) = 9.1767 m/s at 115 m (log law).
-    # Expected output: interpolate the OEDB V126/3450 power curve at that speed, with the density correction
-    # for the barometric density at hub height (here checked to 3 %: rtol 0.03 covers the density correction).
+    # Hand calculation of the whole chain for 6 m/s at 10 m, 15 C at 2 m, 101,325 Pa at 0 m, z0 = 0.1 m:
+    # hub speed 6 x ln(115/0.1)/ln(10/0.1) (log law); hub temperature 288.15 - 0.0065 x 113 K; barometric
+    # density (1013.25 - 115/8 hPa) x 1.225 x 288.15 / (1013.30 x T_hub); power-curve speeds scaled by
+    # (1.225/rho)^p(v) with p = 1/3 below 7.5 m/s, v/15 - 1/6 up to 12.5, 2/3 above (Svenningsen 2010).
     v_hub = 6.0 * np.log(115 / 0.1) / np.log(10 / 0.1)
+    t_hub = 288.15 - 0.0065 * (115 - 2)
+    rho = (1013.25 - 115 / 8) * 1.225 * 288.15 * 100 / (101330 * t_hub)
     t = WindTurbine(hub_height=115, turbine_type="V126/3450")
-    pc = t.power_curve
-    expect = np.interp(v_hub, pc.wind_speed, pc.value) / t.nominal_power
+    v_std = t.power_curve.wind_speed.to_numpy()
+    p = np.where(v_std <= 7.5, 1 / 3, np.where(v_std < 12.5, v_std / 15 - 1 / 6, 2 / 3))
+    v_site = v_std * (1.225 / rho) ** p
+    expect = np.interp(v_hub, v_site, t.power_curve.value.to_numpy()) / t.nominal_power
     got = wind.wind_mw_per_mw(_weather(np.array([6.0, 6.0])))
-    assert got[0] == pytest.approx(expect, rel=0.03)
+    # rtol 1e-9: the same published formulas evaluated independently here
+    assert got[0] == pytest.approx(expect, rel=1e-9)
     assert wind.wind_mw_per_mw(_weather(np.array([0.0, 40.0]))).tolist() == [0.0, 0.0]  # calm and cut-out
 
 
