@@ -197,20 +197,43 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
 # -- gas -------------------------------------------------------------------------------------
 
 
+#: Abbreviations spelled out and legal suffixes dropped so that HIFLD operator names
+#: ("Texas Eastern Trans Co", "Natural Gas PL Co of Am") match EIA-860 ``gas_pipeline``
+#: names ("TEXAS EASTERN TRANSMISSION LP", "NATURAL GAS PL CO OF AMERICA").
+_NAME_WORDS = {"TRANS": "TRANSMISSION", "PL": "PIPELINE", "AM": "AMERICA", "NAT": "NATURAL"}
+_NAME_DROP = {"CO", "COMPANY", "LLC", "LP", "L", "P", "INC", "INCORPORATED", "CORP", "CORPORATION", "THE", "LTD"}
+
+
 def _norm(s: pd.Series) -> pd.Series:
-    return s.astype("string").str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+    """Operator names in a comparable form (upper case, abbreviations expanded, suffixes dropped)."""
+    up = s.astype("string").str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+
+    def one(text):
+        if text is None or text is pd.NA:
+            return pd.NA
+        words = [_NAME_WORDS.get(w, w) for w in text.split() if w not in _NAME_DROP]
+        return " ".join(words)
+
+    uniq = up.dropna().unique()
+    mapping = {u: one(u) for u in uniq}
+    return up.map(mapping).astype("string")
 
 
 def _served_capacity_by_pipeline(plants: pd.DataFrame) -> pd.Series:
-    """Operating natural-gas generator capacity per EIA-860 ``gas_pipeline`` name [MW]."""
+    """Operating natural-gas generator capacity per pipeline named in EIA-860 ``gas_pipeline`` [MW].
+
+    A generator that names several pipelines (``"A; B"``) counts towards each of them.
+    """
     p = plants
     gas = p["energy_source"].astype("string").str.upper().eq("NG").fillna(False)
     status = p["status"].astype("string").str.lower().fillna("")
     operating = status.str.startswith("op") | status.isin(["existing", "sb", "oa", "os"])
-    named = p["gas_pipeline"].notna() & _norm(p["gas_pipeline"]).ne("")
-    sel = p[(gas & operating & named).to_numpy()]
-    cap = pd.to_numeric(sel["capacity_mw"], errors="coerce")
-    return cap.groupby(_norm(sel["gas_pipeline"]).to_numpy()).sum()
+    sel = p[(gas & operating & p["gas_pipeline"].notna()).to_numpy()]
+    names = sel["gas_pipeline"].astype("string").str.split(";")
+    exploded = pd.DataFrame({"name": names, "cap": pd.to_numeric(sel["capacity_mw"], errors="coerce")}).explode("name")
+    key = _norm(exploded["name"])
+    keep = key.notna() & key.ne("")
+    return exploded["cap"][keep.to_numpy()].groupby(key[keep].to_numpy()).sum()
 
 
 def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:

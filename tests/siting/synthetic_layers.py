@@ -74,7 +74,7 @@ def frames() -> dict:
             "plant_id": ["1", "1", "2"], "plant_name": ["Peaker", "Peaker", "Old"], "generator_id": ["1", "2", "1"],
             "capacity_mw": [200.0, 100.0, 100.0], "energy_source": ["NG", "NG", "NG"], "technology": ["CT"] * 3,
             "status": ["OP", "OP", "RE"], "operating_year": [2000.0] * 3, "retirement_year": [float("nan")] * 2 + [2020.0],
-            "balancing_authority": ["DUK"] * 3, "gas_pipeline": ["Intra Gas", "INTRA GAS", "Intra Gas"], "state_abbr": ["NC"] * 3,
+            "balancing_authority": ["DUK"] * 3, "gas_pipeline": ["Intra Gas Co", "INTRA GAS COMPANY LLC; OTHER PL", "Intra Gas"], "state_abbr": ["NC"] * 3,
         },
         [Point(km(0, 8))] * 3,
     )

@@ -55,7 +55,7 @@ def test_gas_hand_distances_cost_and_deliverability(layers):
     assert g["pipeline_operator"].iloc[0] == "Intra Gas"
     # Hand: 1.5 km / 1.609344 km/mi x USD 12.1 million/mile (OGJ 2025) = USD 11.278 million
     np.testing.assert_allclose(g["gas_lateral_cost_usd"], [1.5 / 1.609344 * 12.1e6], rtol=RTOL)
-    # 200 + 100 MW operating NG units name "Intra Gas" (case differs); the retired 100 MW does not count
+    # 200 + 100 MW operating NG units name "Intra Gas" ("Co", "COMPANY LLC; OTHER PL" spellings); the retired 100 MW does not count
     assert g["pipeline_served_gas_capacity_mw"].iloc[0] == 300.0
     np.testing.assert_allclose(g["distance_to_gas_facility_km"], [8.0], rtol=RTOL)
     assert g["gas_facility_type"].iloc[0] == "storage"
