@@ -4,8 +4,12 @@ Lead times come from the catalogs: equipment order-to-delivery by unit
 (``prime_movers.csv`` ``lead_time_months``: gas engines 12-18 months, new OEM turbines
 3-5 years, frames 6-7 years, fuel cells ~90 days) and the grid interconnection wait
 (LBNL *Queued Up*: median 55 months request-to-COD for projects reaching COD in 2024,
-``grid.csv``) unless the caller knows the local wait. Air-permit durations are a gap in
-the reference: the permit path is reported as a flag next to the date, not added to it.
+``grid.csv``) unless the caller knows the local wait. Air-permit decision times
+(``air_permits.csv``, cited outside the reference set, which lists them as a gap): PSD 12
+months (Clean Air Act 165(c) one-year clock), nonattainment NSR 12 months (stand-in),
+minor source or Title V only 6 months (one state's published timeline). Equipment is
+ordered while the permit is processed, so on-site designs reach first power at the later
+of the two; application preparation and construction after delivery are not modelled.
 
 The cost of waiting is the capital that sits idle: datacenter capex per GW
 (``datacenter_facts.csv``, USD billion/GW, nominal 2025) x IT GW x the monthly cost of
@@ -81,6 +85,23 @@ class TimeToPower:
     waiting_cost_usd: float
 
 
+def permit_months(permit_path: str) -> float:
+    """Months to an air-permit decision for a permit path [months]; NaN for ``"unknown"``.
+
+    Parameters
+    ----------
+    permit_path : str
+        ``"minor_source"``, ``"title_v_only"``, ``"psd_major"``, ``"nonattainment_nsr"`` or ``"unknown"``.
+    """
+    items = {"psd_major": "PSD permit decision", "nonattainment_nsr": "Nonattainment NSR permit decision",
+             "minor_source": "Minor-source construction permit", "title_v_only": "Minor-source construction permit"}
+    if permit_path == "unknown":
+        return math.nan
+    if permit_path not in items:
+        raise ConfigError(f"permit_path={permit_path!r}; expected one of {', '.join(items)} or 'unknown'")
+    return float(fact("air_permits", items[permit_path])["value"])
+
+
 def first_power(design: str, unit: PrimeMover | None, *, start_year: float, permit_path: str = "unknown",
                 grid_wait_yr: float | None = None) -> TimeToPower:
     """Months to first power for a design (without the waiting cost; see :func:`compare`).
@@ -94,7 +115,7 @@ def first_power(design: str, unit: PrimeMover | None, *, start_year: float, perm
     start_year : float
         Decimal year the clock starts (order / notice to proceed) [yr].
     permit_path : str
-        Flag carried through.
+        Air-permit path; its decision time (:func:`permit_months`) can set the date of on-site designs.
     grid_wait_yr : float, optional
         Local interconnection wait [yr]; default the national median from grid.csv.
     """
@@ -109,6 +130,9 @@ def first_power(design: str, unit: PrimeMover | None, *, start_year: float, perm
         if not math.isfinite(unit.lead_time_months):
             raise ConfigError(f"unit {unit.name!r} has no lead time in the catalog")
         months, binding = unit.lead_time_months, f"{unit.name} lead time"
+        permit = permit_months(permit_path)
+        if math.isfinite(permit) and permit > months:
+            months, binding = permit, f"air permit ({permit_path})"
         to_grid = grid_months if design == "bridge_to_grid" else math.nan
     return TimeToPower(design, float(months), float(to_grid), start_year + months / 12.0, binding, permit_path, 0.0)
 

@@ -40,3 +40,16 @@ def test_engines_beat_turbines_beat_grid():
 def test_bad_design():
     with pytest.raises(ConfigError, match="gas_only"):
         ttp.first_power("nuclear", None, start_year=2026.0)
+
+
+def test_permit_can_set_the_date_for_fast_equipment():
+    # Bloom servers deploy in ~3 months; a PSD permit takes up to 12 months (CAA 165(c)); engines 15 months
+    fc = get_prime_mover("Bloom Energy Server")
+    assert ttp.first_power("gas_only", fc, start_year=2026.0, permit_path="psd_major").months_to_first_power == 12.0
+    assert ttp.first_power("gas_only", fc, start_year=2026.0, permit_path="minor_source").months_to_first_power == 6.0
+    eng = get_prime_mover("Wartsila 18V50SG")
+    r = ttp.first_power("gas_only", eng, start_year=2026.0, permit_path="psd_major")
+    assert r.months_to_first_power == 15.0 and "lead time" in r.binding_item
+    assert math.isnan(ttp.permit_months("unknown"))
+    with pytest.raises(ConfigError, match="psd_major"):
+        ttp.permit_months("fast_track")
