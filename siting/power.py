@@ -374,9 +374,54 @@ def design_power(
     )
 
 
+def fleet_columns(temp_air_degc, scenario: Scenario, *, altitude_m=0.0, index=None) -> pd.DataFrame:
+    """Gas-fleet site columns for many sites at once (batch scoring).
+
+    Parameters
+    ----------
+    temp_air_degc : array_like
+        Hourly temperature per site [°C], shape (sites, hours).
+    scenario : Scenario
+        IT load, PUE, prime mover and redundancy (the same for every site).
+    altitude_m : float or array_like
+        Elevation per site [m].
+    index : pandas.Index, optional
+        Index of the returned frame (the site table's).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns named as in siting/site_columns.csv.
+    """
+    from models.fleet import size_gas_fleets
+
+    unit = get_prime_mover(validate_prime_mover_name(scenario.prime_mover))
+    temp = np.atleast_2d(np.asarray(temp_air_degc, dtype=float))
+    peak = scenario.it_load_mw * scenario.pue
+    f = size_gas_fleets(np.full(temp.shape[0], peak), temp, unit=unit, altitude_m=altitude_m,
+                        redundancy_units=scenario.redundancy_units)
+    return pd.DataFrame(
+        {
+            "facility_peak_load_mw": f["peak_load_mw"],
+            "gas_unit_name": unit.name,
+            "gas_units_count": f["units_count"],
+            "gas_units_running_needed": f["units_running_needed"],
+            "gas_fleet_iso_capacity_mw": f["iso_capacity_mw"],
+            "hot_hour_fleet_capacity_mw": f["hot_hour_capacity_mw"],
+            "gas_fleet_firm_capacity_mw": f["firm_capacity_mw"],
+            "hot_hour_temp_air_degc": f["hot_hour_temp_air_degc"],
+            "hot_hour_derate_frac": f["hot_hour_derate_frac"],
+            "gas_fleet_availability_frac": f["availability_frac"],
+            "gas_fleet_nines": f["nines"],
+            "gas_fleet_unserved_mwh_per_yr": f["expected_unserved_mwh_per_yr"],
+        },
+        index=index,
+    )
+
+
 def scenario_prime_mover_ok(scenario: Scenario) -> str:
     """Validate ``scenario.prime_mover`` against the catalog (for the integrator); returns the name."""
     return validate_prime_mover_name(scenario.prime_mover)
 
 
-__all__ = ["OPTIONS", "PowerOption", "PowerDesign", "design_power", "scenario_prime_mover_ok"]
+__all__ = ["OPTIONS", "PowerOption", "PowerDesign", "design_power", "fleet_columns", "scenario_prime_mover_ok"]

@@ -6,7 +6,7 @@ import pytest
 
 from gis_data.weather import load_weather
 from siting import schema
-from siting.power import OPTIONS, design_power
+from siting.power import OPTIONS, design_power, fleet_columns
 from siting.scenario import Scenario
 
 
@@ -66,3 +66,12 @@ def test_nonattainment_changes_the_permit_path(weather):
                      include_wind=False, sizing_day_stride=8)
     o = d.option("gas_only")
     assert o.air_permit_path == "nonattainment_nsr" and "serious" in o.air_permit_reason
+
+
+def test_fleet_columns_for_many_sites_match_the_site_design(design, weather):
+    temps = weather["temp_air_degc"].to_numpy()[None, :].repeat(3, axis=0)
+    cols = fleet_columns(temps, Scenario(), altitude_m=[273.0, 273.0, 1500.0])
+    assert set(cols.columns) <= set(schema.columns())
+    assert cols["gas_units_count"].iloc[0] == design.fleet.units_count
+    assert cols["gas_fleet_availability_frac"].iloc[0] == pytest.approx(design.fleet.availability_frac, rel=1e-12)
+    assert cols["gas_units_count"].iloc[2] >= cols["gas_units_count"].iloc[0]  # thinner air, more units
