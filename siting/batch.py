@@ -30,7 +30,7 @@ from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
 from siting.errors import ConfigError, DataError
 from siting.profiles import Profile, load_profile
-from siting.proximity import PreparedLayers
+from siting.proximity import PreparedLayers, hilbert_order
 from siting.scenario import Scenario
 from siting.schema import coerce_input_table, columns as schema_columns
 from siting.scoring import rank_sites, score_table
@@ -299,6 +299,9 @@ def score_sites(
         )
     ]
     valid_pos = np.flatnonzero(err == "")
+    if len(valid_pos) > 1:
+        # chunks of spatially close sites (Hilbert curve order) touch fewer tree nodes and cache better
+        valid_pos = valid_pos[hilbert_order(_points(table.iloc[valid_pos]).geometry)]
     chunks = _chunks(valid_pos, int(chunk_size))
 
     done: set[int] = set()
@@ -352,7 +355,7 @@ def _reason_kind(message: str) -> str:
 
 def _assemble(table: pd.DataFrame, err: np.ndarray, results: dict[int, pd.DataFrame], n_chunks: int) -> gpd.GeoDataFrame:
     parts = [results[i] for i in range(n_chunks) if i in results]
-    crit = pd.concat(parts) if parts else pd.DataFrame(index=pd.RangeIndex(0))
+    crit = pd.concat(parts).sort_index() if parts else pd.DataFrame(index=pd.RangeIndex(0))
     crit_err = crit.pop("error").astype(str) if "error" in crit else pd.Series(dtype=str)
     base = table.drop(columns=["error"])
     out = base.join(crit, how="left") if len(crit.columns) else base.copy()

@@ -174,9 +174,15 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     spec |= {"distance_to_substation_km": "float", "substation_max_voltage_kv": "float", "balancing_authority": "str"}
     out = _empty(sites, spec)
     if L.has("transmission"):
-        for kv in LINE_CLASSES_KV:
-            idx = L.index("transmission", f"ge{kv}", lambda f, kv=kv: _line_voltage(f) >= kv)
-            out[f"distance_to_line_{kv}kv_km"] = nearest(sites, idx)[1]
+        # disjoint voltage bands, highest first: "at least kv" is the minimum over the bands above it,
+        # so each line is searched once and each tree stays small
+        bounds = list(LINE_CLASSES_KV) + [np.inf]
+        running = np.full(len(sites), np.nan)
+        kv = L.memo(("line_voltage_kv",), lambda: _line_voltage(L.projected("transmission")))
+        for lo, hi in reversed(list(zip(bounds[:-1], bounds[1:]))):
+            idx = L.index("transmission", f"band{lo}-{hi}", lambda f, lo=lo, hi=hi: (kv >= lo) & (kv < hi))
+            running = np.fmin(running, nearest(sites, idx)[1])
+            out[f"distance_to_line_{lo}kv_km"] = running
     if L.has("substations"):
         idx = L.index(
             "substations", f"ge{MIN_SUBSTATION_KV:g}",
@@ -264,12 +270,26 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         "pipeline_served_gas_capacity_mw": "float", "distance_to_gas_facility_km": "float", "gas_facility_type": "str",
     })
     if L.has("pipelines"):
-        near = nearest_attributes(sites, L.index("pipelines"), {"operator": "pipeline_operator"})
-        out["distance_to_pipeline_km"] = near["distance_km"].to_numpy()
-        out["pipeline_operator"] = near["pipeline_operator"].astype("string").to_numpy()
-        for kind in ("interstate", "intrastate"):
-            idx = L.index("pipelines", kind, lambda f, k=kind: f["pipe_type"].astype("string").str.lower().eq(k).fillna(False).to_numpy())
-            out[f"distance_to_{kind}_pipeline_km"] = nearest(sites, idx)[1]
+        # interstate, intrastate and any other type are disjoint: the nearest pipeline is the nearest of the three
+        def kind_of(f):
+            return f["pipe_type"].astype("string").str.lower().fillna("").to_numpy()
+
+        best = np.full(len(sites), np.inf)
+        operator = np.full(len(sites), None, dtype=object)
+        for kind in ("interstate", "intrastate", "other"):
+            if kind == "other":
+                idx = L.index("pipelines", kind, lambda f: ~np.isin(kind_of(f), ["interstate", "intrastate"]))
+            else:
+                idx = L.index("pipelines", kind, lambda f, k=kind: kind_of(f) == k)
+            near = nearest_attributes(sites, idx, {"operator": "pipeline_operator"})
+            d = near["distance_km"].to_numpy()
+            if kind != "other":
+                out[f"distance_to_{kind}_pipeline_km"] = d
+            closer = d < best  # strict: ties keep the earlier kind
+            best = np.where(closer, d, best)
+            operator = np.where(closer, near["pipeline_operator"].astype(object).to_numpy(), operator)
+        out["distance_to_pipeline_km"] = np.where(np.isfinite(best), best, np.nan)
+        out["pipeline_operator"] = pd.array(operator, dtype="string")
         usd_per_km = reference_value("gas_pipeline_cost_usd_per_mile") / KM_PER_MILE
         out["gas_lateral_cost_usd"] = out["distance_to_pipeline_km"] * usd_per_km
         if L.has("plants"):

@@ -2,12 +2,10 @@
 
 For N sites and a layer of points or lines in a projected metric CRS (EPSG:5070 for
 the contiguous US), :func:`nearest` returns, for every site at once, the row position
-of the nearest feature and the exact planar distance to it, through shapely 2's
-``STRtree.query_nearest`` (one vectorized call, no Python loop over sites). The index
-(:class:`NearestIndex`) is built once per layer and filter and reused across chunks
-of a batch run. Sites may be sorted along a Hilbert curve first so that neighbouring
-queries touch neighbouring tree nodes (cache locality); results come back in the
-caller's order either way.
+of the nearest feature and the exact planar distance to it, with no Python loop over
+sites: a k-d tree for point layers, a bounded segment search for line layers (see
+:class:`NearestIndex`) and shapely 2's ``STRtree.query_nearest`` for anything else.
+The index is built once per layer and filter and reused across chunks of a batch run.
 
 Distances are exact Euclidean distances in the projected CRS. In EPSG:5070 (Albers
 equal-area) the scale error is below about 1 % over the contiguous US, which is what
@@ -17,13 +15,16 @@ equal-area) the scale error is below about 1 % over the contiguous US, which is 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy.spatial import cKDTree
 
 from gis_data.canonical import CONUS_METRIC_CRS
 from models.units import M_PER_KM
@@ -57,8 +58,28 @@ def check_metric_crs(frame, what: str, crs: str = CONUS_METRIC_CRS) -> None:
 
 
 @dataclass(frozen=True)
+class _Segments:
+    """Lines decomposed into their straight segments (exact: no vertex is added or moved)."""
+
+    ax: np.ndarray
+    ay: np.ndarray
+    bx: np.ndarray
+    by: np.ndarray
+    owner: np.ndarray  # row position of the feature each segment belongs to
+    tree: shapely.STRtree  # over the segments
+    vertices: cKDTree  # over every vertex, for the upper bound of the nearest distance
+
+
+@dataclass(frozen=True)
 class NearestIndex:
     """A prepared, reusable spatial index over one layer (or a filtered subset of it).
+
+    The strategy follows the geometry: points use a k-d tree (exact Euclidean nearest
+    neighbour); lines are decomposed into their segments, the distance to the nearest
+    vertex (k-d tree) bounds the answer, the segments within that bound are found with
+    one ``STRtree.query(predicate="dwithin")`` and their exact point-segment distances
+    are computed in numpy; other geometries (polygons, mixed) use
+    ``STRtree.query_nearest``. Polygons are prepared for point-in-polygon tests.
 
     Attributes
     ----------
@@ -68,11 +89,16 @@ class NearestIndex:
         Tree over ``frame.geometry``; its indices are row positions of ``frame``.
     crs : str
         The projected CRS [-].
+    kind : str
+        ``"points"``, ``"lines"`` or ``"other"``.
     """
 
     frame: gpd.GeoDataFrame
     tree: shapely.STRtree = field(repr=False)
     crs: str = CONUS_METRIC_CRS
+    kind: str = "other"
+    points: cKDTree | None = field(default=None, repr=False)
+    segments: _Segments | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, layer: gpd.GeoDataFrame, *, mask=None, crs: str = CONUS_METRIC_CRS, what: str = "layer") -> NearestIndex:
@@ -98,10 +124,90 @@ class NearestIndex:
         frame = layer if mask is None else layer[np.asarray(mask, dtype=bool)]
         keep = ~(frame.geometry.isna().to_numpy() | frame.geometry.is_empty.to_numpy())
         frame = frame[keep].reset_index(drop=True)
-        return cls(frame, shapely.STRtree(frame.geometry.to_numpy()), crs)
+        geoms = frame.geometry.to_numpy()
+        types = set(shapely.get_type_id(geoms).tolist())
+        kind, kd, segs = "other", None, None
+        if types and types <= {0}:  # Point
+            kind, kd = "points", cKDTree(shapely.get_coordinates(geoms))
+        elif types and types <= {1, 5}:  # LineString, MultiLineString
+            kind, segs = "lines", _segments(geoms)
+        elif types & {3, 6}:  # polygons: prepared once for point-in-polygon
+            shapely.prepare(geoms)
+        return cls(frame, shapely.STRtree(geoms), crs, kind, kd, segs)
 
     def __len__(self) -> int:
         return len(self.frame)
+
+
+def _segments(geoms: np.ndarray) -> _Segments:
+    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    coords, vert_part = shapely.get_coordinates(parts, return_index=True)
+    same = vert_part[1:] == vert_part[:-1]
+    a, b = coords[:-1][same], coords[1:][same]
+    owner = part_owner[vert_part[:-1][same]]
+    lines = shapely.linestrings(np.stack([a, b], axis=1)) if len(a) else np.array([], dtype=object)
+    return _Segments(a[:, 0].copy(), a[:, 1].copy(), b[:, 0].copy(), b[:, 1].copy(), owner,
+                     shapely.STRtree(lines), cKDTree(coords))
+
+
+def _nearest_points(xy: np.ndarray, kd: cKDTree, max_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+    d, i = kd.query(xy, k=1, distance_upper_bound=np.inf if max_m is None else max_m, workers=THREADS)
+    found = np.isfinite(d)
+    return np.where(found, i, -1).astype(np.int64), np.where(found, d, np.nan)
+
+
+def _nearest_lines(xy: np.ndarray, geoms: np.ndarray, seg: _Segments, max_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+    n = len(xy)
+    pos = np.full(n, -1, dtype=np.int64)
+    dist = np.full(n, np.nan)
+    # upper bound: the nearest vertex is on some segment, so the nearest segment is at most that far
+    bound, _ = seg.vertices.query(xy, k=1, distance_upper_bound=np.inf if max_m is None else max_m)
+    if max_m is not None:
+        # a segment within max_m may have both vertices beyond it: bound by max_m instead
+        bound = np.where(np.isfinite(bound), bound, max_m)
+    bound = bound * (1 + 1e-9) + 1e-6  # include the vertex's own segments despite round-off [m]
+    qi, si = seg.tree.query(geoms, predicate="dwithin", distance=bound)
+    if len(qi) == 0:
+        return pos, dist
+    px, py = xy[qi, 0], xy[qi, 1]
+    ax, ay, bx, by = seg.ax[si], seg.ay[si], seg.bx[si], seg.by[si]
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(len2 > 0, ((px - ax) * dx + (py - ay) * dy) / len2, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    d = np.hypot(px - (ax + t * dx), py - (ay + t * dy))
+    owner = seg.owner[si]
+    # per point: smallest distance, ties to the lowest feature position (deterministic)
+    if len(qi) > 1 and not np.all(qi[1:] >= qi[:-1]):  # the tree returns pairs grouped by point; make sure
+        order = np.argsort(qi, kind="stable")
+        qi, d, owner = qi[order], d[order], owner[order]
+    starts = np.flatnonzero(np.r_[True, qi[1:] != qi[:-1]])
+    best = np.minimum.reduceat(d, starts)
+    counts = np.diff(np.r_[starts, len(qi)])
+    tied = np.where(d == np.repeat(best, counts), owner, np.iinfo(np.int64).max)
+    first_owner = np.minimum.reduceat(tied, starts)
+    who = qi[starts]
+    keep = np.ones(len(who), dtype=bool) if max_m is None else best <= max_m
+    pos[who[keep]] = first_owner[keep]
+    dist[who[keep]] = best[keep]
+    return pos, dist
+
+
+#: Worker threads for the vectorized queries (shapely and scipy release the GIL).
+THREADS = max(1, min(4, os.cpu_count() or 1))
+#: Below this many points a query runs in one thread.
+_MIN_SPLIT = 20_000
+
+
+def _threaded(fn, n: int, *arrays):
+    """Run ``fn`` on contiguous slices of ``arrays`` in :data:`THREADS` threads; concatenate the results."""
+    if THREADS == 1 or n < _MIN_SPLIT:
+        return fn(*arrays)
+    edges = np.linspace(0, n, THREADS + 1).astype(int)
+    with ThreadPoolExecutor(THREADS) as pool:
+        parts = list(pool.map(lambda k: fn(*(a[edges[k]:edges[k + 1]] for a in arrays)), range(THREADS)))
+    return tuple(np.concatenate([p[j] for p in parts]) for j in range(len(parts[0])))
 
 
 def hilbert_order(points: gpd.GeoSeries) -> np.ndarray:
@@ -128,10 +234,9 @@ def nearest(
         Prepared index of the layer.
     max_distance_km : float, optional
         Cutoff [km]: points with no feature within it get position -1 and distance NaN.
-        Also speeds the query up, since the tree stops searching at the cutoff.
     sort : bool
-        Query in Hilbert-curve order (faster on large, unordered inputs); the result is
-        in the order of ``points`` regardless.
+        For layers of mixed or polygon geometry, query in Hilbert-curve order (faster on
+        large, unordered inputs); the result is in the order of ``points`` regardless.
 
     Returns
     -------
@@ -142,29 +247,44 @@ def nearest(
 
     Notes
     -----
-    When several features are exactly equidistant, the first one the tree reports is
-    taken (``all_matches=False``); the tree is built deterministically, so the choice
-    is reproducible.
+    Distances are exact for every strategy (the segment decomposition of lines adds no
+    vertex). When several features are exactly equidistant, lines and other geometries
+    take the lowest row position; points take the one the k-d tree reports (fixed for a
+    given layer, so reproducible).
     """
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     check_metric_crs(geoms, "sites", index.crs)
     n = len(geoms)
     pos = np.full(n, -1, dtype=np.int64)
     dist = np.full(n, np.nan)
-    if n == 0 or len(index) == 0:
-        return pos, dist
     if max_distance_km is not None and not (max_distance_km > 0):
         raise DataError(f"max_distance_km={max_distance_km!r}: expected a positive distance [km] or None")
+    if n == 0 or len(index) == 0:
+        return pos, dist
     arr = geoms.to_numpy()
     valid = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
-    order = hilbert_order(geoms[valid]) if sort else np.arange(int(valid.sum()))
-    sel = np.flatnonzero(valid)[order]
+    sel = np.flatnonzero(valid)
     if len(sel) == 0:
         return pos, dist
     max_m = None if max_distance_km is None else float(max_distance_km) * M_PER_KM
-    (qi, ti), d = index.tree.query_nearest(arr[sel], max_distance=max_m, return_distance=True, all_matches=False)
-    pos[sel[qi]] = ti
-    dist[sel[qi]] = d / M_PER_KM
+    if index.kind == "points":
+        p, d = _nearest_points(shapely.get_coordinates(arr[sel]), index.points, max_m)
+    elif index.kind == "lines":
+        p, d = _threaded(lambda xy, g: _nearest_lines(xy, g, index.segments, max_m), len(sel),
+                         shapely.get_coordinates(arr[sel]), arr[sel])
+    else:
+        if sort:
+            sel = sel[hilbert_order(geoms.iloc[sel])]
+        (qi, ti), dd = index.tree.query_nearest(arr[sel], max_distance=max_m, return_distance=True, all_matches=True)
+        order = np.lexsort((ti, qi))
+        first = np.r_[True, qi[order][1:] != qi[order][:-1]] if len(qi) else np.zeros(0, bool)
+        pick = order[first]
+        p = np.full(len(sel), -1, dtype=np.int64)
+        d = np.full(len(sel), np.nan)
+        p[qi[pick]] = ti[pick]
+        d[qi[pick]] = dd[pick]
+    pos[sel] = p
+    dist[sel] = d / M_PER_KM
     return pos, dist
 
 
@@ -210,23 +330,31 @@ def nearest_attributes(
 def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestIndex) -> np.ndarray:
     """Row position of the polygon of ``index`` containing each point (-1 when none) [-].
 
-    One vectorized ``STRtree.query(predicate="within")``; a point on a shared boundary
-    or in overlapping polygons takes the lowest row position, so the answer is
-    deterministic.
+    One vectorized bounding-box query on the tree, then ``shapely.intersects_xy`` on the
+    prepared polygons for the candidate pairs; a point on a shared boundary or in
+    overlapping polygons takes the lowest row position, so the answer is deterministic.
     """
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     check_metric_crs(geoms, "sites", index.crs)
     out = np.full(len(geoms), -1, dtype=np.int64)
     if len(geoms) == 0 or len(index) == 0:
         return out
-    qi, ti = index.tree.query(geoms.to_numpy(), predicate="intersects")
-    if len(qi):
-        # keep the lowest polygon position per point: sort by (point, polygon), first of each run
-        order = np.lexsort((ti, qi))
-        qi, ti = qi[order], ti[order]
-        first = np.r_[True, qi[1:] != qi[:-1]]
-        out[qi[first]] = ti[first]
-    return out
+    polys = index.frame.geometry.to_numpy()
+
+    def run(arr, offset):
+        qi, ti = index.tree.query(arr)
+        res = np.full(len(arr), -1, dtype=np.int64)
+        if len(qi):
+            hit = shapely.intersects_xy(polys[ti], shapely.get_x(arr[qi]), shapely.get_y(arr[qi]))
+            qi, ti = qi[hit], ti[hit]
+            order = np.lexsort((ti, qi))
+            qi, ti = qi[order], ti[order]
+            first = np.r_[True, qi[1:] != qi[:-1]]
+            res[qi[first]] = ti[first]
+        return (res,)
+
+    arr = geoms.to_numpy()
+    return _threaded(run, len(arr), arr, np.arange(len(arr)))[0]
 
 
 class PreparedLayers:

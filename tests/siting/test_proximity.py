@@ -130,3 +130,42 @@ def test_prepared_layers_memoises_and_projects():
     b = p.index("substations")
     assert a is b and Layers.calls == 1
     assert p.projected("substations").crs.to_epsg() == 5070
+
+
+def test_each_strategy_matches_brute_force():
+    # Independent check: shapely.distance over every (point, feature) pair, for each index strategy.
+    from shapely.geometry import MultiLineString
+
+    rng = np.random.default_rng(11)
+    pts = _pts(rng.uniform(0, 300_000, size=(300, 2)))
+    c = rng.uniform(0, 300_000, size=(120, 2))
+    layers = {
+        "points": [Point(x, y) for x, y in c],
+        "lines": [MultiLineString([[(x, y), (x + 5000, y + 3000)], [(x, y + 9000), (x - 4000, y + 12_000), (x, y + 20_000)]])
+                  for x, y in c],
+        "other": [Point(x, y).buffer(2000) for x, y in c],
+    }
+    for kind, geoms in layers.items():
+        layer = gpd.GeoDataFrame(geometry=geoms, crs=CRS)
+        idx = NearestIndex.build(layer)
+        assert idx.kind == kind
+        pos, d = nearest(pts, idx)
+        brute = shapely.distance(pts.to_numpy()[:, None], layer.geometry.to_numpy()[None, :]) / 1000.0
+        np.testing.assert_allclose(d, brute.min(axis=1), rtol=1e-9, atol=1e-9)  # exact geometry, float round-off
+        np.testing.assert_allclose(brute[np.arange(len(pts)), pos], d, rtol=1e-9, atol=1e-9)
+
+
+def test_long_segment_within_cutoff_though_vertices_are_not():
+    # A 200 km straight line passing 3 km from the site: both vertices are 100 km away, the line 3 km.
+    layer = gpd.GeoDataFrame(geometry=[LineString([(-100_000, 3000), (100_000, 3000)])], crs=CRS)
+    pos, d = nearest(_pts([(0, 0)]), NearestIndex.build(layer), max_distance_km=10)
+    assert pos.tolist() == [0]
+    assert d[0] == pytest.approx(3.0, rel=1e-12)  # perpendicular distance by hand
+
+
+def test_equidistant_lines_take_lowest_position():
+    layer = gpd.GeoDataFrame(
+        geometry=[LineString([(-5, 10), (5, 10)]), LineString([(-5, -10), (5, -10)])], crs=CRS
+    ).iloc[::-1]  # row order reversed: positions 0 = y -10, 1 = y +10
+    pos, d = nearest(_pts([(0, 0)]), NearestIndex.build(layer))
+    assert pos.tolist() == [0] and d[0] == pytest.approx(0.01, rel=1e-12)  # 10 m by hand
