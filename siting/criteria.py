@@ -174,15 +174,23 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     spec |= {"distance_to_substation_km": "float", "substation_max_voltage_kv": "float", "balancing_authority": "str"}
     out = _empty(sites, spec)
     if L.has("transmission"):
-        # disjoint voltage bands, highest first: "at least kv" is the minimum over the bands above it,
-        # so each line is searched once and each tree stays small
-        bounds = list(LINE_CLASSES_KV) + [np.inf]
-        running = np.full(len(sites), np.nan)
+        # cascade: the nearest line of at least 230 kV is also the nearest of at least 345 (500) kV when
+        # its own voltage is that high, so only the other sites are searched again
         kv = L.memo(("line_voltage_kv",), lambda: _line_voltage(L.projected("transmission")))
-        for lo, hi in reversed(list(zip(bounds[:-1], bounds[1:]))):
-            idx = L.index("transmission", f"band{lo}-{hi}", lambda f, lo=lo, hi=hi: (kv >= lo) & (kv < hi))
-            running = np.fmin(running, nearest(sites, idx)[1])
-            out[f"distance_to_line_{lo}kv_km"] = running
+        todo = np.arange(len(sites))
+        d = np.full(len(sites), np.nan)
+        near_kv = np.full(len(sites), np.nan)  # voltage of each site's nearest line of the current class
+        for i, c in enumerate(LINE_CLASSES_KV):
+            idx = L.index("transmission", f"ge{c}", lambda f, c=c: kv >= c)
+            v = L.memo(("line_voltage_kv", c), lambda idx=idx: _line_voltage(idx.frame))
+            pos_c, d_c = nearest(sites.iloc[todo], idx)
+            d = d.copy()
+            d[todo] = d_c
+            near_kv[todo] = np.where(pos_c >= 0, v[np.where(pos_c >= 0, pos_c, 0)], np.nan)
+            out[f"distance_to_line_{c}kv_km"] = d
+            if i + 1 < len(LINE_CLASSES_KV):
+                # sites whose nearest line is already of the next class keep it; the others search again
+                todo = np.flatnonzero(~(near_kv >= LINE_CLASSES_KV[i + 1]) & ~np.isnan(d))
     if L.has("substations"):
         idx = L.index(
             "substations", f"ge{MIN_SUBSTATION_KV:g}",
@@ -270,34 +278,34 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         "pipeline_served_gas_capacity_mw": "float", "distance_to_gas_facility_km": "float", "gas_facility_type": "str",
     })
     if L.has("pipelines"):
-        # interstate, intrastate and any other type are disjoint: the nearest pipeline is the nearest of the three
-        def kind_of(f):
-            return f["pipe_type"].astype("string").str.lower().fillna("").to_numpy()
-
-        best = np.full(len(sites), np.inf)
-        operator = np.full(len(sites), None, dtype=object)
-        for kind in ("interstate", "intrastate", "other"):
-            if kind == "other":
-                idx = L.index("pipelines", kind, lambda f: ~np.isin(kind_of(f), ["interstate", "intrastate"]))
-            else:
-                idx = L.index("pipelines", kind, lambda f, k=kind: kind_of(f) == k)
-            near = nearest_attributes(sites, idx, {"operator": "pipeline_operator"})
-            d = near["distance_km"].to_numpy()
-            if kind != "other":
-                out[f"distance_to_{kind}_pipeline_km"] = d
-            closer = d < best  # strict: ties keep the earlier kind
-            best = np.where(closer, d, best)
-            operator = np.where(closer, near["pipeline_operator"].astype(object).to_numpy(), operator)
-        out["distance_to_pipeline_km"] = np.where(np.isfinite(best), best, np.nan)
-        out["pipeline_operator"] = pd.array(operator, dtype="string")
+        # nearest pipeline of any type first; a site whose nearest pipeline is interstate has that
+        # distance as its interstate distance, so only the other type is searched for it
+        idx = L.index("pipelines")
+        kinds = idx.frame["pipe_type"].astype("string").str.lower().fillna("").to_numpy()
+        pos, d = nearest(sites, idx)
+        found = pos >= 0
+        out["distance_to_pipeline_km"] = d
+        ops = idx.frame["operator"].astype(object).to_numpy()
+        out["pipeline_operator"] = pd.array(np.where(found, ops[np.where(found, pos, 0)], None), dtype="string")
+        near_kind = np.where(found, kinds[np.where(found, pos, 0)], "")
+        for kind in ("interstate", "intrastate"):
+            dk = np.where(near_kind == kind, d, np.nan)
+            other = np.flatnonzero(near_kind != kind)
+            sub = L.index("pipelines", kind, lambda f, k=kind: f["pipe_type"].astype("string").str.lower().fillna("").to_numpy() == k)
+            dk[other] = nearest(sites.iloc[other], sub)[1]
+            out[f"distance_to_{kind}_pipeline_km"] = dk
         usd_per_km = reference_value("gas_pipeline_cost_usd_per_mile") / KM_PER_MILE
         out["gas_lateral_cost_usd"] = out["distance_to_pipeline_km"] * usd_per_km
         if L.has("plants"):
-            served = L.memo(("served_by_pipeline",), lambda: _served_capacity_by_pipeline(L.load("plants")))
-            key = _norm(out["pipeline_operator"])
-            cap = key.map(served).astype(float)
-            # a known operator with no gas plant on it: 0 MW served; unknown operator: missing
-            out["pipeline_served_gas_capacity_mw"] = cap.where(key.isna(), cap.fillna(0.0)).to_numpy(dtype=float)
+            def served_by_row():
+                served = _served_capacity_by_pipeline(L.load("plants"))
+                key = _norm(idx.frame["operator"])
+                cap = key.map(served).astype(float)
+                # a known operator with no gas plant on it: 0 MW served; unknown operator: missing
+                return cap.where(key.isna(), cap.fillna(0.0)).to_numpy(dtype=float)
+
+            per_row = L.memo(("served_by_pipeline_row",), served_by_row)
+            out["pipeline_served_gas_capacity_mw"] = np.where(found, per_row[np.where(found, pos, 0)], np.nan)
     if L.has("gas_facilities"):
         near = nearest_attributes(sites, L.index("gas_facilities"), {"facility_type": "gas_facility_type"})
         out["distance_to_gas_facility_km"] = near["distance_km"].to_numpy()

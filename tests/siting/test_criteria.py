@@ -125,3 +125,38 @@ def test_geographic_sites_rejected(layers):
 def test_unknown_criterion(layers):
     with pytest.raises(UnknownNameError, match="expected one of"):
         C.evaluate(_sites(), layers, SCN, include=("gird",))
+
+
+def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
+    # Independent check of the voltage cascade, the pipe-type split and the threaded slices:
+    # shapely.distance to every line of each class, minimum per site, on 30,000 random sites.
+    import shapely
+
+    import siting.proximity as X
+
+    rng = np.random.default_rng(5)
+    frames = SL.frames()
+    n_lines = 60
+    starts = np.array([SL.km(*xy) for xy in rng.uniform(-60, 60, size=(n_lines, 2))])
+    ends = starts + rng.normal(0, 15_000, size=(n_lines, 2))
+    kv = rng.choice([115.0, 230.0, 345.0, 500.0, np.nan], size=n_lines)
+    geoms = [SL.to4326(shapely.LineString([tuple(a), tuple(b)])) for a, b in zip(starts, ends)]
+    cls = np.where(np.isnan(kv), "345", "x")
+    tx = gpd.GeoDataFrame({"line_id": [str(i) for i in range(n_lines)], "voltage_kv": kv, "volt_class": cls,
+                           "is_dc": False, "owner": "o", "status": "s"}, geometry=geoms, crs="EPSG:4326")
+    frames["transmission"] = tx
+    sites = _sites([tuple(o) for o in rng.uniform(-50, 50, size=(30_000, 2))])
+    monkeypatch.setattr(X, "THREADS", 2)
+    g = C.grid(sites, C.FrameLayers(frames), SCN)
+    gas = C.gas(sites, C.FrameLayers(frames), SCN)
+    txp = tx.to_crs("EPSG:5070")
+    eff = np.where(np.isnan(kv), 345.0, kv)
+    d_all = shapely.distance(sites.geometry.to_numpy()[:, None], txp.geometry.to_numpy()[None, :]) / 1000
+    for c in (230, 345, 500):
+        # exact geometry on both sides; rtol only absorbs float round-off
+        np.testing.assert_allclose(g[f"distance_to_line_{c}kv_km"], d_all[:, eff >= c].min(axis=1), rtol=1e-9)
+    pp = frames["pipelines"].to_crs("EPSG:5070")
+    d_p = shapely.distance(sites.geometry.to_numpy()[:, None], pp.geometry.to_numpy()[None, :]) / 1000
+    np.testing.assert_allclose(gas["distance_to_interstate_pipeline_km"], d_p[:, 0], rtol=1e-9)
+    np.testing.assert_allclose(gas["distance_to_intrastate_pipeline_km"], d_p[:, 1], rtol=1e-9)
+    np.testing.assert_allclose(gas["distance_to_pipeline_km"], d_p.min(axis=1), rtol=1e-9)
