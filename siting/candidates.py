@@ -142,7 +142,7 @@ def write_score_geotiff(scored: pd.DataFrame, path: str | Path, spacing_km: floa
         The file written. Cells without a score (no site, or a row with an error) are NaN.
     """
     import rasterio
-    from affine import Affine
+    from rasterio.transform import Affine
 
     path = Path(path)
     if path.exists() and not overwrite:

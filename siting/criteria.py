@@ -28,7 +28,7 @@ import pandas as pd
 from gis_data.canonical import CONUS_METRIC_CRS
 from models.units import KM_PER_MILE
 from siting.errors import DataError, MissingDataError, unknown_name
-from siting.proximity import NearestIndex, PreparedLayers, check_metric_crs, nearest, nearest_attributes, points_in_polygons
+from siting.proximity import PreparedLayers, check_metric_crs, nearest, nearest_attributes, points_in_polygons
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)

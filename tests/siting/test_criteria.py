@@ -145,7 +145,8 @@ def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
     tx = gpd.GeoDataFrame({"line_id": [str(i) for i in range(n_lines)], "voltage_kv": kv, "volt_class": cls,
                            "is_dc": False, "owner": "o", "status": "s"}, geometry=geoms, crs="EPSG:4326")
     frames["transmission"] = tx
-    sites = _sites([tuple(o) for o in rng.uniform(-50, 50, size=(30_000, 2))])
+    offsets = rng.uniform(-50, 50, size=(30_000, 2))
+    sites = _sites([tuple(o) for o in offsets])
     monkeypatch.setattr(X, "THREADS", 2)
     g = C.grid(sites, C.FrameLayers(frames), SCN)
     gas = C.gas(sites, C.FrameLayers(frames), SCN)
@@ -160,3 +161,9 @@ def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
     np.testing.assert_allclose(gas["distance_to_interstate_pipeline_km"], d_p[:, 0], rtol=1e-9)
     np.testing.assert_allclose(gas["distance_to_intrastate_pipeline_km"], d_p[:, 1], rtol=1e-9)
     np.testing.assert_allclose(gas["distance_to_pipeline_km"], d_p.min(axis=1), rtol=1e-9)
+    threaded = C.location(sites, C.FrameLayers(frames), SCN)
+    monkeypatch.setattr(X, "THREADS", 1)
+    pd.testing.assert_frame_equal(threaded, C.location(sites, C.FrameLayers(frames), SCN))
+    # by hand: counties A and B tile x -20..60 km, y -20..20 km around the origin
+    inside = (offsets[:, 0] > -20) & (offsets[:, 0] < 60) & (np.abs(offsets[:, 1]) < 20)
+    np.testing.assert_array_equal(threaded["county_fips"].notna().to_numpy(), inside)
