@@ -120,7 +120,7 @@ def location(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFram
     out = _empty(sites, {"county_fips": "str", "county_name": "str", "state_abbr": "str"})
     if L.has("counties"):
         idx = L.index("counties")
-        pos = points_in_polygons(sites, idx)
+        pos = points_in_polygons(sites, idx, xy=L.coords(sites))
         hit = pos >= 0
         for col in ("county_fips", "county_name", "state_abbr"):
             vals = idx.frame[col].astype("string").to_numpy()
@@ -129,7 +129,7 @@ def location(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFram
         missing = out["state_abbr"].isna().to_numpy()
         if missing.any():
             idx = L.index("states")
-            pos = points_in_polygons(sites[missing], idx)
+            pos = points_in_polygons(sites[missing], idx, xy=L.coords(sites)[missing])
             vals = idx.frame["state_abbr"].astype("string").to_numpy()
             fill = np.where(pos >= 0, vals[np.where(pos >= 0, pos, 0)], None)
             out.loc[missing, "state_abbr"] = _text(fill, sites.index[missing])
@@ -183,7 +183,7 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         for i, c in enumerate(LINE_CLASSES_KV):
             idx = L.index("transmission", f"ge{c}", lambda f, c=c: kv >= c)
             v = L.memo(("line_voltage_kv", c), lambda idx=idx: _line_voltage(idx.frame))
-            pos_c, d_c = nearest(sites.iloc[todo], idx)
+            pos_c, d_c = nearest(sites.geometry.iloc[todo], idx, xy=L.coords(sites)[todo])
             d = d.copy()
             d[todo] = d_c
             near_kv[todo] = np.where(pos_c >= 0, v[np.where(pos_c >= 0, pos_c, 0)], np.nan)
@@ -196,12 +196,12 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             "substations", f"ge{MIN_SUBSTATION_KV:g}",
             lambda f: pd.to_numeric(f["max_voltage_kv"], errors="coerce").to_numpy(dtype=float) >= MIN_SUBSTATION_KV,
         )
-        near = nearest_attributes(sites, idx, {"max_voltage_kv": "substation_max_voltage_kv"})
+        near = nearest_attributes(sites, idx, {"max_voltage_kv": "substation_max_voltage_kv"}, xy=L.coords(sites))
         out["distance_to_substation_km"] = near["distance_km"].to_numpy()
         out["substation_max_voltage_kv"] = pd.to_numeric(near["substation_max_voltage_kv"]).to_numpy(dtype=float)
     if L.has("balancing_authorities"):
         idx = L.index("balancing_authorities")
-        pos = points_in_polygons(sites, idx)
+        pos = points_in_polygons(sites, idx, xy=L.coords(sites))
         vals = idx.frame["ba_code"].astype("string").to_numpy()
         out["balancing_authority"] = _text(np.where(pos >= 0, vals[np.where(pos >= 0, pos, 0)], None), sites.index)
     out["interconnection_wait_months"] = reference_value("interconnection_wait_months_national_median")
@@ -282,7 +282,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         # distance as its interstate distance, so only the other type is searched for it
         idx = L.index("pipelines")
         kinds = idx.frame["pipe_type"].astype("string").str.lower().fillna("").to_numpy()
-        pos, d = nearest(sites, idx)
+        pos, d = nearest(sites, idx, xy=L.coords(sites))
         found = pos >= 0
         out["distance_to_pipeline_km"] = d
         ops = idx.frame["operator"].astype(object).to_numpy()
@@ -292,7 +292,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             dk = np.where(near_kind == kind, d, np.nan)
             other = np.flatnonzero(near_kind != kind)
             sub = L.index("pipelines", kind, lambda f, k=kind: f["pipe_type"].astype("string").str.lower().fillna("").to_numpy() == k)
-            dk[other] = nearest(sites.iloc[other], sub)[1]
+            dk[other] = nearest(sites.geometry.iloc[other], sub, xy=L.coords(sites)[other])[1]
             out[f"distance_to_{kind}_pipeline_km"] = dk
         usd_per_km = reference_value("gas_pipeline_cost_usd_per_mile") / KM_PER_MILE
         out["gas_lateral_cost_usd"] = out["distance_to_pipeline_km"] * usd_per_km
@@ -307,7 +307,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             per_row = L.memo(("served_by_pipeline_row",), served_by_row)
             out["pipeline_served_gas_capacity_mw"] = np.where(found, per_row[np.where(found, pos, 0)], np.nan)
     if L.has("gas_facilities"):
-        near = nearest_attributes(sites, L.index("gas_facilities"), {"facility_type": "gas_facility_type"})
+        near = nearest_attributes(sites, L.index("gas_facilities"), {"facility_type": "gas_facility_type"}, xy=L.coords(sites))
         out["distance_to_gas_facility_km"] = near["distance_km"].to_numpy()
         out["gas_facility_type"] = near["gas_facility_type"].astype("string").to_numpy()
     return out
@@ -328,9 +328,9 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     L = _prep(layers)
     out = _empty(sites, {"distance_to_power_plant_km": "float", "distance_to_datacenter_km": "float"})
     if L.has("plants"):
-        out["distance_to_power_plant_km"] = nearest(sites, L.index("plants"))[1]
+        out["distance_to_power_plant_km"] = nearest(sites, L.index("plants"), xy=L.coords(sites))[1]
     if L.has("datacenters"):
-        out["distance_to_datacenter_km"] = nearest(sites, L.index("datacenters"))[1]
+        out["distance_to_datacenter_km"] = nearest(sites, L.index("datacenters"), xy=L.coords(sites))[1]
     return out
 
 
@@ -440,7 +440,7 @@ def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame
     if not L.has("weather_stations"):
         return out
     idx = L.index("weather_stations")
-    pos, dist = nearest(sites, idx)
+    pos, dist = nearest(sites, idx, xy=L.coords(sites))
     out["distance_to_weather_station_km"] = dist
     ids = idx.frame["station_id"].astype("string").to_numpy()
     out["weather_station_id"] = _text(np.where(pos >= 0, ids[np.where(pos >= 0, pos, 0)], None), sites.index)

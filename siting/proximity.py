@@ -210,6 +210,12 @@ def _threaded(fn, n: int, *arrays):
     return tuple(np.concatenate([p[j] for p in parts]) for j in range(len(parts[0])))
 
 
+def site_coordinates(points: gpd.GeoSeries | gpd.GeoDataFrame) -> np.ndarray:
+    """x and y of point geometries, shape (n, 2) [m in the projected CRS]; NaN for missing or empty ones."""
+    arr = (points.geometry if isinstance(points, gpd.GeoDataFrame) else points).to_numpy()
+    return np.column_stack([shapely.get_x(arr), shapely.get_y(arr)]) if len(arr) else np.zeros((0, 2))
+
+
 def hilbert_order(points: gpd.GeoSeries) -> np.ndarray:
     """Positions that sort ``points`` along a Hilbert curve (for cache locality) [-]."""
     if len(points) < 2:
@@ -223,6 +229,7 @@ def nearest(
     *,
     max_distance_km: float | None = None,
     sort: bool = True,
+    xy: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest feature of ``index`` for every point, all points in one vectorized query.
 
@@ -237,6 +244,9 @@ def nearest(
     sort : bool
         For layers of mixed or polygon geometry, query in Hilbert-curve order (faster on
         large, unordered inputs); the result is in the order of ``points`` regardless.
+    xy : numpy.ndarray, optional
+        The points' coordinates from :func:`site_coordinates` [m], when the caller
+        already has them (several layers queried for the same sites).
 
     Returns
     -------
@@ -262,16 +272,20 @@ def nearest(
     if n == 0 or len(index) == 0:
         return pos, dist
     arr = geoms.to_numpy()
-    valid = ~(shapely.is_missing(arr) | shapely.is_empty(arr))
+    xy = site_coordinates(geoms) if xy is None else np.asarray(xy, dtype=float)
+    if xy.shape != (n, 2):
+        raise DataError(f"xy has shape {xy.shape}; expected ({n}, 2), the coordinates of the {n} points")
+    valid = np.isfinite(xy).all(axis=1)
     sel = np.flatnonzero(valid)
     if len(sel) == 0:
         return pos, dist
     max_m = None if max_distance_km is None else float(max_distance_km) * M_PER_KM
+    all_valid = len(sel) == n
+    xs, gs = (xy, arr) if all_valid else (xy[sel], arr[sel])
     if index.kind == "points":
-        p, d = _nearest_points(shapely.get_coordinates(arr[sel]), index.points, max_m)
+        p, d = _nearest_points(xs, index.points, max_m)
     elif index.kind == "lines":
-        p, d = _threaded(lambda xy, g: _nearest_lines(xy, g, index.segments, max_m), len(sel),
-                         shapely.get_coordinates(arr[sel]), arr[sel])
+        p, d = _threaded(lambda xy_, g: _nearest_lines(xy_, g, index.segments, max_m), len(sel), xs, gs)
     else:
         if sort:
             sel = sel[hilbert_order(geoms.iloc[sel])]
@@ -295,6 +309,7 @@ def nearest_attributes(
     *,
     distance_column: str = "distance_km",
     max_distance_km: float | None = None,
+    xy: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Distance to the nearest feature and some of its attributes, on the points' index.
 
@@ -310,13 +325,15 @@ def nearest_attributes(
         Name of the distance column [km].
     max_distance_km : float, optional
         Cutoff [km]; beyond it the distance and attributes are missing.
+    xy : numpy.ndarray, optional
+        Precomputed coordinates (see :func:`nearest`) [m].
 
     Returns
     -------
     pandas.DataFrame
         ``distance_column`` [km] and the renamed attributes, indexed like ``points``.
     """
-    pos, dist = nearest(points, index, max_distance_km=max_distance_km)
+    pos, dist = nearest(points, index, max_distance_km=max_distance_km, xy=xy)
     out = pd.DataFrame({distance_column: dist}, index=points.index)
     found = pos >= 0
     for src, dst in (columns or {}).items():
@@ -327,7 +344,7 @@ def nearest_attributes(
     return out
 
 
-def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestIndex) -> np.ndarray:
+def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestIndex, *, xy: np.ndarray | None = None) -> np.ndarray:
     """Row position of the polygon of ``index`` containing each point (-1 when none) [-].
 
     One vectorized bounding-box query on the tree, then ``shapely.intersects_xy`` on the
@@ -341,11 +358,11 @@ def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestI
         return out
     polys = index.frame.geometry.to_numpy()
 
-    def run(arr, offset):
+    def run(arr, pxy):
         qi, ti = index.tree.query(arr)
         res = np.full(len(arr), -1, dtype=np.int64)
         if len(qi):
-            hit = shapely.intersects_xy(polys[ti], shapely.get_x(arr[qi]), shapely.get_y(arr[qi]))
+            hit = shapely.intersects_xy(polys[ti], pxy[qi, 0], pxy[qi, 1])
             qi, ti = qi[hit], ti[hit]
             order = np.lexsort((ti, qi))
             qi, ti = qi[order], ti[order]
@@ -354,7 +371,8 @@ def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestI
         return (res,)
 
     arr = geoms.to_numpy()
-    return _threaded(run, len(arr), arr, np.arange(len(arr)))[0]
+    xy = site_coordinates(geoms) if xy is None else np.asarray(xy, dtype=float)
+    return _threaded(run, len(arr), arr, xy)[0]
 
 
 class PreparedLayers:
@@ -416,6 +434,19 @@ class PreparedLayers:
             self._memo[key] = NearestIndex.build(frame, mask=mask, crs=self.crs, what=f"{role} layer")
             log.debug("indexed %s/%s: %d features", role, name, len(self._memo[key]))
         return self._memo[key]
+
+    def coords(self, sites) -> np.ndarray:
+        """:func:`site_coordinates` of ``sites``, computed once for the frame most recently asked about.
+
+        The cache holds the frame itself and is checked by identity, so a new frame (a new
+        chunk) never gets another frame's coordinates.
+        """
+        cached = self._memo.get("_coords")
+        if cached is not None and cached[0] is sites:
+            return cached[1]
+        xy = site_coordinates(sites)
+        self._memo["_coords"] = (sites, xy)
+        return xy
 
     def memo(self, key, make: Callable):
         """Memoise any derived object (a lookup table, per-station result) under ``key``."""
