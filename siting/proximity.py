@@ -364,6 +364,7 @@ def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestI
         if len(qi):
             hit = shapely.intersects_xy(polys[ti], pxy[qi, 0], pxy[qi, 1])
             qi, ti = qi[hit], ti[hit]
+        if len(qi):
             order = np.lexsort((ti, qi))
             qi, ti = qi[order], ti[order]
             first = np.r_[True, qi[1:] != qi[:-1]]

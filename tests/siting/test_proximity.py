@@ -169,3 +169,10 @@ def test_equidistant_lines_take_lowest_position():
     ).iloc[::-1]  # row order reversed: positions 0 = y -10, 1 = y +10
     pos, d = nearest(_pts([(0, 0)]), NearestIndex.build(layer))
     assert pos.tolist() == [0] and d[0] == pytest.approx(0.01, rel=1e-12)  # 10 m by hand
+
+
+def test_point_in_bbox_but_outside_polygon():
+    # A triangle's bounding box holds (9, 1) but the triangle does not: a bbox candidate, no hit.
+    tri = gpd.GeoDataFrame(geometry=[Polygon([(0, 0), (10, 10), (0, 10)])], crs=CRS)
+    assert points_in_polygons(_pts([(9, 1)]), NearestIndex.build(tri)).tolist() == [-1]
+    assert points_in_polygons(_pts([(9, 1), (1, 9)]), NearestIndex.build(tri)).tolist() == [-1, 0]
