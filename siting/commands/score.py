@@ -46,6 +46,8 @@ def register(sub) -> None:
     p.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoints")
     p.add_argument("--chunk-size", type=int, default=50_000, help="sites per chunk and checkpoint (default 50000)")
     p.add_argument("--no-map", action="store_true", help="do not write the HTML map")
+    p.add_argument("--no-explain", action="store_true",
+                   help="leave out the plain-language 'explanation' column (faster and much smaller for millions of sites)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_json(p)
     add_scenario(p)
@@ -132,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     scored = score_sites(
         sites, layers, scenario, profile, engine=args.engine, scheduler=args.scheduler,
         checkpoint_dir=checkpoints, resume=args.resume, chunk_size=args.chunk_size,
-        progress=False if args.no_progress else None,
+        progress=False if args.no_progress else None, explain=not args.no_explain,
     )
     write_table(scored, out)
     shutil.rmtree(checkpoints, ignore_errors=True)

@@ -160,9 +160,11 @@ def test_score_command_reads_geoparquet_and_profile(tmp_path, capsys):
     g = gpd.GeoDataFrame(t[["name"]], geometry=gpd.points_from_xy(t.lon, t.lat), crs="EPSG:4326")
     g.to_parquet(tmp_path / "sites.parquet")
     out = tmp_path / "o.csv"
-    assert cli.main(["score", str(tmp_path / "sites.parquet"), "--out", str(out), "--profile", "lowest_water", "--no-map"]) == 0
+    assert cli.main(["score", str(tmp_path / "sites.parquet"), "--out", str(out), "--profile", "lowest_water", "--no-map",
+                     "--no-explain"]) == 0
     assert "profile lowest_water" in capsys.readouterr().out
-    assert len(pd.read_csv(out)) == 10
+    table = pd.read_csv(out)
+    assert len(table) == 10 and "explanation" not in table and "score_total" in table
     assert cli.main(["score", str(inp), "--out", str(tmp_path / "x.txt")]) == 2
     assert cli.main(["score", str(inp), "--out", str(tmp_path / "y.csv"), "--profile", "nope"]) == 2
 
