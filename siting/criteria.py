@@ -420,8 +420,19 @@ def station_climate(weather: pd.DataFrame, cooling: str) -> StationClimate:
     )
 
 
-def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
-    """Nearest weather station, its hottest hour and the cooling PUE and WUE it implies.
+#: At most this many distinct (station, IT load) pairs get a fleet sized; beyond, the fleet
+#: columns of the remaining sites stay empty (a log line says so).
+MAX_FLEET_CASES = 2_000
+
+
+def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, fleet: bool = True) -> pd.DataFrame:
+    """Nearest weather station, its hottest hour, cooling PUE and WUE, and the gas fleet it needs.
+
+    Parameters
+    ----------
+    fleet : bool
+        Also size the N+k gas fleet for the station's hourly temperature
+        (:func:`siting.power.fleet_columns`, once per station and IT load).
 
     Returns
     -------
@@ -429,7 +440,10 @@ def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame
         ``weather_station_id`` [-], ``distance_to_weather_station_km`` [km],
         ``hot_hour_temp_air_degc`` [degC], ``cooling_pue_annual`` [-],
         ``wue_consumption_l_per_kwh`` and ``wue_withdrawal_l_per_kwh`` [L/kWh] for the
-        scenario's cooling design (hourly model of :mod:`models.cooling`, once per station).
+        scenario's cooling design (hourly model of :mod:`models.cooling`, once per
+        station), and with ``fleet`` the fleet columns of :func:`siting.power.fleet_columns`
+        (units, ISO and hot-hour capacity [MW], derate [-], availability ...) for the
+        site's IT load (``it_load_mw``, else the scenario's) at the scenario's PUE.
     """
     _check_sites(sites)
     L = _prep(layers)
@@ -444,18 +458,43 @@ def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame
     out["distance_to_weather_station_km"] = dist
     ids = idx.frame["station_id"].astype("string").to_numpy()
     out["weather_station_id"] = _text(np.where(pos >= 0, ids[np.where(pos >= 0, pos, 0)], None), sites.index)
+    load = (pd.to_numeric(sites["it_load_mw"], errors="coerce").to_numpy(dtype=float)
+            if "it_load_mw" in sites.columns else np.full(len(sites), np.nan))
+    load = np.where(np.isnan(load), scenario.it_load_mw, load)
+    fleet_parts = []
+    cases = 0
     for p in np.unique(pos[pos >= 0]):
         row = idx.frame.iloc[int(p)]
-        res = L.memo(("station_climate", str(row["station_id"]), scenario.cooling), lambda row=row: _station(row, L, scenario.cooling))
-        if res is None:
+        sid = str(row["station_id"])
+        weather = L.memo(("weather", sid), lambda row=row: _station_weather(row, L))
+        if weather is None:
             continue
+        res = L.memo(("station_climate", sid, scenario.cooling), lambda w=weather: station_climate(w, scenario.cooling))
         m = pos == p
         for name in ("hot_hour_temp_air_degc", "cooling_pue_annual", "wue_consumption_l_per_kwh", "wue_withdrawal_l_per_kwh"):
             out.loc[m, name] = getattr(res, name)
+        if not fleet:
+            continue
+        for mw in np.unique(load[m]):
+            cases += 1
+            if cases > MAX_FLEET_CASES:
+                continue
+            key = ("fleet", sid, float(mw), scenario.prime_mover, scenario.redundancy_units, scenario.pue)
+            cols = L.memo(key, lambda w=weather, mw=mw, row=row: _station_fleet(w, row, scenario, float(mw)))
+            if cols is not None:
+                sel = sites.index[m & (load == mw)]
+                one = pd.DataFrame([cols])
+                fleet_parts.append(one.iloc[np.zeros(len(sel), dtype=np.int64)].set_axis(sel))
+    if cases > MAX_FLEET_CASES:
+        log.warning("gas fleet sized for the first %d of %d (station, IT load) cases; give fewer distinct it_load_mw "
+                    "values to size every site", MAX_FLEET_CASES, cases)
+    if fleet_parts:
+        fleet_frame = pd.concat(fleet_parts).reindex(sites.index)
+        out = pd.concat([out, fleet_frame.drop(columns=["hot_hour_temp_air_degc"], errors="ignore")], axis=1)
     return out
 
 
-def _station(row, layers, cooling: str) -> StationClimate | None:
+def _station_weather(row, layers) -> pd.DataFrame | None:
     from gis_data.weather import load_weather
 
     src = getattr(getattr(layers, "layers", layers), "source_path", None)
@@ -463,11 +502,21 @@ def _station(row, layers, cooling: str) -> StationClimate | None:
     if src is not None and not path.lower().startswith("pvlib:") and not Path(path).is_absolute():
         path = str(Path(src).parent / path)
     try:
-        weather = load_weather(path)
+        return load_weather(path)
     except (OSError, ValueError) as exc:
         log.warning("weather station %s: cannot read %s (%s); its sites get no climate columns", row["station_id"], path, exc)
         return None
-    return station_climate(weather, cooling)
+
+
+def _station_fleet(weather: pd.DataFrame, row, scenario: Scenario, it_load_mw: float) -> dict | None:
+    try:
+        from siting.power import fleet_columns
+    except ImportError:  # the power model is optional for the criteria
+        return None
+    elevation = pd.to_numeric(pd.Series([row.get("elevation_m")]), errors="coerce").fillna(0.0).iloc[0]
+    frame = fleet_columns(weather["temp_air_degc"].to_numpy(dtype=float)[None, :], scenario.replace(it_load_mw=it_load_mw),
+                          altitude_m=float(elevation))
+    return frame.iloc[0].to_dict()
 
 
 def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -104,7 +104,9 @@ def test_climate_from_real_tmy3_station(layers):
         geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326",
     )
     frames = SL.frames() | {"weather_stations": st}
-    out = C.evaluate(_sites([(0, 0), (0, 20)]), C.FrameLayers(frames), SCN)
+    sites = _sites([(0, 0), (0, 20)])
+    sites["it_load_mw"] = [np.nan, 200.0]
+    out = C.evaluate(sites, C.FrameLayers(frames), SCN)
     np.testing.assert_allclose(out["distance_to_weather_station_km"], [10.0, 10.0], rtol=RTOL)
     from gis_data.weather import load_weather
 
@@ -112,6 +114,11 @@ def test_climate_from_real_tmy3_station(layers):
     assert out["hot_hour_temp_air_degc"].iloc[0] == pytest.approx(hot, rel=1e-12)  # same file, same maximum
     assert 1.0 < out["cooling_pue_annual"].iloc[0] < 1.5
     # site consumption = WUE x IT energy: 100 MW x 8760 h x 1000 kWh/MWh x WUE / 3.785411784 L/gal
+    # fleet sized per site load: facility peak = IT load x PUE 1.25 (hand: 100 -> 125 MW, 200 -> 250 MW)
+    np.testing.assert_allclose(out["facility_peak_load_mw"], [125.0, 250.0], rtol=1e-12)
+    assert (out["hot_hour_fleet_capacity_mw"] >= out["facility_peak_load_mw"]).all()  # N+k covers the hot hour
+    assert out["gas_units_count"].iloc[1] > out["gas_units_count"].iloc[0]
+    assert (out["hot_hour_derate_frac"] > 0).all()
     wue = out["wue_consumption_l_per_kwh"].iloc[0]
     np.testing.assert_allclose(out["site_water_consumption_gal_per_yr"].iloc[0], wue * 100 * 8760 * 1000 / 3.785411784, rtol=1e-9)
 
