@@ -23,7 +23,7 @@ are NREL ATB 2024 (USD 2022), fuel and grid prices as the scenario gives them.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -135,6 +135,10 @@ class PowerDesign:
     latitude, longitude, altitude_m : float
         Site [deg], [m].
     nonattainment_class : str or None
+    hourly : dict of str to pandas.DataFrame
+        Hourly dispatch of the gas-only and renewables-plus-gas options on the weather's
+        index: ``load_mw``, ``renewable_used_mw``, ``battery_discharge_mw``,
+        ``battery_charge_mw``, ``gas_mw``, ``unserved_mw`` [MW, hourly means].
     """
 
     unit_name: str
@@ -147,6 +151,7 @@ class PowerDesign:
     longitude: float
     altitude_m: float
     nonattainment_class: str | None
+    hourly: dict = field(default_factory=dict, compare=False, repr=False)
 
     def option(self, design: str) -> PowerOption:
         """The option for a design name."""
@@ -371,7 +376,18 @@ def design_power(
         unit_name=unit.name, fleet=fleet, facility_peak_load_mw=peak_mw, facility_energy_mwh_per_yr=energy,
         options=options, chosen=scenario.power_design, latitude=lat, longitude=lon, altitude_m=float(altitude_m),
         nonattainment_class=nonattainment_class,
+        hourly={"gas_only": _hourly_frame(r_gas, weather.index),
+                "renewables_plus_gas": _hourly_frame(r_ren, weather.index)},
     )
+
+
+def _hourly_frame(r, index) -> pd.DataFrame:
+    """One site's dispatch flows as an hourly frame [MW] (an hour's MWh is its mean MW)."""
+    return pd.DataFrame({
+        "load_mw": r.load_mwh[0], "renewable_used_mw": r.renewable_used_mwh[0],
+        "battery_discharge_mw": r.discharge_mwh[0], "battery_charge_mw": r.charge_mwh[0],
+        "gas_mw": r.gas_mwh[0], "unserved_mw": r.unserved_mwh[0],
+    }, index=index)
 
 
 def fleet_columns(temp_air_degc, scenario: Scenario, *, altitude_m=0.0, index=None) -> pd.DataFrame:

@@ -11,15 +11,9 @@ import pandas as pd
 
 from siting.commands._common import print_json
 from siting.errors import ConfigError, DataError, MissingDataError
+from siting.map_context import context_layers
 
 log = logging.getLogger(__name__)
-
-#: Roles drawn as context, in the order they are loaded.
-CONTEXT_ROLES = ("states", "counties", "nonattainment", "transmission", "pipelines", "gas_facilities",
-                 "substations", "plants", "datacenters")
-#: Degrees added around the sites' bounding box when clipping context layers.
-CLIP_MARGIN_DEG = 0.5
-
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -83,41 +77,6 @@ def read_scored(path: Path) -> gpd.GeoDataFrame:
         log.info("reprojecting %s from %s to EPSG:4326", path.name, frame.crs.to_string())
         frame = frame.to_crs("EPSG:4326")
     return frame
-
-
-def context_layers(layers_arg: str, bounds) -> tuple[dict, list[str], bool]:
-    """Load the context roles of a layer set, clipped to ``bounds`` plus a margin.
-
-    Returns
-    -------
-    tuple
-        (role -> frame, attributions, synthetic).
-    """
-    from gis_data.layerset import LayerSet
-
-    ls = LayerSet.sample() if layers_arg == "sample" else LayerSet.from_path(Path(layers_arg))
-    x0, y0, x1, y1 = (float(v) for v in bounds)
-    m = CLIP_MARGIN_DEG
-    out, by_text = {}, {}
-    synthetic = bool(ls.is_synthetic)
-    for role in CONTEXT_ROLES:
-        if not ls.has(role):
-            continue
-        frame = ls.load(role)
-        src = frame.attrs.get("source", {}) or {}
-        if isinstance(frame, gpd.GeoDataFrame):
-            frame = frame.cx[x0 - m: x1 + m, y0 - m: y1 + m]
-        out[role] = frame
-        synthetic = synthetic or bool(src.get("synthetic"))
-        text = src.get("attribution") or " ".join(str(src.get(k, "")) for k in ("name", "vintage")).strip()
-        if text:
-            by_text.setdefault(text, []).append(role)
-    if "counties" in out and ls.has("water_use"):
-        # Shade counties by their total withdrawals (USGS); a display join on the county code.
-        use = ls.load("water_use")[["county_fips", "withdrawal_total_gal_per_day"]]
-        out["counties"] = out["counties"].merge(use, on="county_fips", how="left")
-    attributions = [f"{', '.join(roles)}: {text}" for text, roles in by_text.items()]
-    return out, attributions, synthetic
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,7 +24,8 @@ def test_unit_suffixes_match_units():
                    "_gal_per_day": "gal/day", "_pct": "%", "_deg": "deg", "_mwh": "MWh"}
     for c in schema.columns().values():
         for suffix, unit in suffix_unit.items():
-            if c.name.endswith(suffix):
+            # "_usd_per_mwh" ends in "_mwh" but is a price, not an energy: skip "_per<suffix>"
+            if c.name.endswith(suffix) and not c.name.endswith("_per" + suffix):
                 assert c.unit == unit, f"{c.name} has unit {c.unit}, its suffix says {unit}"
 
 

@@ -1,0 +1,235 @@
+"""The site report for one location: score, power design, emissions, water, sources.
+
+A readable sequence: layers -> weather and altitude -> score the site against the layer
+set (criteria and profile) -> power design (fleet, hourly dispatch, emissions, permit
+path, time to power, cost) -> water budget and benchmarks -> the report dict that
+:func:`maps.report.render_report` lays out (its docstring documents the keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from siting.errors import ConfigError
+from siting.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+#: Weeks shown as dispatch charts: (label, month, day of the first hour) in the typical year.
+DISPATCH_WEEKS = (("summer week", 7, 15), ("winter week", 1, 15))
+#: Half-width of the report's static site map [km].
+MAP_RADIUS_KM = 25.0
+
+
+def _layer_set(layers):
+    from gis_data.layerset import LayerSet
+
+    if layers is None:
+        return LayerSet.sample()
+    if hasattr(layers, "load"):
+        return layers
+    return LayerSet.from_path(Path(layers))
+
+
+def _nonattainment_class(status: Any) -> str | None:
+    """The ozone classification the permit model takes (None when the county is in attainment)."""
+    if status is None or (isinstance(status, float) and math.isnan(status)):
+        return None
+    text = str(status).strip()
+    return None if text == "" or text.lower() == "attainment" else text
+
+
+def _week(hourly: pd.DataFrame, month: int, day: int) -> dict[str, Any]:
+    idx = hourly.index
+    start = int(np.flatnonzero((idx.month == month) & (idx.day == day))[0])
+    part = hourly.iloc[start:start + 168]
+    series = {
+        "renewables": part["renewable_used_mw"].tolist(),
+        "battery discharge": part["battery_discharge_mw"].tolist(),
+        "gas": part["gas_mw"].tolist(),
+        "unserved": part["unserved_mw"].tolist(),
+    }
+    series = {k: v for k, v in series.items() if max(v, default=0.0) > 0.0 or k == "gas"}
+    return {"hour": list(range(len(part))), "series_mw": series, "stacked": True}
+
+
+def _sources(ls) -> list[dict]:
+    out = []
+    for role in ls.roles:
+        try:
+            meta = ls.meta(role)
+        except Exception as exc:  # a broken optional layer must not sink the report  # noqa: BLE001
+            log.warning("report: no source metadata for %s: %s", role, exc)
+            continue
+        src = dict(meta.get("source", {}))
+        src["role"] = role
+        out.append(src)
+    return out
+
+
+def build_site_report(
+    lat: float,
+    lon: float,
+    scenario: Scenario | None = None,
+    *,
+    layers=None,
+    name: str | None = None,
+    scored_row: pd.Series | None = None,
+    n_sites: int | None = None,
+    profile: str = "speed_to_power",
+    deal: dict | None = None,
+) -> dict[str, Any]:
+    """Compute everything a site report shows, as the dict :mod:`maps.report` renders.
+
+    Parameters
+    ----------
+    lat, lon : float
+        Site [deg, WGS84].
+    scenario : Scenario, optional
+        Assumptions; default ``Scenario()``.
+    layers : LayerSet-like or path, optional
+        Default the embedded synthetic sample region.
+    name : str, optional
+        Site name shown in the report.
+    scored_row : pandas.Series, optional
+        The site's row of an already scored table (batch run); scored here when absent.
+    n_sites : int, optional
+        How many sites the rank is among.
+    profile : str
+        Scoring profile used when the site is scored here.
+    deal : dict, optional
+        ``siting.deal.DealResult.to_dict()`` of a deal to show.
+
+    Returns
+    -------
+    dict
+        See :mod:`maps.report` for the keys and units.
+    """
+    from gis_data.elevation import altitude_at
+    from gis_data.weather import weather_for_site
+    from siting.batch import score_sites
+    from siting.map_context import context_layers
+    from siting.power import design_power
+    from siting.water import site_water_at
+
+    scenario = scenario or Scenario()
+    ls = _layer_set(layers)
+    name = name or f"Site at {lat:.4f}, {lon:.4f}"
+    if scored_row is None:
+        scored = score_sites(pd.DataFrame({"name": [name], "lat": [lat], "lon": [lon]}), ls, scenario, profile,
+                             progress=False)
+        scored_row = scored.iloc[0]
+        n_sites = 1
+    if str(scored_row.get("error", "") or ""):
+        raise ConfigError(f"site {name!r} at ({lat}, {lon}) cannot be reported: {scored_row['error']}")
+
+    site_weather = weather_for_site(ls, lat, lon)
+    altitude_m = float(altitude_at([lat], [lon])[0])
+    if not math.isfinite(altitude_m):
+        altitude_m = 0.0
+    nonattainment = _nonattainment_class(scored_row.get("nonattainment_status"))
+    log.info("report: power design for %s", name)
+    power = design_power(site_weather.weather, scenario, altitude_m=altitude_m, nonattainment_class=nonattainment,
+                         latitude=lat, longitude=lon)
+    log.info("report: water budget for %s", name)
+    water = site_water_at(lat, lon, scenario, layers=ls, weather=site_weather.weather)
+    chosen = power.option(power.chosen)
+    fleet = power.fleet
+    water_chart = water.chart_data()
+    in_n_out = next((h["count"] for h in water_chart["headline"] if h["key"] == "in_n_out_restaurant"), math.nan)
+
+    r = MAP_RADIUS_KM / 111.0
+    map_layers, attributions, synthetic = context_layers(ls, (lon - r, lat - r, lon + r, lat + r),
+                                                         margin_deg=r / 2)
+    station = site_weather.station
+    options = power.table().reset_index()
+    report: dict[str, Any] = {
+        "title": f"Site report: {name}",
+        "synthetic": bool(synthetic or getattr(ls, "is_synthetic", False)),
+        "generated_utc": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "site": {
+            "name": name, "latitude_deg": lat, "longitude_deg": lon, "site_id": scored_row.get("site_id"),
+            "state_abbr": scored_row.get("state_abbr"), "county_name": scored_row.get("county_name"),
+        },
+        "summary": {
+            "score_total": scored_row.get("score_total"),
+            "rank": scored_row.get("rank"),
+            "n_sites": n_sites,
+            "time_to_first_power_months": chosen.months_to_first_power,
+            "delivered_cost_usd_per_mwh": chosen.lcoe_usd_per_mwh,
+            "cost_dollar_year": 2022,
+            "water_consumption_gal_per_yr": water.cooling.water_consumption_gal_per_yr,
+            "in_n_out_equivalents": in_n_out,
+            "verdict": str(scored_row.get("explanation", "") or water.context.verdict),
+        },
+        "site_columns": {k: v for k, v in scored_row.items() if k != "geometry"},
+        "map": {"layers": map_layers, "radius_km": MAP_RADIUS_KM},
+        "power": {
+            "fleet": [{
+                "unit": power.unit_name, "count": fleet.units_count,
+                "running_needed": fleet.units_running_needed,
+                "iso_capacity_mw": fleet.iso_capacity_mw, "hot_day_capacity_mw": fleet.hot_hour_capacity_mw,
+                "firm_capacity_mw": fleet.firm_capacity_mw,
+            }],
+            "hot_day": {
+                "temp_air_degc": fleet.hot_hour_temp_air_degc, "altitude_m": altitude_m,
+                "fleet_iso_capacity_mw": fleet.iso_capacity_mw,
+                "hot_hour_fleet_capacity_mw": fleet.hot_hour_capacity_mw,
+                "derate_frac": fleet.hot_hour_derate_frac, "facility_peak_load_mw": power.facility_peak_load_mw,
+            },
+            "options": options.to_dict(orient="records"),
+            "dispatch": {
+                f"{label} ({power.chosen if power.chosen in power.hourly else 'renewables_plus_gas'})": _week(
+                    power.hourly.get(power.chosen, power.hourly["renewables_plus_gas"]), month, day)
+                for label, month, day in DISPATCH_WEEKS
+            },
+            "reliability": {
+                "availability_frac": fleet.availability_frac, "nines": fleet.nines,
+                "unserved_energy_mwh_per_yr": fleet.expected_unserved_mwh_per_yr,
+                "n_plus": scenario.redundancy_units,
+            },
+            "notes": [
+                f"Weather: station {station.get('station_name', station.get('station_id'))} "
+                f"{site_weather.distance_km:.0f} km from the site (typical meteorological year).",
+                "Costs: equipment capital from NREL ATB 2024 in USD 2022; fuel and grid prices as the scenario gives them.",
+                f"Chosen design: {power.chosen}; all designs are compared in the options table.",
+            ],
+        },
+        "emissions": {
+            "facts": {
+                "co2_tonnes_per_yr": chosen.co2_tonnes_per_yr,
+                "nox_tons_per_yr_without_scr": chosen.nox_tons_per_yr_without_scr,
+                "nox_tons_per_yr_with_scr": chosen.nox_tons_per_yr_with_scr,
+                "nox_pte_tons_per_yr_with_scr": chosen.nox_pte_tons_per_yr_with_scr,
+                "nonattainment_status": nonattainment or "attainment",
+                "air_permit_path": chosen.air_permit_path,
+            },
+            "permit_path": [chosen.air_permit_reason],
+            "notes": ["NOx potential to emit assumes every installed unit runs all year (the permit basis)."],
+        },
+        "water": {**water_chart, "notes": list(water.notes)},
+        "sources": _sources(ls),
+        "scenario": scenario.to_dict(),
+        "notes": [*(["SYNTHETIC SAMPLE REGION: the layers are invented; only the weather is real."]
+                    if getattr(ls, "is_synthetic", False) else []), *attributions],
+    }
+    if deal is not None:
+        report["deal"] = deal
+    return report
+
+
+def write_site_report(report: dict[str, Any], path: str | Path, *, pdf: bool = False, overwrite: bool = False) -> Path:
+    """Render a report dict to one self-contained HTML file (and its PDF when asked)."""
+    from maps.report import render_report
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise ConfigError(f"{str(path)!r} exists; pass --overwrite to replace it")
+    return render_report(report, path, pdf=pdf, overwrite=True)
