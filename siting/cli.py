@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "siting.commands.score",
     "siting.commands.candidates",
     "siting.commands.catalog",
+    "siting.commands.report",
 )
 
 log = logging.getLogger("siting")

@@ -214,7 +214,12 @@ def build_site_report(
             "permit_path": [chosen.air_permit_reason],
             "notes": ["NOx potential to emit assumes every installed unit runs all year (the permit basis)."],
         },
-        "water": {**water_chart, "notes": list(water.notes)},
+        "water": {**water_chart, "notes": [
+            *water.notes,
+            "County shares use USGS 2015 withdrawals counted in the county where water is taken: a city supplied "
+            "from reservoirs or wells in other counties shows a small county total, so a high share there can "
+            "overstate the local pressure.",
+        ]},
         "sources": _sources(ls),
         "scenario": scenario.to_dict(),
         "notes": [*(["SYNTHETIC SAMPLE REGION: the layers are invented; only the weather is real."]

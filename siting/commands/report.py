@@ -1,0 +1,69 @@
+"""``siting report``: a self-contained HTML (and PDF) site report for one location."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
+from siting.errors import ConfigError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report",
+        help="site report for one location: score, power design, dispatch, emissions, water, sources",
+        description=(
+            "Score one location against a layer set, design its power (N+k gas fleet sized for the hottest hour, "
+            "renewables-plus-gas and grid options, hourly dispatch, reliability, emissions and permit path, time "
+            "to first power, delivered cost) and its water budget with benchmarks, and write one self-contained "
+            "HTML report that opens without network (and its PDF with --pdf)."
+        ),
+    )
+    p.add_argument("--lat", type=float, required=True, help="site latitude [deg, WGS84]")
+    p.add_argument("--lon", type=float, required=True, help="site longitude [deg, WGS84]")
+    p.add_argument("--it-mw", dest="scn_it_load_mw", type=float, default=None, metavar="MW",
+                   help="critical IT load [MW] (same as --it-load-mw)")
+    p.add_argument("--name", default=None, help="site name shown in the report")
+    p.add_argument("--profile", default="speed_to_power", help="scoring profile name or TOML file")
+    p.add_argument("--deal", type=Path, default=None, help="a deal TOML file to evaluate and show in the report")
+    p.add_argument("--out", type=Path, required=True, help="output HTML file")
+    p.add_argument("--overwrite", action="store_true", help="replace an existing report")
+    p.add_argument("--pdf", action="store_true", help="also write the PDF next to the HTML (needs chromium)")
+    add_layers(p)
+    add_json(p)
+    add_scenario(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from siting.site_report import build_site_report, write_site_report
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise ConfigError(f"--out {str(out)!r}: expected an .html file name")
+    if out.exists() and not args.overwrite:
+        raise ConfigError(f"{str(out)!r} exists; pass --overwrite to replace it")
+    scenario = scenario_from_args(args)
+    deal = None
+    if args.deal is not None:
+        from siting.deal import evaluate_deal, load_deal
+
+        deal = evaluate_deal(load_deal(args.deal)).to_dict()
+    report = build_site_report(args.lat, args.lon, scenario, layers=args.layers, name=args.name,
+                               profile=args.profile, deal=deal)
+    path = write_site_report(report, out, pdf=args.pdf, overwrite=args.overwrite)
+    result = {"report_html": str(path), "report_pdf": str(path.with_suffix(".pdf")) if args.pdf else None,
+              "synthetic": report["synthetic"], "summary": report["summary"]}
+    scenario_path = out.with_name(out.stem + "_scenario.toml")
+    scenario_path.write_text(scenario.to_toml(), encoding="utf-8")
+    result["scenario_toml"] = str(scenario_path)
+    if args.json:
+        print_json(result)
+    else:
+        s = report["summary"]
+        print(("SYNTHETIC SAMPLE REGION - not real infrastructure\n" if report["synthetic"] else "")
+              + f"report: {path}\nscore {s['score_total']:.2f}, first power in {s['time_to_first_power_months']:.0f} "
+              f"months, {s['delivered_cost_usd_per_mwh']:.1f} USD/MWh ({s['cost_dollar_year']} dollars), "
+              f"{s['water_consumption_gal_per_yr']:,.0f} gal/yr of cooling water")
+    return 0
