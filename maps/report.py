@@ -37,6 +37,8 @@ instead). Values are plain Python/numpy scalars, lists and dicts; NaN/None show 
     (default 25); ``interactive_html`` (str, optional): a page from
     :func:`maps.sitemap.render_map`, embedded on screen in a sandboxed ``iframe``.
 ``power`` : dict
+    ``options``: list of row dicts, one per power design compared side by side (units in
+    the keys, e.g. ``design``, ``months_to_first_power``, ``lcoe_usd_per_mwh``);
     ``fleet``: list of row dicts (units in the keys, e.g. ``unit``, ``count``,
     ``iso_capacity_mw``, ``hot_day_capacity_mw``); ``hot_day``: dict (e.g.
     ``temp_air_degc``, ``fleet_iso_capacity_mw``, ``hot_hour_fleet_capacity_mw``,
@@ -234,7 +236,7 @@ def _power(p: Mapping[str, Any] | None) -> dict | None:
     for week, d in (p.get("dispatch") or {}).items():
         charts.append(svg.line_chart(d["hour"], d["series_mw"], title=f"Dispatch, {week}", x_label="hour [h]",
                                      y_label="power [MW]", stacked=bool(d.get("stacked", False))))
-    return {"fleet": p.get("fleet"), "hot_day": p.get("hot_day"), "charts": charts,
+    return {"fleet": p.get("fleet"), "options": p.get("options"), "hot_day": p.get("hot_day"), "charts": charts,
             "reliability": p.get("reliability"), "notes": p.get("notes")}
 
 

@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 
 #: Weeks shown as dispatch charts: (label, month, day of the first hour) in the typical year.
 DISPATCH_WEEKS = (("summer week", 7, 15), ("winter week", 1, 15))
+#: Columns of the side-by-side comparison of power designs in the report.
+OPTION_COLUMNS = (
+    "design", "months_to_first_power", "lcoe_usd_per_mwh", "gas_share_frac", "renewable_fraction_frac",
+    "grid_share_frac", "pv_capacity_mw_dc", "wind_capacity_mw", "battery_capacity_mw", "gas_peak_mmcf_per_day",
+    "co2_tonnes_per_yr", "nox_tons_per_yr_with_scr", "air_permit_path", "renewables_land_acres", "waiting_cost_usd",
+)
 #: Half-width of the report's static site map [km].
 MAP_RADIUS_KM = 25.0
 
@@ -184,7 +190,7 @@ def build_site_report(
                 "hot_hour_fleet_capacity_mw": fleet.hot_hour_capacity_mw,
                 "derate_frac": fleet.hot_hour_derate_frac, "facility_peak_load_mw": power.facility_peak_load_mw,
             },
-            "options": options.to_dict(orient="records"),
+            "options": options[list(OPTION_COLUMNS)].to_dict(orient="records"),
             "dispatch": {
                 f"{label} ({power.chosen if power.chosen in power.hourly else 'renewables_plus_gas'})": _week(
                     power.hourly.get(power.chosen, power.hourly["renewables_plus_gas"]), month, day)
