@@ -493,3 +493,23 @@ def summarize(layers: LayerSet) -> list[dict]:
             "synthetic": layers.is_synthetic, "paths": m["paths"], "load_report": m["load_report"],
         })
     return rows
+
+
+def open_layers(layers=None):
+    """The layer set a command or function was given.
+
+    Parameters
+    ----------
+    layers : LayerSet-like, str, Path or None
+        An object with ``load``/``has`` (returned as is), ``None`` or ``"sample"`` for the
+        embedded synthetic sample region, or a layer-set TOML file or a folder holding one.
+
+    Returns
+    -------
+    LayerSet-like
+    """
+    if layers is not None and hasattr(layers, "load"):
+        return layers
+    if layers is None or str(layers) == "sample":
+        return LayerSet.sample()
+    return LayerSet.from_path(Path(layers))

@@ -361,16 +361,9 @@ def load_plants_layer(layers=None):
     MissingDataError
         When the layer loaders (``gis_data.layerset``) are not available in this install.
     """
-    from siting.errors import MissingDataError
+    from gis_data.layerset import open_layers
 
-    try:
-        from gis_data.layerset import LayerSet
-    except ImportError as exc:
-        raise MissingDataError(
-            f"the plants layer needs gis_data.layerset, which could not be imported ({exc}); "
-            "update the install, or call siting.acquisitions.screen_plants with a canonical plants GeoDataFrame"
-        ) from None
-    layer_set = LayerSet.sample() if layers is None else LayerSet.from_path(layers)
+    layer_set = open_layers(layers)
     return layer_set.load("plants")
 
 

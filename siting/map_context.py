@@ -5,7 +5,6 @@ Selection and a display join only; drawing happens in :mod:`maps`.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import geopandas as gpd
 
@@ -33,12 +32,9 @@ def context_layers(layers_arg, bounds, *, margin_deg: float = CLIP_MARGIN_DEG) -
     tuple
         (role -> frame, attributions, synthetic).
     """
-    from gis_data.layerset import LayerSet
+    from gis_data.layerset import open_layers
 
-    if hasattr(layers_arg, "load"):
-        ls = layers_arg
-    else:
-        ls = LayerSet.sample() if str(layers_arg) == "sample" else LayerSet.from_path(Path(layers_arg))
+    ls = open_layers(layers_arg)
     x0, y0, x1, y1 = (float(v) for v in bounds)
     m = margin_deg
     out, by_text = {}, {}

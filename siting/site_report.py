@@ -34,16 +34,6 @@ OPTION_COLUMNS = (
 MAP_RADIUS_KM = 25.0
 
 
-def _layer_set(layers):
-    from gis_data.layerset import LayerSet
-
-    if layers is None:
-        return LayerSet.sample()
-    if hasattr(layers, "load"):
-        return layers
-    return LayerSet.from_path(Path(layers))
-
-
 def _nonattainment_class(status: Any) -> str | None:
     """The ozone classification the permit model takes (None when the county is in attainment)."""
     if status is None or (isinstance(status, float) and math.isnan(status)):
@@ -119,6 +109,7 @@ def build_site_report(
         See :mod:`maps.report` for the keys and units.
     """
     from gis_data.elevation import altitude_at
+    from gis_data.layerset import open_layers
     from gis_data.weather import weather_for_site
     from siting.batch import score_sites
     from siting.map_context import context_layers
@@ -126,7 +117,7 @@ def build_site_report(
     from siting.water import site_water_at
 
     scenario = scenario or Scenario()
-    ls = _layer_set(layers)
+    ls = open_layers(layers)
     name = name or f"Site at {lat:.4f}, {lon:.4f}"
     if scored_row is None:
         scored = score_sites(pd.DataFrame({"name": [name], "lat": [lat], "lon": [lon]}), ls, scenario, profile,

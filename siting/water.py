@@ -827,28 +827,16 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, we
     Raises
     ------
     MissingDataError
-        When the layer loaders needed are not available.
+        When a layer the site needs is not in the layer set.
     """
-    from siting.errors import MissingDataError
-
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ConfigError(f"coordinates lat={lat}, lon={lon} out of range; expected |lat| <= 90, |lon| <= 180")
-    if layers is None or not hasattr(layers, "load"):
-        try:
-            from gis_data.layerset import LayerSet
-        except ImportError:
-            raise MissingDataError(
-                "siting water --lat/--lon needs the layer loaders (gis_data.layerset), which are not in this build; "
-                "use --weather FILE for a site's weather or --example NAME"
-            ) from None
-        layers = LayerSet.sample() if layers is None else LayerSet.from_path(layers)
+    from gis_data.layerset import open_layers
+
+    layers = open_layers(layers)
     if weather is None:
-        try:
-            from gis_data.weather import weather_for_site
-        except ImportError:
-            raise MissingDataError(
-                "no weather given and gis_data.weather is not in this build; pass --weather FILE"
-            ) from None
+        from gis_data.weather import weather_for_site
+
         found = weather_for_site(layers, lat, lon)
         weather = found.weather
         station_note = (

@@ -35,7 +35,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gis_data.layerset import LayerSet
+    from gis_data.layerset import open_layers
     from siting.candidates import candidate_grid, write_score_geotiff
     from siting.commands.score import OUTPUT_SUFFIXES, write_table
 
@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if p.exists() and not args.overwrite:
             raise ConfigError(f"output {str(p)!r} exists; pass --overwrite to replace it")
     scenario = scenario_from_args(args)
-    layers = LayerSet.sample() if args.layers is None else LayerSet.from_path(args.layers)
+    layers = open_layers(args.layers)
     grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)
     result = {"points": len(grid), "spacing_km": args.spacing_km, "output": out, "geotiff": None}
     if args.score:
