@@ -8,8 +8,8 @@ with its source) carries a *water scope*:
     Double-Double figures, US datacenters' direct water. Compared with a site's *consumption*.
 ``withdrawal``
     Water taken from a source, whether or not it returns: households, public supply, golf
-    irrigation (applied water), the Poore & Nemecek milk figures. Compared with a site's
-    *withdrawal*.
+    irrigation and almond-orchard irrigation (applied blue water), the Poore & Nemecek milk
+    figures. Compared with a site's *withdrawal*.
 ``blue_green_consumption``
     Includes rain-fed (green) water: alfalfa evapotranspiration, the ~700 gal burger.
 ``total_footprint``
@@ -20,8 +20,16 @@ of the same scope (blue consumption with blue consumption, withdrawal with withd
 blue-green and total-footprint benchmarks are never like for like with any site figure
 (REFERENCES.md caveat 5) and appear only on request, flagged, with the caveat.
 
-Not available: acres of almonds (no per-acre almond water figure in the reference set; the
-only almond figure is per nut, a total footprint).
+Acres of almonds use the applied irrigation water of a mature California orchard at maximum
+yield (Goldhamer & Fereres 2017, 1250 mm per season): blue water applied, so compared with the
+site's withdrawal, never with the 1.1-gallon-per-nut total footprint. That row is outside the
+shared reference set (``in_reference`` is False) and cites its own source.
+
+References
+----------
+Goldhamer, D. A. & Fereres, E. (2017). Establishing an almond water production function for
+California using long-term yield response to variable irrigation. *Irrigation Science*.
+https://doi.org/10.1007/s00271-016-0528-2
 """
 
 from __future__ import annotations
@@ -79,6 +87,11 @@ class Benchmark:
         How ``gal_per_unit`` follows from ``value`` (or the source's note).
     source, source_url, source_year : str
         Citation.
+    in_reference : bool
+        True when the row is copied from the shared reference set; False when this catalog
+        adds it with its own citation.
+    reference_water_type : str
+        The source's own wording of the water type (e.g. ``"blue, applied irrigation"``).
     """
 
     key: str
@@ -93,6 +106,8 @@ class Benchmark:
     source: str
     source_url: str
     source_year: str
+    in_reference: bool = True
+    reference_water_type: str = ""
 
 
 @functools.cache
@@ -116,6 +131,8 @@ def benchmarks() -> dict[str, Benchmark]:
             source=row["source"],
             source_url=row["source_url"],
             source_year=row["source_year"],
+            in_reference=row["in_reference"] == "yes",
+            reference_water_type=row["reference_water_type"],
         )
     return out
 
