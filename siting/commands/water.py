@@ -21,7 +21,7 @@ def register(sub) -> None:
             "Estimate a datacenter campus's water: on-site cooling water and PUE hour by hour from weather, "
             "power-generation water by technology, a budget by scope (on-site, power generation, total; "
             "consumption and withdrawal; per year and peak day), like-for-like benchmarks (In-N-Out restaurants, "
-            "burgers, households, golf courses) and the site's share of its county's water. "
+            "burgers, households, golf courses, acres of almonds) and the site's share of its county's water. "
             "Run a shipped example with --example NAME (--list-examples), a weather file with --weather, "
             "or a location with --lat/--lon: county water use and water stress come from --layers, weather "
             "from --weather or the nearest station of the layer set."

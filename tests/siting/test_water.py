@@ -85,6 +85,11 @@ def test_site_water_budget_ties_to_cooling_and_columns_match_schema():
     assert {b["key"] for b in chart["benchmarks"] if not b["like_for_like"]} == set()
     assert len(r.monthly) == 12
     assert r.monthly["consumption_gal"].sum() == pytest.approx(r.cooling.water_consumption_gal_per_yr, rel=1e-9)
+    # acres of almonds (applied blue irrigation water) are set against the modelled on-site withdrawal;
+    # hand division by the catalog's 1.33633 M gal per acre (Goldhamer & Fereres 2017, 1250 mm), rtol 1e-12
+    almond = r.benchmarks.set_index("key").loc["almond_acre_applied"]
+    assert almond["site_metric"] == "withdrawal" and almond["like_for_like"]
+    assert almond["count"] == pytest.approx(r.cooling.water_withdrawal_gal_per_yr / 1.33633e6, rel=1e-12)
 
 
 def test_local_context_hand_case():
