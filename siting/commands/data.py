@@ -34,6 +34,35 @@ def register(sub) -> None:
     add_json(lst)
     lst.set_defaults(func=run_list)
 
+    fet = dsub.add_parser("fetch", help="download the official public sources (needs internet) and write a layer set")
+    where = fet.add_mutually_exclusive_group(required=True)
+    where.add_argument("--state", metavar="XX", help="two-letter state whose bounding box limits the queries")
+    where.add_argument("--bbox", type=float, nargs=4, metavar=("W", "S", "E", "N"), help="bounding box [deg]")
+    fet.add_argument("--out", type=Path, required=True, metavar="DIR", help="cache folder (DIR/<source>/<vintage>/)")
+    fet.add_argument("--sources", default=None,
+                     help="comma-separated source names (default: all; see gis_data/fetch.py SOURCES)")
+    fet.add_argument("--timeout", type=float, default=60.0, metavar="S", help="socket timeout per attempt [s]")
+    fet.add_argument("--retries", type=int, default=3, help="further attempts per file")
+    fet.add_argument("--base-url", default=None, help="mirror serving <base>/<source>/<filename>")
+    add_json(fet)
+    fet.set_defaults(func=run_fetch)
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    from gis_data.fetch import fetch
+
+    sources = [s.strip() for s in args.sources.split(",") if s.strip()] if args.sources else None
+    toml = fetch(sources, args.out, bbox=args.bbox, state=args.state, base_url_override=args.base_url,
+                 timeout_s=args.timeout, retries=args.retries)
+    manifest = Path(args.out) / "manifest.json"
+    if args.json:
+        import json
+
+        print_json({"layers": str(toml), "manifest": json.loads(manifest.read_text(encoding="utf-8"))})
+    else:
+        print(f"wrote {toml} and {manifest}")
+    return 0
+
 
 def run_scan(args: argparse.Namespace) -> int:
     from gis_data.layerset import scan_directory

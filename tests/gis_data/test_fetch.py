@@ -196,3 +196,18 @@ def test_registry_formats_exist_and_match_roles():
     for src in F.SOURCES.values():
         assert get_format(src.format).role == src.role, src.name
         assert src.url.startswith("https://") and src.license and src.vintage
+
+
+def test_cli_data_fetch_json(server, tmp_path, capsys):
+    from siting.cli import main
+
+    handler, base = server
+    handler.files["/census_states/cb_2018_us_state_20m.zip"] = _states_zip(tmp_path)
+    out = tmp_path / "c"
+    rc = main(["data", "fetch", "--bbox", "-100", "30", "-99", "31", "--out", str(out), "--sources",
+               "census_states", "--base-url", base, "--retries", "0", "--json"])
+    assert rc == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["layers"].endswith("layers.toml")
+    assert "census_states/2018/cb_2018_us_state_20m.zip" in doc["manifest"]["files"]
+    assert main(["data", "fetch", "--state", "TX", "--out", str(out), "--sources", "nope"]) == 2
