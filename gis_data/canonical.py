@@ -90,6 +90,17 @@ ROLES: dict[str, Role] = {
 }
 
 
+#: Raster roles of a layer set (format ``geotiff``); values are what each holds.
+RASTER_ROLES: dict[str, str] = {
+    "elevation": "Digital elevation model, metres above sea level (e.g. USGS 3DEP).",
+    "exclusion_raster": "Cells where a datacenter cannot go (protected areas, water, steep slope), nonzero = excluded.",
+    "cost_raster": "User cost surface, in the units the user states (e.g. land price USD/acre).",
+    "resource_raster": "Resource or land layer (solar GHI, wind speed, land cover, slope), in its own units.",
+}
+#: The one format raster roles take.
+RASTER_FORMAT = "geotiff"
+
+
 @dataclass(frozen=True)
 class SourceMeta:
     """Where a layer came from; carried in ``frame.attrs['source']`` as a dict."""

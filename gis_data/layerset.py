@@ -45,7 +45,7 @@ import shapely
 from tqdm.auto import tqdm
 
 from gis_data import cache, io
-from gis_data.canonical import CONUS_METRIC_CRS, ROLES, LoadReport
+from gis_data.canonical import CONUS_METRIC_CRS, RASTER_FORMAT, RASTER_ROLES, ROLES, LoadReport
 from gis_data.formats import formats, get_format
 from models.errors import ConfigError, DataError, MissingDataError, unknown_name
 
@@ -97,6 +97,7 @@ class LayerSet:
     source_path: Path | None = None
     alternatives: tuple[Alternative, ...] = ()
     use_cache: bool = True
+    rasters: dict[str, LayerSpec] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     # ------------------------------------------------------------------ construction
@@ -141,11 +142,19 @@ class LayerSet:
                               "add e.g. [layers.transmission] path=..., format=...")
         base = Path(base_dir)
         specs = {}
+        rasters = {}
         for role, table in layers.items():
-            if role not in ROLES:
-                raise unknown_name("layer role", role, ROLES)
+            if role not in ROLES and role not in RASTER_ROLES:
+                raise unknown_name("layer role", role, [*ROLES, *RASTER_ROLES])
             if not isinstance(table, dict):
                 raise ConfigError(f"{where}: [layers.{role}] must be a table with path and format, got {table!r}")
+            if role in RASTER_ROLES:
+                if table.get("format") != RASTER_FORMAT or not isinstance(table.get("path"), str):
+                    raise ConfigError(f"{where}: raster role [layers.{role}] needs one path and "
+                                      f"format = {RASTER_FORMAT!r}, got {table!r}")
+                rp = Path(os.path.normpath(base / Path(table["path"]).expanduser()))
+                rasters[role] = LayerSpec(role, (rp,), RASTER_FORMAT)
+                continue
             bad = set(table) - _LAYER_KEYS
             if bad:
                 raise ConfigError(f"{where}: [layers.{role}] has unknown key(s) {sorted(bad)}; "
@@ -163,7 +172,7 @@ class LayerSet:
                 raise ConfigError(f"{where}: [layers.{role}].options must be a table, got {options!r}")
             specs[role] = LayerSpec(role, paths, fmt.name, tuple(sorted(options.items())))
         return cls(specs, name=str(doc.get("name", "")), synthetic=bool(doc.get("synthetic", False)),
-                   source_path=source_path, use_cache=use_cache)
+                   source_path=source_path, use_cache=use_cache, rasters=rasters)
 
     @classmethod
     def sample(cls, *, use_cache: bool = True) -> LayerSet:
@@ -176,7 +185,7 @@ class LayerSet:
             )
         path = Path(str(ref))
         ls = cls.from_path(path, use_cache=use_cache)
-        return cls(ls.specs, name=ls.name or "synthetic sample region", synthetic=True,
+        return cls(ls.specs, name=ls.name or "synthetic sample region", synthetic=True, rasters=ls.rasters,
                    source_path=ls.source_path, use_cache=use_cache)
 
     # ------------------------------------------------------------------ queries
@@ -192,7 +201,25 @@ class LayerSet:
         return self.synthetic
 
     def has(self, role: str) -> bool:
-        return role in self.specs
+        return role in self.specs or role in self.rasters
+
+    def raster_path(self, role: str) -> Path:
+        """The GeoTIFF of raster role ``role`` (``elevation``, ``exclusion_raster``, ...).
+
+        Pass it to :func:`gis_data.elevation.sample_raster`. Raises
+        :class:`MissingDataError` when the layer set has no such raster.
+        """
+        if role not in RASTER_ROLES:
+            raise unknown_name("raster role", role, RASTER_ROLES)
+        if role not in self.rasters:
+            raise MissingDataError(f"layer set {self.source_path or ''} has no {role!r} raster (rasters present: "
+                                   f"{', '.join(self.rasters) or 'none'}); add [layers.{role}] path=..., "
+                                   f"format={RASTER_FORMAT!r}")
+        path = self.rasters[role].paths[0]
+        if not path.exists():
+            raise MissingDataError(f"{role} raster {str(path)!r} does not exist; fix its path in "
+                                   f"{self.source_path or 'the layer set'}")
+        return path
 
     def spec(self, role: str) -> LayerSpec:
         if role not in self.specs:
@@ -292,6 +319,9 @@ class LayerSet:
             if spec.options:
                 lines += [f"[layers.{role}.options]"]
                 lines += [f"{k} = {_toml_value(v)}" for k, v in spec.options]
+        for role, spec in self.rasters.items():
+            lines += ["", f"[layers.{role}]", f"# {RASTER_ROLES[role]}",
+                      f"path = {_toml_str(_rel(spec.paths[0], base_dir))}", f"format = {_toml_str(RASTER_FORMAT)}"]
         unplaced = [a for a in self.alternatives if a.role not in self.specs]
         for alt in unplaced:
             lines.append(f"# found but not used: {_rel(alt.path, base_dir)} ({alt.format}): {alt.reason}")
@@ -422,6 +452,7 @@ def scan_directory(directory: str | Path, *, use_cache: bool = True, progress: b
     fmts = formats()
     candidates: list[_Candidate] = []
     files = list(_scan_files(directory))
+    rasters, raster_alts = _scan_rasters(directory)
     show = sys.stderr.isatty() if progress is None else progress
     for path in tqdm(files, desc="scanning layers", unit="file", disable=not show):
         columns = io.peek_columns(path)
@@ -460,12 +491,41 @@ def scan_directory(directory: str | Path, *, use_cache: bool = True, progress: b
             why = ("regional extent; the chosen layer is national" if best_national and not national
                    else f"detail {detail} < {best[0].detail} of {best_name}")
             alternatives += [Alternative(role, c.path, name, why) for c in cs]
-    if not specs:
+    alternatives += raster_alts
+    if not specs and not rasters:
         raise MissingDataError(f"no supported layer found under {str(directory)!r}; supported formats: "
                                f"{', '.join(sorted(fmts))}")
     log.info("scan of %s: %d roles (%s)", directory, len(specs), ", ".join(specs))
     return LayerSet(specs, name=f"layers found in {directory.name}", alternatives=tuple(alternatives),
-                    use_cache=use_cache)
+                    use_cache=use_cache, rasters=rasters)
+
+
+def _scan_rasters(directory: Path) -> tuple[dict[str, LayerSpec], list[Alternative]]:
+    """GeoTIFFs under ``directory``: one whose name says DEM/elevation becomes the ``elevation``
+    raster; the others are listed for the user to give a raster role (their content does not say it)."""
+    import rasterio
+
+    rasters: dict[str, LayerSpec] = {}
+    alts: list[Alternative] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith(".") or not name.lower().endswith((".tif", ".tiff")):
+                continue
+            p = Path(root) / name
+            try:
+                with rasterio.open(p) as ds:
+                    ok = ds.crs is not None
+            except rasterio.errors.RasterioIOError:
+                continue
+            stem = name.lower()
+            if ok and "elevation" not in rasters and ("dem" in stem or "elev" in stem):
+                rasters["elevation"] = LayerSpec("elevation", (p,), RASTER_FORMAT)
+            else:
+                why = ("GeoTIFF without a CRS: give it one" if not ok else
+                       "GeoTIFF: give it a raster role (" + ", ".join(RASTER_ROLES) + ") in the layer set")
+                alts.append(Alternative("raster", p, RASTER_FORMAT, why))
+    return rasters, alts
 
 
 def _safe_detect(fmt, path: Path, columns: list[str]) -> bool:
@@ -493,6 +553,28 @@ def summarize(layers: LayerSet) -> list[dict]:
             "synthetic": layers.is_synthetic, "paths": m["paths"], "load_report": m["load_report"],
         })
     return rows
+
+
+def describe_raster(path: str | Path) -> dict:
+    """Resolution, CRS, size, nodata and bounds of a raster (rasterio), for ``siting data list``.
+
+    ``resolution`` is ``[x, y]`` in CRS units (m for a projected CRS, deg for EPSG:4326);
+    ``bounds`` is ``[left, bottom, right, top]`` in the raster's CRS and ``bbox_wgs84``
+    the same box in lon/lat [deg].
+    """
+    import rasterio
+    from rasterio.warp import transform_bounds
+
+    path = Path(path)
+    if not path.exists():
+        raise MissingDataError(f"raster {str(path)!r} does not exist; fix its path in the layer set")
+    with rasterio.open(path) as ds:
+        crs = ds.crs
+        bbox = [round(float(v), 6) for v in transform_bounds(crs, "EPSG:4326", *ds.bounds)] if crs else None
+        return {"path": str(path), "crs": crs.to_string() if crs else None, "width": ds.width,
+                "height": ds.height, "bands": ds.count, "dtype": ds.dtypes[0],
+                "resolution": [float(ds.res[0]), float(ds.res[1])], "nodata": ds.nodata,
+                "bounds": [float(v) for v in ds.bounds], "bbox_wgs84": bbox}
 
 
 def open_layers(layers=None):

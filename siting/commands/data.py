@@ -98,9 +98,14 @@ def run_list(args: argparse.Namespace) -> int:
         layers = LayerSet.from_path(args.layers, use_cache=use_cache)
     else:
         layers = LayerSet.sample(use_cache=use_cache)
+    from gis_data.layerset import describe_raster
+
     rows = summarize(layers)
+    rasters = [{"role": role, "format": spec.format, **describe_raster(spec.paths[0])}
+               for role, spec in layers.rasters.items()]
     if args.json:
-        print_json({"layer_set": str(layers.source_path), "synthetic": layers.is_synthetic, "layers": rows})
+        print_json({"layer_set": str(layers.source_path), "synthetic": layers.is_synthetic, "layers": rows,
+                    "rasters": rasters})
         return 0
     label = " (SYNTHETIC SAMPLE: not real infrastructure)" if layers.is_synthetic else ""
     print(f"layer set {layers.source_path}{label}")
@@ -108,4 +113,7 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"{r['role']:22s} {r['rows']:>8,} rows  {_bbox_text(r['bbox']):38s} {r['format']}")
         print(f"{'':22s} vintage {r['vintage']}; license {r['license']}"
               + (f"; {r['attribution']}" if r["attribution"] else ""))
+    for r in rasters:
+        print(f"{r['role']:22s} {r['width']}x{r['height']} px  res {r['resolution'][0]:g} x {r['resolution'][1]:g}  "
+              f"{r['crs']}  nodata {r['nodata']}  bounds {r['bounds']}  {r['format']}")
     return 0
