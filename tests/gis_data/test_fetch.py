@@ -24,6 +24,7 @@ class _Handler(BaseHTTPRequestHandler):
     fail_once: set = set()
     slow: set = set()
     hits: list = []
+    urls: list = []
 
     def log_message(self, *args):  # keep pytest output quiet
         pass
@@ -31,6 +32,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = self.path.split("?")[0]
         type(self).hits.append((path, self.headers.get("Range")))
+        type(self).urls.append((path, self.headers.get("Range"), self.path))
         if path in self.fail_once:
             self.fail_once.discard(path)
             self.send_response(503)
@@ -66,7 +68,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    handler = type("H", (_Handler,), {"files": {}, "fail_once": set(), "slow": set(), "hits": []})
+    handler = type("H", (_Handler,), {"files": {}, "fail_once": set(), "slow": set(), "hits": [], "urls": []})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -126,8 +128,10 @@ def test_state_bbox_goes_into_arcgis_query(server, tmp_path):
                             geometry=[shapely.LineString([(-100, 30), (-99, 31)])], crs="EPSG:4326")
     handler.files["/hifld_transmission/transmission.geojson"] = line.to_json().encode()
     F.fetch(["hifld_transmission"], tmp_path / "c", state="TX", base_url_override=base, progress=False, retries=0)
-    query = [p for p, _ in handler.hits if "transmission" in p]
-    assert query  # and the geometry parameter carried the Texas box from the states layer
+    query = [q for p, _, q in handler.urls if "transmission" in p]
+    # the geometry parameter carries the Texas box of the states layer just fetched (NAD83 box written above)
+    assert query and "geometry=-106.000000%2C26.000000%2C-94.000000%2C36.000000" in query[0]
+    assert "f=geojson" in query[0] and "outSR=4326" in query[0]
     assert (tmp_path / "c" / "hifld_transmission" / "2023" / "transmission.geojson").exists()
 
 
