@@ -15,6 +15,7 @@ equal-area) the scale error is below about 1 % over the contiguous US, which is 
 from __future__ import annotations
 
 import logging
+import threading
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -391,15 +392,34 @@ class PreparedLayers:
         self.layers = layers
         self.crs = crs
         self._memo: dict = {}
+        # Threads (the query slices, in-process Dask workers) share one instance: building the
+        # same index twice at once would run shapely.prepare / GEOS on shared geometries from two
+        # threads. One re-entrant lock serialises the lazy builds; reads of built entries are free.
+        self._lock = threading.RLock()
+
+    def __getstate__(self):  # a lock does not pickle (Dask ships this object to workers)
+        state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+
+    def _build(self, key, make: Callable):
+        """The memo entry for ``key``, made once under the lock (double-checked)."""
+        if key in self._memo:
+            return self._memo[key]
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = make()
+            return self._memo[key]
 
     def has(self, role: str) -> bool:
         return bool(self.layers.has(role))
 
     def load(self, role: str):
-        key = ("load", role)
-        if key not in self._memo:
-            self._memo[key] = self.layers.load(role)
-        return self._memo[key]
+        return self._build(("load", role), lambda: self.layers.load(role))
 
     @property
     def is_synthetic(self) -> bool:
@@ -407,20 +427,18 @@ class PreparedLayers:
 
     def projected(self, role: str) -> gpd.GeoDataFrame:
         """The role's layer in the metric CRS, projected once."""
-        key = ("projected", role)
-        if key not in self._memo:
-            proj = getattr(self.layers, "projected", None)
-            if proj is not None:
-                frame = proj(role, self.crs) if _accepts_crs(proj) else proj(role)
-            else:
-                frame = self.load(role)
-                if not isinstance(frame, gpd.GeoDataFrame):
-                    raise DataError(f"{role} is a table without geometry; it cannot be projected")
-                if frame.crs is None:
-                    raise CRSError(f"{role} layer has no CRS; loaders must return EPSG:4326")
-                frame = frame.to_crs(self.crs)
-            self._memo[key] = frame
-        return self._memo[key]
+        return self._build(("projected", role), lambda: self._project(role))
+
+    def _project(self, role: str) -> gpd.GeoDataFrame:
+        proj = getattr(self.layers, "projected", None)
+        if proj is not None:
+            return proj(role, self.crs) if _accepts_crs(proj) else proj(role)
+        frame = self.load(role)
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise DataError(f"{role} is a table without geometry; it cannot be projected")
+        if frame.crs is None:
+            raise CRSError(f"{role} layer has no CRS; loaders must return EPSG:4326")
+        return frame.to_crs(self.crs)
 
     def index(self, role: str, name: str = "all", mask_fn: Callable[[gpd.GeoDataFrame], np.ndarray] | None = None) -> NearestIndex:
         """A :class:`NearestIndex` over the role (or the rows ``mask_fn(frame)`` selects), built once.
@@ -428,13 +446,14 @@ class PreparedLayers:
         ``name`` identifies the subset in the memo (e.g. ``"ge345"``); the same name must
         always mean the same ``mask_fn``.
         """
-        key = ("index", role, name)
-        if key not in self._memo:
+        def make() -> NearestIndex:
             frame = self.projected(role)
             mask = None if mask_fn is None else mask_fn(frame)
-            self._memo[key] = NearestIndex.build(frame, mask=mask, crs=self.crs, what=f"{role} layer")
-            log.debug("indexed %s/%s: %d features", role, name, len(self._memo[key]))
-        return self._memo[key]
+            built = NearestIndex.build(frame, mask=mask, crs=self.crs, what=f"{role} layer")
+            log.debug("indexed %s/%s: %d features", role, name, len(built))
+            return built
+
+        return self._build(("index", role, name), make)
 
     def coords(self, sites) -> np.ndarray:
         """:func:`site_coordinates` of ``sites``, computed once for the frame most recently asked about.
@@ -451,9 +470,7 @@ class PreparedLayers:
 
     def memo(self, key, make: Callable):
         """Memoise any derived object (a lookup table, per-station result) under ``key``."""
-        if key not in self._memo:
-            self._memo[key] = make()
-        return self._memo[key]
+        return self._build(key, make)
 
 
 def _accepts_crs(fn) -> bool:
