@@ -136,7 +136,8 @@ def build_site_report(
     power = design_power(site_weather.weather, scenario, altitude_m=altitude_m, nonattainment_class=nonattainment,
                          latitude=lat, longitude=lon)
     log.info("report: water budget for %s", name)
-    water = site_water_at(lat, lon, scenario, layers=ls, weather=site_weather.weather)
+    # the power design's own dispatch supplies the power-generation water, so both sections agree
+    water = site_water_at(lat, lon, scenario, layers=ls, weather=site_weather.weather, power=power)
     chosen = power.option(power.chosen)
     fleet = power.fleet
     water_chart = water.chart_data()

@@ -5,8 +5,9 @@ A thin sequence over :mod:`models.cooling`, :mod:`models.water` and
 
 1. on-site cooling water and PUE from hourly weather (or, for the shipped reference
    example, a published WUE: :func:`site_water_from_published_wue`);
-2. power-generation water from the hourly generation by technology (given, or a
-   one-technology default for ``gas_only`` and ``grid_with_backup`` designs);
+2. power-generation water from the hourly dispatch of the site's power design
+   (:func:`generation_by_technology`: gas by prime mover, PV, wind, grid), or a
+   one-technology default for ``gas_only``, ``bridge_to_grid`` and ``grid_with_backup``;
 3. the budget by scope (on-site direct, power generation, total) and metric (consumption,
    withdrawal), per year and peak day;
 4. benchmark equivalents, like for like;
@@ -352,23 +353,175 @@ class SiteWater:
         }
 
 
-#: Single-technology supply assumed when no hourly generation is given, by power design.
+#: Condenser cooling of a combined-cycle plant (keys ``combined_cycle_<cooling>`` of ``water_use_factors.csv``).
+COMBINED_CYCLE_COOLINGS = ("wet", "dry", "hybrid", "once_through")
+
+#: Single-technology supply assumed when no hourly generation is given, by power design; ``"prime_mover"``
+#: means the technology of the scenario's gas unit (:func:`gas_technology`). ``bridge_to_grid`` is its
+#: bridge period (the gas fleet runs until the grid arrives); ``renewables_plus_gas`` needs a dispatch.
 DEFAULT_POWER_TECHNOLOGY = {
-    "gas_only": "simple_cycle_gas_turbine",
+    "gas_only": "prime_mover",
+    "bridge_to_grid": "prime_mover",
     "grid_with_backup": "grid_average_us",
 }
 
 
-def _default_generation(scenario: Scenario, facility_mw: pd.Series) -> tuple[pd.DataFrame | None, str]:
+def gas_technology(prime_mover: str, *, combined_cycle_cooling: str = "wet") -> str:
+    """Water-factor technology of a gas unit from the equipment catalog.
+
+    Parameters
+    ----------
+    prime_mover : str
+        Unit name in ``models/catalogs/prime_movers.csv`` (``siting catalog`` lists them).
+    combined_cycle_cooling : str
+        Condenser cooling when the unit is a combined cycle: one of :data:`COMBINED_CYCLE_COOLINGS`.
+        Default ``"wet"`` (a cooling tower, the most water-intensive closed-loop choice).
+
+    Returns
+    -------
+    str
+        ``simple_cycle_gas_turbine`` (aeroderivative, industrial or frame in simple cycle),
+        ``combined_cycle_<cooling>``, ``reciprocating_engine`` or ``fuel_cell``.
+    """
+    from models.catalog import get_prime_mover, validate_prime_mover_name
+
+    if combined_cycle_cooling not in COMBINED_CYCLE_COOLINGS:
+        raise unknown_name("combined-cycle cooling", combined_cycle_cooling, COMBINED_CYCLE_COOLINGS)
+    unit = get_prime_mover(validate_prime_mover_name(prime_mover))
+    return wt.technology_for_prime_mover(
+        unit.unit_class, combined_cycle=unit.configuration == "combined_cycle", cooling=combined_cycle_cooling,
+    )
+
+
+def _mix_text(gen: pd.DataFrame) -> str:
+    scale = HOURS_PER_YEAR / len(gen) if len(gen) else math.nan
+    totals = gen.sum() * scale
+    whole = float(totals.sum())
+    parts = [
+        f"{k} {v:,.0f} MWh/yr ({100.0 * v / whole:.1f} %)" if whole > 0 else f"{k} {v:,.0f} MWh/yr"
+        for k, v in totals.items()
+    ]
+    return ", ".join(parts)
+
+
+def generation_by_technology(
+    power,
+    *,
+    weather: pd.DataFrame | None = None,
+    design: str | None = None,
+    combined_cycle_cooling: str = "wet",
+) -> tuple[pd.DataFrame, str]:
+    """Hourly generation by water technology from a power design's dispatch.
+
+    Maps the design's hourly dispatch (:attr:`siting.power.PowerDesign.hourly`) onto the
+    technologies of ``water_use_factors.csv`` with :func:`models.water.generation_from_dispatch`:
+    gas output to the prime mover's technology (:func:`gas_technology`), PV and wind output
+    used to ``solar_pv`` and ``wind``, grid energy to ``grid_average_us``; the battery is
+    storage, so only its losses count, through the generators that charged it.
+
+    ``gas_only`` and ``bridge_to_grid`` (its bridge years, before the grid arrives) use the
+    gas-only dispatch; ``grid_with_backup`` takes the whole facility load from the grid (the
+    backup fleet's test runs are not modelled); ``renewables_plus_gas`` uses its re-dispatch
+    with the LP-sized PV, wind and battery. When both PV and wind were built, the renewable
+    output used each hour is split by their available output that hour, recomputed from
+    ``weather`` with the models the power design uses (single-axis PV, the default wind
+    turbine).
+
+    Parameters
+    ----------
+    power : siting.power.PowerDesign
+        The site's power design (:func:`siting.power.design_power`).
+    weather : pandas.DataFrame, optional
+        The weather the design was computed on; needed only to split PV from wind.
+    design : str, optional
+        Option to use; default ``power.chosen``.
+    combined_cycle_cooling : str
+        Condenser cooling if the prime mover is a combined cycle (:data:`COMBINED_CYCLE_COOLINGS`).
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, str)
+        Hourly generation [MWh in the hour] by technology key on the dispatch's index, and a
+        note naming the dispatch and the annual mix.
+
+    Raises
+    ------
+    DataError
+        When the design carries no hourly dispatch for the option.
+    ConfigError
+        When PV and wind must be split and no weather is given.
+    """
+    from models import solar, wind
+    from siting.power import OPTIONS
+
+    design = design or power.chosen
+    if design not in OPTIONS:
+        raise unknown_name("power design", design, OPTIONS)
+    tech = gas_technology(power.unit_name, combined_cycle_cooling=combined_cycle_cooling)
+    frame_key = "renewables_plus_gas" if design == "renewables_plus_gas" else "gas_only"
+    frame = power.hourly.get(frame_key) if power.hourly else None
+    if frame is None:
+        raise DataError(
+            f"the power design carries no hourly dispatch {frame_key!r} (it has {sorted(power.hourly or {})}); "
+            "compute it with siting.power.design_power, which keeps the hourly frames"
+        )
+    opt = power.option(design)
+    if design == "grid_with_backup":
+        gen = wt.generation_from_dispatch(pd.DataFrame({"grid_mw": frame["load_mw"]}, index=frame.index),
+                                          gas_technology=tech)
+        how = "the facility load of the power design, all from the grid"
+    elif design == "renewables_plus_gas":
+        pv_avail = wind_avail = None
+        used = frame["renewable_used_mw"].to_numpy(dtype=float)
+        has_pv, has_wind = opt.pv_capacity_mw_dc > 0, opt.wind_capacity_mw > 0
+        if has_pv and has_wind and "pv_mw" not in frame.columns and used.sum() > 0:
+            if weather is None:
+                raise ConfigError(
+                    "the renewables-plus-gas design built both PV and wind: pass the weather the design was computed "
+                    "on (weather=...) so the renewable output can be split between them"
+                )
+            pv_avail = solar.pv_ac_mw_per_mw_dc(weather, power.latitude, power.longitude, power.altitude_m,
+                                                solar.PVSystem(mount="single_axis")) * opt.pv_capacity_mw_dc
+            wind_avail = wind.wind_mw_per_mw(weather) * opt.wind_capacity_mw
+        elif has_pv:
+            pv_avail = used
+        elif has_wind:
+            wind_avail = used
+        gen = wt.generation_from_dispatch(frame, gas_technology=tech, pv_available_mw=pv_avail,
+                                          wind_available_mw=wind_avail)
+        how = (f"the renewables_plus_gas hourly re-dispatch ({opt.pv_capacity_mw_dc:,.0f} MWdc PV, "
+               f"{opt.wind_capacity_mw:,.0f} MW wind, {opt.battery_capacity_mw:,.0f} MW / "
+               f"{opt.battery_energy_mwh:,.0f} MWh battery, {power.fleet.units_count} x {power.unit_name})")
+    else:
+        gen = wt.generation_from_dispatch(frame[["gas_mw"]], gas_technology=tech)
+        how = f"the gas_only hourly dispatch ({power.fleet.units_count} x {power.unit_name})"
+        if design == "bridge_to_grid":
+            grid_gal = opt.gas_mwh_per_yr * wt.power_water_factor("grid_average_us").consumption_gal_per_mwh
+            how += (" for the bridge years before the grid arrives; once on the grid the power-generation "
+                    f"consumption becomes about {grid_gal / 1e6:,.0f} million gal/yr at the US grid average")
+    note = (f"power-generation water from {how} of the site's power design ({design}); the {power.unit_name} is "
+            f"counted as {tech}; generation mix: {_mix_text(gen)}; the dispatch carries the facility load at the "
+            "scenario's PUE, not the cooling model's hourly PUE")
+    return gen, note
+
+
+def _default_generation(
+    scenario: Scenario, facility_mw: pd.Series, combined_cycle_cooling: str,
+) -> tuple[pd.DataFrame | None, str]:
     tech = DEFAULT_POWER_TECHNOLOGY.get(scenario.power_design)
     if tech is None:
         return None, (
             f"power-generation water not modelled: power design {scenario.power_design!r} needs the hourly "
-            "generation by technology (pass power_mwh_by_technology)"
+            "dispatch: use site_water_at (it runs the power design) or pass "
+            "power_mwh_by_technology=generation_by_technology(design_power(...))[0]"
         )
+    if tech == "prime_mover":
+        tech = gas_technology(scenario.prime_mover, combined_cycle_cooling=combined_cycle_cooling)
     note = (
-        f"power-generation water assumes all facility energy comes from {tech} "
-        f"({wt.power_water_factor(tech).consumption_basis}); pass power_mwh_by_technology for a dispatch"
+        f"power-generation water assumes all facility energy (the cooling model's hourly facility load) comes from "
+        f"{tech} ({wt.power_water_factor(tech).consumption_basis}) for the {scenario.power_design} design"
+        + (" during its bridge years, before the grid arrives" if scenario.power_design == "bridge_to_grid" else "")
+        + "; no dispatch was run (pass a power design for its hourly dispatch)"
     )
     return pd.DataFrame({tech: facility_mw.to_numpy()}, index=facility_mw.index), note
 
@@ -400,10 +553,12 @@ def _assemble(
     power_mwh_by_technology: pd.DataFrame | None,
     thresholds: VerdictThresholds,
     notes: list[str],
+    power_note: str | None = None,
+    combined_cycle_cooling: str = "wet",
 ) -> SiteWater:
     if power_mwh_by_technology is None:
-        power_mwh_by_technology, note = _default_generation(scenario, on_site_hourly["facility_power_mw"])
-        notes.append(note)
+        power_mwh_by_technology, power_note = _default_generation(
+            scenario, on_site_hourly["facility_power_mw"], combined_cycle_cooling)
     elif len(power_mwh_by_technology) != len(on_site_hourly):
         raise DataError(
             f"power_mwh_by_technology has {len(power_mwh_by_technology)} rows but the weather has "
@@ -416,6 +571,10 @@ def _assemble(
     else:
         power_hourly, by_tech = None, pd.DataFrame()
     budget = wt.water_budget(on_site_hourly, power_hourly)
+    if power_note is None:
+        power_note = "power-generation water from the hourly generation by technology given by the caller"
+    notes.append(power_note)
+    budget = dataclasses.replace(budget, notes=(power_note,) + budget.notes)
     bench = bm.translate(summary.water_consumption_gal_per_yr, summary.water_withdrawal_gal_per_yr)
     ctx = local_context(
         summary.water_consumption_gal_per_yr,
@@ -447,6 +606,8 @@ def site_water(
     county_water: Mapping | pd.Series | None = None,
     water_stress: Mapping | pd.Series | None = None,
     power_mwh_by_technology: pd.DataFrame | None = None,
+    power_note: str | None = None,
+    combined_cycle_cooling: str = "wet",
     thresholds: VerdictThresholds = VerdictThresholds(),
 ) -> SiteWater:
     """Water at one site, modelled hour by hour from its weather.
@@ -465,8 +626,15 @@ def site_water(
         ``bws_score`` [0-5], ``bws_label``.
     power_mwh_by_technology : pandas.DataFrame, optional
         Hourly generation [MWh] by technology key (``models.water.power_water_factors``), on
-        the weather's rows. When None, ``gas_only`` and ``grid_with_backup`` designs assume
-        one technology for all facility energy; other designs leave power water unknown.
+        the weather's rows (:func:`generation_by_technology` makes it from a power design).
+        When None, ``gas_only`` and ``bridge_to_grid`` (its bridge years) take all facility
+        energy from the prime mover's technology and ``grid_with_backup`` from the grid;
+        ``renewables_plus_gas`` leaves power water unknown (:func:`site_water_at` runs its dispatch).
+    power_note : str, optional
+        Where ``power_mwh_by_technology`` comes from, for the notes and the budget's notes.
+    combined_cycle_cooling : str
+        Condenser cooling of a combined-cycle prime mover when no generation is given
+        (:data:`COMBINED_CYCLE_COOLINGS`).
     thresholds : VerdictThresholds
         Verdict thresholds.
 
@@ -483,6 +651,7 @@ def site_water(
     return _assemble(
         scenario, summary, hourly, county_water=county_water, water_stress=water_stress,
         power_mwh_by_technology=power_mwh_by_technology, thresholds=thresholds, notes=notes,
+        power_note=power_note, combined_cycle_cooling=combined_cycle_cooling,
     )
 
 
@@ -804,8 +973,26 @@ def local_inputs_from_layers(layers, lat: float, lon: float) -> dict[str, Any]:
     return out
 
 
-def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, weather: pd.DataFrame | None = None) -> SiteWater:
+def site_water_at(
+    lat: float,
+    lon: float,
+    scenario: Scenario,
+    *,
+    layers=None,
+    weather: pd.DataFrame | None = None,
+    power=None,
+    combined_cycle_cooling: str = "wet",
+) -> SiteWater:
     """Water at a location, with weather, county water use and water stress from a layer set.
+
+    Power-generation water comes from the hourly dispatch of the site's power design
+    (:func:`generation_by_technology`): the design given as ``power`` (the site report
+    passes its own, so the water and power sections agree), or, for a
+    ``renewables_plus_gas`` scenario, one computed here with :func:`siting.power.design_power`
+    on the same weather and the site's altitude (its nonattainment class is not looked up:
+    it changes the permit path, not the dispatch). ``gas_only``, ``bridge_to_grid`` and
+    ``grid_with_backup`` without a design take all facility energy from one technology
+    (the prime mover's or the grid's), which is what their dispatch does.
 
     Parameters
     ----------
@@ -818,7 +1005,11 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, we
         the embedded sample (``gis_data.layerset.LayerSet.sample()``).
     weather : pandas.DataFrame, optional
         Hourly weather; by default the nearest station's typical year from the layer set
-        (``gis_data.weather.weather_for_site``).
+        (``gis_data.weather.weather_for_site``). With ``power``, the weather it was computed on.
+    power : siting.power.PowerDesign, optional
+        The site's power design; its chosen option must be ``scenario.power_design``.
+    combined_cycle_cooling : str
+        Condenser cooling if the prime mover is a combined cycle (:data:`COMBINED_CYCLE_COOLINGS`).
 
     Returns
     -------
@@ -828,9 +1019,16 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, we
     ------
     MissingDataError
         When a layer the site needs is not in the layer set.
+    ConfigError
+        When ``power`` was designed for another power design than the scenario's.
     """
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ConfigError(f"coordinates lat={lat}, lon={lon} out of range; expected |lat| <= 90, |lon| <= 180")
+    if power is not None and power.chosen != scenario.power_design:
+        raise ConfigError(
+            f"the power design given was chosen for {power.chosen!r} but the scenario's power_design is "
+            f"{scenario.power_design!r}; pass the design computed with this scenario"
+        )
     from gis_data.layerset import open_layers
 
     layers = open_layers(layers)
@@ -845,8 +1043,24 @@ def site_water_at(lat: float, lon: float, scenario: Scenario, *, layers=None, we
         )
     else:
         station_note = "weather: the hourly table given"
+    gen, power_note = None, None
+    if power is None and scenario.power_design not in DEFAULT_POWER_TECHNOLOGY:
+        from gis_data.elevation import altitude_at
+        from siting.power import design_power
+
+        altitude_m = float(altitude_at([lat], [lon])[0])
+        if not math.isfinite(altitude_m):
+            altitude_m = 0.0
+        log.info("water: running the %s power design for its hourly dispatch", scenario.power_design)
+        power = design_power(weather, scenario, altitude_m=altitude_m, nonattainment_class=None,
+                             latitude=lat, longitude=lon)
+    if power is not None:
+        gen, power_note = generation_by_technology(power, weather=weather,
+                                                   combined_cycle_cooling=combined_cycle_cooling)
     inputs = local_inputs_from_layers(layers, lat, lon)
-    result = site_water(weather, scenario, county_water=inputs["county_water"], water_stress=inputs["water_stress"])
+    result = site_water(weather, scenario, county_water=inputs["county_water"], water_stress=inputs["water_stress"],
+                        power_mwh_by_technology=gen, power_note=power_note,
+                        combined_cycle_cooling=combined_cycle_cooling)
     where = (
         f"site at {lat:.4f}, {lon:.4f}: county {inputs['county_name'] or 'unknown'} "
         f"({inputs['county_fips'] or 'no county polygon contains it'}), state {inputs['state_abbr'] or 'unknown'}"

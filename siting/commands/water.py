@@ -24,7 +24,9 @@ def register(sub) -> None:
             "burgers, households, golf courses, acres of almonds) and the site's share of its county's water. "
             "Run a shipped example with --example NAME (--list-examples), a weather file with --weather, "
             "or a location with --lat/--lon: county water use and water stress come from --layers, weather "
-            "from --weather or the nearest station of the layer set."
+            "from --weather or the nearest station of the layer set. With --lat/--lon and "
+            "--power-design renewables_plus_gas the site's power design is run and its hourly dispatch "
+            "(gas by prime mover, PV, wind; battery losses through the generators) gives the power-generation water."
         ),
     )
     src = p.add_argument_group("what to compute: --example, or --weather and/or --lat/--lon")
@@ -38,6 +40,10 @@ def register(sub) -> None:
     src.add_argument("--lat", type=float, help="site latitude [deg, WGS84]")
     src.add_argument("--lon", type=float, help="site longitude [deg, WGS84]")
     p.add_argument("--it-mw", dest="scn_it_load_mw", type=float, metavar="MW", help="critical IT load [MW] (same as --it-load-mw)")
+    p.add_argument(
+        "--cc-cooling", dest="combined_cycle_cooling", default="wet", choices=("wet", "dry", "hybrid", "once_through"),
+        help="condenser cooling when the prime mover is a combined cycle (default wet: a cooling tower)",
+    )
     add_layers(p)
     add_json(p)
     add_scenario(p)
@@ -62,9 +68,11 @@ def run(args: argparse.Namespace) -> int:
         result = sw.run_example(args.example)
     elif args.lat is not None:
         weather = sw.read_weather_file(args.weather) if args.weather is not None else None
-        result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers, weather=weather)
+        result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers, weather=weather,
+                                  combined_cycle_cooling=args.combined_cycle_cooling)
     elif args.weather is not None:
-        result = sw.site_water(sw.read_weather_file(args.weather), scenario_from_args(args))
+        result = sw.site_water(sw.read_weather_file(args.weather), scenario_from_args(args),
+                               combined_cycle_cooling=args.combined_cycle_cooling)
     else:
         raise ConfigError(
             "siting water: give --example NAME, --weather FILE, or --lat/--lon (optionally with --weather); "
@@ -106,6 +114,10 @@ def format_text(result) -> str:
             f"  {line.scope:18s} {line.metric:12s} {_gal(line.gal_per_yr, '/yr'):>22s} "
             f"{_gal(line.peak_day_gal_per_day, '/day'):>20s}"
         )
+    if len(result.power_by_technology):
+        lines.append("power generation by technology                 MWh/yr   consumed gal/yr")
+        for tech, r in result.power_by_technology.iterrows():
+            lines.append(f"  {tech:32s} {r['energy_mwh_per_yr']:>14,.0f} {_gal(r['consumption_gal_per_yr'], '/yr'):>22s}")
     lines.append("like-for-like equivalents of the on-site water")
     for _, b in result.benchmarks.iterrows():
         lines.append(f"  {_count(b['count']):>14s} x {b['per_unit']} ({b['site_metric']} vs {b['water_scope'].replace('_', ' ')})")
