@@ -31,6 +31,12 @@ def _county(values) -> pd.Series:
     return s.astype("str")
 
 
+def _date(raw: pd.DataFrame, column: str) -> pd.Series:
+    """A YYYY-MM-DD column as datetimes (NaT where absent or unparseable)."""
+    values = raw[column] if column in raw.columns else pd.Series(None, index=raw.index, dtype="object")
+    return pd.to_datetime(values.replace("", None), errors="coerce", format="%Y-%m-%d")
+
+
 def _detect_ercot(path, columns) -> bool:
     return all(c in columns for c in ("inr", "project name", "capacity (mw)"))
 
@@ -54,7 +60,10 @@ def load_ercot_gis_report(path, *, vintage: str = "2025-11"):
     pandas.DataFrame
         Canonical ``queue`` columns (``capacity_mw`` [MW], ``fuel`` ERCOT code such as
         GAS/SOL/WIN/OTH, ``status`` the GIM study phase, ``state_abbr`` "TX") plus
-        ``technology``, ``poi_location``, ``projected_cod`` (date), ``interconnecting_entity``.
+        ``technology``, ``poi_location``, ``projected_cod`` (date), ``interconnecting_entity``,
+        ``cdr_zone`` (ERCOT CDR reporting zone: WEST, NORTH, SOUTH, COASTAL, HOUSTON, PANHANDLE) and
+        the generation-interconnection milestones ``screening_study_start``,
+        ``fis_requested`` (full interconnection study requested) and ``ia_signed`` (dates).
     """
     raw = io.read_table(path, dtype=str, keep_default_na=False)
     io.require_columns(raw, ["INR", "Project Name", "Capacity (MW)"], path, "ercot_gis_report")
@@ -72,12 +81,17 @@ def load_ercot_gis_report(path, *, vintage: str = "2025-11"):
         "poi_location": io.clean_text(raw.get("POI Location")),
         "projected_cod": pd.to_datetime(raw.get("Projected COD"), errors="coerce"),
         "interconnecting_entity": io.clean_text(raw.get("Interconnecting Entity")),
+        "cdr_zone": io.clean_text(raw.get("CDR Reporting Zone")),
+        "screening_study_start": _date(raw, "Screening Study Started"),
+        "fis_requested": _date(raw, "FIS Requested"),
+        "ia_signed": _date(raw, "IA Signed"),
     }).reset_index(drop=True)
     src = SourceMeta("ERCOT Generator Interconnection Status report (Large Gen)", vintage,
                      "public ERCOT market information", "ERCOT",
                      "https://www.ercot.com/mp/data-products/data-product-details?id=PG7-200-ER")
     return io.finish(out, "queue", src, report,
-                     extra=("technology", "poi_location", "projected_cod", "interconnecting_entity"))
+                     extra=("technology", "poi_location", "projected_cod", "interconnecting_entity", "cdr_zone",
+                            "screening_study_start", "fis_requested", "ia_signed"))
 
 
 def _detect_lbnl(path, columns) -> bool:
@@ -103,7 +117,8 @@ def load_lbnl_queued_up(path, *, vintage: str = "data through 2024"):
     pandas.DataFrame
         Canonical ``queue`` columns (``capacity_mw`` = ``mw1`` [MW], ``fuel`` = ``type_clean``,
         ``status`` = ``q_status``) plus ``region``, ``poi_location``, ``queue_date`` and
-        ``proposed_online_date`` (from Excel serial days), ``developer``.
+        ``proposed_online_date``, ``online_date`` (``on_date``: reached commercial operation)
+        and ``ia_date`` (interconnection agreement), all from Excel serial days, ``developer``.
 
     References
     ----------
@@ -131,9 +146,12 @@ def load_lbnl_queued_up(path, *, vintage: str = "data through 2024"):
         "poi_location": io.clean_text(raw.get("poi_name")),
         "queue_date": excel_date("q_date"),
         "proposed_online_date": excel_date("prop_date"),
+        "online_date": excel_date("on_date"),
+        "ia_date": excel_date("ia_date"),
         "developer": io.clean_text(raw.get("developer")),
     }).reset_index(drop=True)
     src = SourceMeta("LBNL Queued Up interconnection queue data", vintage, "CC BY 4.0",
                      "Lawrence Berkeley National Laboratory", "https://emp.lbl.gov/queues")
     return io.finish(out, "queue", src, report,
-                     extra=("region", "poi_location", "queue_date", "proposed_online_date", "developer"))
+                     extra=("region", "poi_location", "queue_date", "proposed_online_date", "online_date", "ia_date",
+                            "developer"))

@@ -93,3 +93,10 @@ PA_PER_MBAR = 100.0
 
 #: Days in a non-leap year, for turning per-day rates into annual volumes.
 DAYS_PER_YEAR = 365
+
+#: Days in an average calendar month: a Julian year of 365.25 days (IAU) over 12 months.
+#: Source: IAU, Resolution B1 (1976) / BIPM SI Brochure 9th ed., Table 8 note: 1 a (Julian year) = 365.25 d.
+DAYS_PER_MONTH = 365.25 / 12.0
+
+#: Kilograms in one metric tonne, by definition. Source: BIPM SI Brochure, 9th ed. (2019), Table 8: 1 t = 10^3 kg.
+KG_PER_TONNE = 1000.0

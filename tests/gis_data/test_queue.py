@@ -41,3 +41,28 @@ def test_real_lbnl(shared_data):
     assert len(out) == 368  # PROVENANCE
     assert (out["capacity_mw"] >= 100).all()  # the file is filtered to >= 100 MW
     assert out["queue_date"].dt.year.eq(2023).all()  # and to queue year 2023
+
+
+@pytest.mark.shared_data
+def test_real_ercot_milestones_and_zones(shared_data):
+    path = shared_data / "interconnection_queue_ercot/ercot_gis_report_2025-11_large_gen.csv"
+    out = queue.load_ercot_gis_report(path)
+    # Independent count straight from the CSV: non-empty cells of each milestone column (PROVENANCE: dates YYYY-MM-DD)
+    raw = pd.read_csv(path, dtype=str)
+    for col, name in (("screening_study_start", "Screening Study Started"), ("fis_requested", "FIS Requested"),
+                      ("ia_signed", "IA Signed")):
+        assert out[col].notna().sum() == raw[name].notna().sum()
+    assert out["screening_study_start"].iloc[0] == pd.Timestamp(raw["Screening Study Started"].iloc[0])
+    assert set(out["cdr_zone"]) == {"WEST", "NORTH", "SOUTH", "COASTAL", "HOUSTON", "PANHANDLE"}
+
+
+def test_lbnl_online_and_ia_dates(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("q_id,q_status,q_date,on_date,ia_date,county,state,mw1\n"
+                    "A,operational,43466,44927,44197,Ector,TX,100\n"
+                    "B,active,45203,,,Ector,TX,50\n")
+    out = queue.load_lbnl_queued_up(path)
+    # Excel serials: 43466 = 2019-01-01, 44927 = 2023-01-01, 44197 = 2021-01-01 (1899-12-30 + n days)
+    assert out["online_date"].iloc[0] == pd.Timestamp("2023-01-01")
+    assert out["ia_date"].iloc[0] == pd.Timestamp("2021-01-01")
+    assert pd.isna(out["online_date"].iloc[1])

@@ -174,3 +174,123 @@ def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
     # by hand: counties A and B tile x -20..60 km, y -20..20 km around the origin
     inside = (offsets[:, 0] > -20) & (offsets[:, 0] < 60) & (np.abs(offsets[:, 1]) < 20)
     np.testing.assert_array_equal(threaded["county_fips"].notna().to_numpy(), inside)
+
+
+# -- interconnection wait from queue statistics ------------------------------------------------
+
+DAYS_PER_MONTH = 365.25 / 12  # Julian year / 12 (models.units.DAYS_PER_MONTH)
+
+
+def _ercot_queue():
+    """7 projects: Alpha (zone NORTH) 5, Beta (zone WEST) 2; days from the earliest milestone to COD."""
+    t0 = pd.Timestamp("2020-01-01")
+    days = [365, 730, 1095, 1461, 1826, 600, 800]
+    q = pd.DataFrame({
+        "project_id": [f"P{i}" for i in range(7)], "project_name": "p", "capacity_mw": 100.0, "fuel": "GAS",
+        "county_name": ["Alpha"] * 5 + ["Beta"] * 2, "state_abbr": "NC", "status": "s",
+        "cdr_zone": ["NORTH"] * 5 + ["WEST"] * 2,
+        "screening_study_start": [t0] * 7,
+        # project P5 requested its full study 31 days before its screening study started: the earlier date counts
+        "fis_requested": [pd.NaT] * 5 + [t0 - pd.Timedelta(days=31), pd.NaT],
+        "projected_cod": [t0 + pd.Timedelta(days=d) for d in days],
+    })
+    q.attrs["source"] = {"name": "ERCOT Generator Interconnection Status report (Large Gen)", "vintage": "2025-11"}
+    return q
+
+
+def _ba(code: str, *squares):
+    from shapely.ops import unary_union
+
+    geom = unary_union([SL._square(*sq) for sq in squares])
+    return gpd.GeoDataFrame({"ba_code": [code], "ba_name": ["test"]}, geometry=[SL.to4326(geom)], crs="EPSG:4326")
+
+
+def test_interconnection_wait_ercot_county_zone_region_national():
+    frames = SL.frames() | {"queue": _ercot_queue(), "balancing_authorities": _ba("ERCO", (-20, -20, 40, 20), (90, -10, 110, 10))}
+    s = _sites([(0, 0), (30, 0), (50, 0), (100, 0)])
+    out = C.evaluate(s, C.FrameLayers(frames), SCN, include=("location", "grid"))
+    # Hand (days / 30.4375):
+    #  S0 Alpha, 5 projects (>= 5): median of 365, 730, 1095, 1461, 1826 d = 1095 d
+    #  S1 Beta (in ERCO), 2 projects (< 5): zone WEST median of 631 (600 + 31, FIS request earlier) and 800 d = 715.5 d
+    #  S2 Beta but outside the ERCO polygon: national median 55 months (catalog)
+    #  S3 in ERCO, outside every county: ERCOT-wide median of 365, 631, 730, 800, 1095, 1461, 1826 d = 800 d
+    expected = [1095 / DAYS_PER_MONTH, 715.5 / DAYS_PER_MONTH, 55.0, 800 / DAYS_PER_MONTH]
+    # dates are whole days and the arithmetic is the same division: rtol only absorbs float round-off
+    np.testing.assert_allclose(out["interconnection_wait_months"], expected, rtol=1e-12)
+    basis = out["interconnection_wait_basis"].tolist()
+    assert basis[0] == "ERCOT GIS report 2025-11, county Alpha median of 5 projects (earliest study milestone to projected COD)"
+    assert basis[1].startswith("ERCOT GIS report 2025-11, CDR zone WEST median of 2 projects")
+    assert basis[2].startswith("LBNL national median")
+    assert basis[3].startswith("ERCOT GIS report 2025-11, ERCOT-wide median of 7 projects")
+
+
+def test_queue_waits_without_ba_layer_apply_to_texas_and_grid_computes_location():
+    q = _ercot_queue()
+    q["state_abbr"] = "TX"
+    frames = SL.frames()
+    frames["counties"] = frames["counties"].assign(state_abbr="TX")
+    frames["queue"] = q
+    out = C.grid(_sites([(0, 0)]), C.FrameLayers(frames), SCN)  # no context given: grid finds the county itself
+    np.testing.assert_allclose(out["interconnection_wait_months"], [1095 / DAYS_PER_MONTH], rtol=1e-12)
+    w = C.queue_waits(q, frames["counties"], has_ba_layer=False)
+    assert [k for k, _, _ in w.levels] == ["balancing_authority", "state_abbr", "county_fips", "county_fips"]
+
+
+def test_interconnection_wait_lbnl_realised_by_state_and_iso_region():
+    # Hand: NC projects online after 12, 24, 36, 48, 60 x 30.4375 d -> state median 36 months;
+    # PJM-region rows: those five plus three VA rows (10, 20, 30 months) -> region median of 8 = (24 + 30) / 2 = 27 months
+    t0 = pd.Timestamp("2015-01-01")
+    months = [12, 24, 36, 48, 60, 10, 20, 30]
+    q = pd.DataFrame({
+        "project_id": [str(i) for i in range(8)], "project_name": "p", "capacity_mw": 50.0, "fuel": "Solar",
+        "county_name": "Alpha", "state_abbr": ["NC"] * 5 + ["VA"] * 3, "status": "operational", "region": "PJM",
+        "queue_date": [t0] * 8, "online_date": [t0 + pd.Timedelta(days=m * DAYS_PER_MONTH) for m in months],
+    })
+    q.attrs["source"] = {"vintage": "data through 2024"}
+    frames = SL.frames() | {"queue": q, "balancing_authorities": _ba("PJM", (-20, -20, 200, 20))}
+    frames["counties"] = pd.concat([frames["counties"], gpd.GeoDataFrame(
+        {"county_fips": ["51001"], "state_fips": ["51"], "county_name": ["Gamma"], "state_abbr": ["VA"]},
+        geometry=[SL.to4326(SL._square(100, -20, 140, 20))], crs="EPSG:4326")], ignore_index=True)
+    out = C.evaluate(_sites([(0, 0), (120, 0), (300, 0)]), C.FrameLayers(frames), SCN, include=("location", "grid"))
+    # timedelta keeps microseconds: rtol 1e-9 absorbs that rounding (1 us in ~1e8 s)
+    np.testing.assert_allclose(out["interconnection_wait_months"], [36.0, 27.0, 55.0], rtol=1e-9)
+    assert out["interconnection_wait_basis"].iloc[0] == (
+        "LBNL Queued Up data through 2024, NC median of 5 projects reaching COD (queue date to online date)")
+    assert "PJM median of 8 projects" in out["interconnection_wait_basis"].iloc[1]  # VA has only 3: the region's
+
+
+def test_queue_without_dates_falls_back_to_national(caplog):
+    q = _ercot_queue().drop(columns=["screening_study_start", "fis_requested", "projected_cod"])
+    out = C.grid(_sites(), C.FrameLayers(SL.frames() | {"queue": q}), SCN)
+    assert out["interconnection_wait_months"].iloc[0] == 55.0
+    assert out["interconnection_wait_basis"].iloc[0].startswith("LBNL national median")
+    assert "none of the dated columns" in caplog.text
+
+
+@pytest.mark.shared_data
+def test_interconnection_wait_on_real_ercot_report(shared_data):
+    from gis_data.layerset import LayerSet
+    from siting.proximity import PreparedLayers
+
+    data = shared_data
+    doc = {"layers": {
+        "counties": {"path": str(data / "boundaries_us_census/cb_2018_us_county_20m.zip"), "format": "census_counties"},
+        "balancing_authorities": {"path": str(data / "grid_regions_us_hifld/control_areas.geojson.gz"), "format": "hifld_control_areas"},
+        "queue": {"path": str(data / "interconnection_queue_ercot/ercot_gis_report_2025-11_large_gen.csv"), "format": "ercot_gis_report"},
+    }}
+    L = PreparedLayers(LayerSet.from_dict(doc, base_dir=data))
+    pts = {"Odessa": (-102.37, 31.85), "El Paso": (-106.44, 31.76), "Atlanta": (-84.39, 33.75)}
+    g = gpd.GeoDataFrame({"site_id": list(pts)}, geometry=gpd.points_from_xy(*zip(*pts.values())), crs="EPSG:4326").to_crs("EPSG:5070")
+    out = C.evaluate(g, L, SCN, include=("location", "grid"))
+    # Independent check straight from the CSV (pandas, not the loader): Ector County's projects, months from
+    # the earlier of "Screening Study Started" and "FIS Requested" to "Projected COD".
+    raw = pd.read_csv(data / "interconnection_queue_ercot/ercot_gis_report_2025-11_large_gen.csv", dtype=str)
+    start = pd.concat([pd.to_datetime(raw["Screening Study Started"]), pd.to_datetime(raw["FIS Requested"])], axis=1).min(axis=1)
+    m = (pd.to_datetime(raw["Projected COD"]) - start).dt.days / DAYS_PER_MONTH
+    ector = m[raw["County"].str.strip() == "Ector"]
+    assert len(ector) >= 5
+    assert out["interconnection_wait_months"].iloc[0] == pytest.approx(ector.median(), rel=1e-12)  # same median
+    assert out["interconnection_wait_basis"].iloc[0] == (
+        f"ERCOT GIS report 2025-11, county Ector median of {len(ector)} projects (earliest study milestone to projected COD)")
+    # El Paso is in Texas but not in ERCOT (El Paso Electric, WECC); Atlanta is far outside: national median
+    assert out["interconnection_wait_months"].iloc[1] == 55.0 and out["interconnection_wait_months"].iloc[2] == 55.0
