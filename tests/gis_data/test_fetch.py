@@ -5,10 +5,16 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+import urllib.parse
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -18,9 +24,12 @@ from gis_data import fetch as F
 from gis_data.layerset import LayerSet
 from models.errors import DataError, UnknownNameError
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
 
 class _Handler(BaseHTTPRequestHandler):
     files: dict = {}
+    arcgis: dict = {}  # path -> callable(query params dict) -> bytes (an ArcGIS layer's /query)
     fail_once: set = set()
     slow: set = set()
     hits: list = []
@@ -33,6 +42,15 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?")[0]
         type(self).hits.append((path, self.headers.get("Range")))
         type(self).urls.append((path, self.headers.get("Range"), self.path))
+        if path in self.arcgis:
+            params = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+            body = self.arcgis[path](params)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/geo+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if path in self.fail_once:
             self.fail_once.discard(path)
             self.send_response(503)
@@ -68,7 +86,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    handler = type("H", (_Handler,), {"files": {}, "fail_once": set(), "slow": set(), "hits": [], "urls": []})
+    handler = type("H", (_Handler,), {"files": {}, "arcgis": {}, "fail_once": set(), "slow": set(), "hits": [],
+                                      "urls": []})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -215,3 +234,140 @@ def test_cli_data_fetch_json(server, tmp_path, capsys):
     assert doc["layers"].endswith("layers.toml")
     assert "census_states/2018/cb_2018_us_state_20m.zip" in doc["manifest"]["files"]
     assert main(["data", "fetch", "--state", "TX", "--out", str(out), "--sources", "nope"]) == 2
+
+
+# --------------------------------------------------------------------------- ArcGIS paging
+
+
+def _substation_features(n: int) -> list[dict]:
+    """``n`` HIFLD Electric Substations features (official schema, f=geojson), object ids 1..n."""
+    return [{"type": "Feature", "id": oid,
+             "geometry": {"type": "Point", "coordinates": [-104.0 + (oid % 97) * 0.1, 27.0 + (oid // 97) * 0.3]},
+             "properties": {"OBJECTID": oid, "ID": str(100000 + oid), "NAME": f"SUBSTATION {oid}", "STATE": "TX",
+                            "STATUS": "IN SERVICE", "LINES": 2, "MAX_VOLT": 345.0, "MIN_VOLT": 138.0}}
+            for oid in range(1, n + 1)]
+
+
+def _arcgis_layer(features, *, max_record_count=1000, flag="top", overlap=0, endless=False, ignore_offset=False):
+    """An ArcGIS layer's /query answering as ArcGIS does: at most ``max_record_count`` features
+    from ``resultOffset`` in object-id order, with ``exceededTransferLimit`` while more remain
+    (at the top level, or under ``properties`` as ArcGIS Online's f=geojson puts it).
+    ``overlap`` repeats the last features of the previous page (a layer edited while paging);
+    ``endless`` always has more; ``ignore_offset`` is a server without pagination support."""
+
+    def answer(params):
+        assert params["f"] == "geojson" and params["orderByFields"] == "OBJECTID", params
+        offset = 0 if ignore_offset else int(params.get("resultOffset", 0))
+        n = min(int(params.get("resultRecordCount", max_record_count)), max_record_count)
+        if endless:
+            page, more = _substation_features(offset + n)[offset:], True
+        else:
+            start = max(offset - overlap, 0)
+            page, more = features[start:start + n], start + n < len(features)
+        doc = {"type": "FeatureCollection", "features": page}
+        if more and flag == "top":
+            doc["exceededTransferLimit"] = True
+        elif more:
+            doc["properties"] = {"exceededTransferLimit": True}
+        return json.dumps(doc).encode()
+
+    return answer
+
+
+def _offsets(handler, path):
+    return [dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(q).query)).get("resultOffset")
+            for p, _, q in handler.urls if p == path]
+
+
+@pytest.mark.parametrize("flag,overlap,page_size", [("top", 0, 1000), ("properties", 0, 1000),
+                                                    ("top", 7, 1000), ("properties", 0, 2000)])
+def test_paged_arcgis_query_brings_every_feature_exactly_once(server, tmp_path, flag, overlap, page_size):
+    handler, base = server
+    handler.arcgis["/layer/query"] = _arcgis_layer(_substation_features(2537), flag=flag, overlap=overlap)
+    dest = tmp_path / "substations.geojson"
+    info = F.fetch_arcgis(f"{base}/layer/query?where=1%3D1&outFields=*&f=geojson", dest, page_size=page_size,
+                          progress=False, retries=0)
+    ids = [f["id"] for f in json.loads(dest.read_text())["features"]]
+    assert sorted(ids) == list(range(1, 2538))  # all 2,537, none twice
+    # the server caps pages at 1,000 whatever the client asks, so the offset advances by what arrived;
+    # overlapping pages (layer edited meanwhile: 7 features shift back into page 2) are dropped in the merge
+    assert _offsets(handler, "/layer/query") == ["0", "1000", "2000"]
+    assert info == {"pages": 3, "features": 2537, "duplicates": overlap}
+    assert not (tmp_path / ".parts").exists()
+
+
+def test_killed_paged_fetch_resumes_at_the_page_it_stopped(server, tmp_path):
+    handler, base = server
+    inner = _arcgis_layer(_substation_features(2537))
+    reached, release = threading.Event(), threading.Event()
+
+    def answer(params):
+        if params["resultOffset"] == "2000" and not release.is_set():
+            reached.set()  # the client is now waiting for page 3: kill it there
+            release.wait(60)
+        return inner(params)
+
+    handler.arcgis["/layer/query"] = answer
+    url = f"{base}/layer/query?where=1%3D1&outFields=*&f=geojson"
+    dest = tmp_path / "substations.geojson"
+    code = ("import pathlib; from gis_data.fetch import fetch_arcgis; "
+            f"fetch_arcgis({url!r}, pathlib.Path({str(dest)!r}), progress=False, retries=0)")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        assert reached.wait(120), "the fetch never asked for the third page"
+        proc.kill()  # SIGKILL: no cleanup runs, as when a laptop loses power
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        release.set()
+    parts = tmp_path / ".parts" / "substations.geojson"
+    assert sorted(p.name for p in parts.glob("page-*.json")) == ["page-00000.json", "page-00001.json"]
+    assert not dest.exists()
+    handler.urls.clear()
+    info = F.fetch_arcgis(url, dest, progress=False, retries=0)
+    assert _offsets(handler, "/layer/query") == ["2000"]  # pages 1 and 2 were not asked for again
+    assert info == {"pages": 3, "features": 2537, "duplicates": 0}
+    assert sorted(f["id"] for f in json.loads(dest.read_text())["features"]) == list(range(1, 2538))
+
+
+def test_pages_of_another_query_are_not_reused(server, tmp_path):
+    handler, base = server
+    handler.arcgis["/layer/query"] = _arcgis_layer(_substation_features(1500))
+    dest = tmp_path / "s.geojson"
+    stale = tmp_path / ".parts" / "s.geojson"
+    stale.mkdir(parents=True)
+    (stale / "query.json").write_text(json.dumps({"url": "other bbox", "object_id_field": "OBJECTID",
+                                                  "page_size": 1000}))
+    (stale / "page-00000.json").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    info = F.fetch_arcgis(f"{base}/layer/query?f=geojson", dest, progress=False, retries=0)
+    assert info["features"] == 1500 and _offsets(handler, "/layer/query") == ["0", "1000"]
+
+
+def test_endless_server_hits_the_page_cap(server, tmp_path):
+    handler, base = server
+    handler.arcgis["/layer/query"] = _arcgis_layer([], endless=True)
+    with pytest.raises(DataError, match=r"exceededTransferLimit after max_pages=5 pages \(5,000 features"):
+        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", max_pages=5, progress=False,
+                       retries=0)
+    assert len(_offsets(handler, "/layer/query")) == 5
+    assert not (tmp_path / "s.geojson").exists()
+
+
+def test_server_ignoring_result_offset_is_caught(server, tmp_path):
+    handler, base = server
+    handler.arcgis["/layer/query"] = _arcgis_layer(_substation_features(2537), ignore_offset=True)
+    with pytest.raises(DataError, match="ignores resultOffset"):
+        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0)
+    assert len(_offsets(handler, "/layer/query")) == 2  # stopped at the first page that brought nothing new
+
+
+def test_arcgis_error_answer_is_reported_and_not_kept(server, tmp_path):
+    handler, base = server
+    handler.arcgis["/layer/query"] = lambda params: json.dumps(
+        {"error": {"code": 400, "message": "Unable to complete operation.", "details": ["Invalid field: OBJECTID"]}}
+    ).encode()
+    with pytest.raises(DataError, match="error 400: Unable to complete operation.*Invalid field"):
+        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0)
+    assert not list((tmp_path / ".parts" / "s.geojson").glob("page-*"))  # a resumed fetch asks again
