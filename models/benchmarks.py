@@ -25,6 +25,15 @@ yield (Goldhamer & Fereres 2017, 1250 mm per season): blue water applied, so com
 site's withdrawal, never with the 1.1-gallon-per-nut total footprint. That row is outside the
 shared reference set (``in_reference`` is False) and cites its own source.
 
+Golf courses: the catalog has applied water per facility for three GCSAA agronomic regions
+(Southwest, Upper West/Mountain, Northeast; 2005 data) and the US total of all golf
+facilities (2020). The translator shows one golf line: the region's per-facility figure when
+the caller names the site's GCSAA region, the national total otherwise, and says which. The
+region is not inferred from the site's state: no published list of the states in each GCSAA
+region was found (the survey reports show the regions as a map), so no state-to-region table
+ships. No national per-facility average is derived either: the catalog has no count of US golf
+facilities with a source.
+
 References
 ----------
 Goldhamer, D. A. & Fereres, E. (2017). Establishing an almond water production function for
@@ -110,6 +119,14 @@ class Benchmark:
     reference_water_type: str = ""
 
 
+#: Key prefix of the per-facility golf rows that hold for one GCSAA agronomic region.
+GOLF_REGIONAL_PREFIX = "golf_facility_"
+#: Key of the national golf row (all US golf facilities, applied irrigation).
+GOLF_NATIONAL_KEY = "golf_us_all_facilities_2020"
+#: What the translator says when it falls back to the national golf figure.
+GOLF_REGION_NOT_USED = "regional golf figure not used: no published state list for the GCSAA regions found"
+
+
 @functools.cache
 def benchmarks() -> dict[str, Benchmark]:
     """All benchmarks, by key, in catalog order."""
@@ -143,6 +160,40 @@ def benchmark(key: str) -> Benchmark:
         return benchmarks()[key]
     except KeyError:
         raise unknown_name("water benchmark", key, benchmarks()) from None
+
+
+def golf_regions() -> dict[str, Benchmark]:
+    """Per-facility golf benchmarks by GCSAA agronomic region name (e.g. ``"Southwest"``)."""
+    return {b.region: b for b in benchmarks().values() if b.key.startswith(GOLF_REGIONAL_PREFIX)}
+
+
+def golf_benchmark(golf_region: str | None = None) -> tuple[Benchmark, str]:
+    """The golf benchmark for a site, with a note saying which figure and why.
+
+    Parameters
+    ----------
+    golf_region : str, optional
+        The site's GCSAA agronomic region as the caller knows it (a key of :func:`golf_regions`).
+        None: the national figure (no state-to-region list with a source is available to infer it).
+
+    Returns
+    -------
+    tuple of (Benchmark, str)
+        The regional per-facility row or the national total, and the note.
+
+    Raises
+    ------
+    UnknownNameError
+        For a region the catalog has no figure for (the message lists those it has).
+    """
+    if golf_region is None:
+        return benchmark(GOLF_NATIONAL_KEY), f"national golf figure (all US golf facilities, 2020); {GOLF_REGION_NOT_USED}"
+    regions = golf_regions()
+    if golf_region not in regions:
+        raise unknown_name("GCSAA golf region with a per-facility figure", golf_region, regions)
+    b = regions[golf_region]
+    return b, (f"regional golf figure: GCSAA {golf_region} region, average per facility ({b.source_year} report, "
+               "2005 data), region as given by the caller")
 
 
 def equivalent_count(volume_gal: float, water_scope: str, key: str) -> float:
@@ -185,6 +236,7 @@ def translate(
     *,
     keys: list[str] | None = None,
     include_other_scopes: bool = False,
+    golf_region: str | None = None,
 ) -> pd.DataFrame:
     """Express a site's water in benchmark units, like for like.
 
@@ -195,10 +247,12 @@ def translate(
     withdrawal_gal : float
         Site withdrawal [gal]; NaN when unknown (withdrawal benchmarks are then skipped).
     keys : list of str, optional
-        Benchmarks to use (default: all).
+        Benchmarks to use (default: all, with one golf line chosen by :func:`golf_benchmark`).
     include_other_scopes : bool
         Also list blue-green and total-footprint benchmarks against the consumption figure,
         flagged ``like_for_like=False`` with the caveat. Default False.
+    golf_region : str, optional
+        The site's GCSAA agronomic region, when known (:func:`golf_benchmark`); None: national figure.
 
     Returns
     -------
@@ -206,9 +260,16 @@ def translate(
         One row per benchmark: ``key``, ``per_unit``, ``count`` [units], ``site_metric``
         (``consumption``/``withdrawal``), ``site_gal`` [gal], ``gal_per_unit`` [gal],
         ``water_scope``, ``like_for_like`` [bool], ``caveat``, ``region``, ``source``,
-        ``source_url``.
+        ``source_url``, ``note`` (which golf figure and why; "" for the others).
     """
-    chosen = [benchmark(k) for k in keys] if keys is not None else list(benchmarks().values())
+    golf, golf_note = golf_benchmark(golf_region)
+    if keys is not None:
+        chosen = [benchmark(k) for k in keys]
+    else:
+        chosen = [
+            b for b in benchmarks().values()
+            if not (b.key.startswith(GOLF_REGIONAL_PREFIX) or b.key == GOLF_NATIONAL_KEY) or b.key == golf.key
+        ]
     rows = []
     for b in chosen:
         metric = SITE_METRIC_FOR_SCOPE[b.water_scope]
@@ -240,8 +301,9 @@ def translate(
                 "region": b.region,
                 "source": b.source,
                 "source_url": b.source_url,
+                "note": golf_note if b.key == golf.key else "",
             }
         )
     cols = ["key", "per_unit", "count", "site_metric", "site_gal", "gal_per_unit", "water_scope", "like_for_like",
-            "caveat", "region", "source", "source_url"]
+            "caveat", "region", "source", "source_url", "note"]
     return pd.DataFrame(rows, columns=cols)

@@ -555,6 +555,7 @@ def _assemble(
     notes: list[str],
     power_note: str | None = None,
     combined_cycle_cooling: str = "wet",
+    golf_region: str | None = None,
 ) -> SiteWater:
     if power_mwh_by_technology is None:
         power_mwh_by_technology, power_note = _default_generation(
@@ -575,7 +576,9 @@ def _assemble(
         power_note = "power-generation water from the hourly generation by technology given by the caller"
     notes.append(power_note)
     budget = dataclasses.replace(budget, notes=(power_note,) + budget.notes)
-    bench = bm.translate(summary.water_consumption_gal_per_yr, summary.water_withdrawal_gal_per_yr)
+    bench = bm.translate(summary.water_consumption_gal_per_yr, summary.water_withdrawal_gal_per_yr,
+                         golf_region=golf_region)
+    notes.extend(n for n in bench["note"] if n)
     ctx = local_context(
         summary.water_consumption_gal_per_yr,
         summary.water_withdrawal_gal_per_yr,
@@ -608,6 +611,7 @@ def site_water(
     power_mwh_by_technology: pd.DataFrame | None = None,
     power_note: str | None = None,
     combined_cycle_cooling: str = "wet",
+    golf_region: str | None = None,
     thresholds: VerdictThresholds = VerdictThresholds(),
 ) -> SiteWater:
     """Water at one site, modelled hour by hour from its weather.
@@ -635,6 +639,9 @@ def site_water(
     combined_cycle_cooling : str
         Condenser cooling of a combined-cycle prime mover when no generation is given
         (:data:`COMBINED_CYCLE_COOLINGS`).
+    golf_region : str, optional
+        The site's GCSAA agronomic region for the golf benchmark (``models.benchmarks.golf_regions``);
+        None: the national golf figure (the region is not inferred from the state: no source lists them).
     thresholds : VerdictThresholds
         Verdict thresholds.
 
@@ -651,7 +658,7 @@ def site_water(
     return _assemble(
         scenario, summary, hourly, county_water=county_water, water_stress=water_stress,
         power_mwh_by_technology=power_mwh_by_technology, thresholds=thresholds, notes=notes,
-        power_note=power_note, combined_cycle_cooling=combined_cycle_cooling,
+        power_note=power_note, combined_cycle_cooling=combined_cycle_cooling, golf_region=golf_region,
     )
 
 
@@ -661,6 +668,7 @@ def site_water_from_published_wue(
     *,
     county_water: Mapping | pd.Series | None = None,
     water_stress: Mapping | pd.Series | None = None,
+    golf_region: str | None = None,
     thresholds: VerdictThresholds = VerdictThresholds(),
 ) -> SiteWater:
     """Water at one site from a published WUE (weather-independent, clearly labelled).
@@ -674,7 +682,7 @@ def site_water_from_published_wue(
         Uses ``it_load_mw``, ``it_utilization_frac``, ``cooling``, ``pue``, ``power_design``.
     wue_key : str
         Key of a published WUE in ``water_use_factors.csv`` (``models.water.published_wues``).
-    county_water, water_stress, thresholds
+    county_water, water_stress, golf_region, thresholds
         As for :func:`site_water`.
 
     Returns
@@ -706,7 +714,7 @@ def site_water_from_published_wue(
     )
     return _assemble(
         scenario, summary, hourly, county_water=county_water, water_stress=water_stress,
-        power_mwh_by_technology=None, thresholds=thresholds, notes=[basis],
+        power_mwh_by_technology=None, thresholds=thresholds, notes=[basis], golf_region=golf_region,
     )
 
 
@@ -982,6 +990,7 @@ def site_water_at(
     weather: pd.DataFrame | None = None,
     power=None,
     combined_cycle_cooling: str = "wet",
+    golf_region: str | None = None,
 ) -> SiteWater:
     """Water at a location, with weather, county water use and water stress from a layer set.
 
@@ -1010,6 +1019,8 @@ def site_water_at(
         The site's power design; its chosen option must be ``scenario.power_design``.
     combined_cycle_cooling : str
         Condenser cooling if the prime mover is a combined cycle (:data:`COMBINED_CYCLE_COOLINGS`).
+    golf_region : str, optional
+        The site's GCSAA agronomic region for the golf benchmark; None: the national figure.
 
     Returns
     -------
@@ -1060,7 +1071,7 @@ def site_water_at(
     inputs = local_inputs_from_layers(layers, lat, lon)
     result = site_water(weather, scenario, county_water=inputs["county_water"], water_stress=inputs["water_stress"],
                         power_mwh_by_technology=gen, power_note=power_note,
-                        combined_cycle_cooling=combined_cycle_cooling)
+                        combined_cycle_cooling=combined_cycle_cooling, golf_region=golf_region)
     where = (
         f"site at {lat:.4f}, {lon:.4f}: county {inputs['county_name'] or 'unknown'} "
         f"({inputs['county_fips'] or 'no county polygon contains it'}), state {inputs['state_abbr'] or 'unknown'}"

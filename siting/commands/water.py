@@ -44,6 +44,11 @@ def register(sub) -> None:
         "--cc-cooling", dest="combined_cycle_cooling", default="wet", choices=("wet", "dry", "hybrid", "once_through"),
         help="condenser cooling when the prime mover is a combined cycle (default wet: a cooling tower)",
     )
+    p.add_argument(
+        "--golf-region", default=None, metavar="REGION",
+        help="the site's GCSAA agronomic region for the golf benchmark (Southwest, 'Upper West/Mountain', Northeast); "
+        "default: the national figure, since no published state list assigns a site to a region",
+    )
     add_layers(p)
     add_json(p)
     add_scenario(p)
@@ -63,16 +68,16 @@ def run(args: argparse.Namespace) -> int:
     if (args.lat is None) != (args.lon is None):
         raise ConfigError("give --lat and --lon together (degrees, WGS84)")
     if args.example is not None:
-        if args.weather is not None or args.lat is not None:
-            raise ConfigError("--example runs a shipped example on its own; drop --weather/--lat/--lon")
+        if args.weather is not None or args.lat is not None or args.golf_region is not None:
+            raise ConfigError("--example runs a shipped example on its own; drop --weather/--lat/--lon/--golf-region")
         result = sw.run_example(args.example)
     elif args.lat is not None:
         weather = sw.read_weather_file(args.weather) if args.weather is not None else None
         result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers, weather=weather,
-                                  combined_cycle_cooling=args.combined_cycle_cooling)
+                                  combined_cycle_cooling=args.combined_cycle_cooling, golf_region=args.golf_region)
     elif args.weather is not None:
         result = sw.site_water(sw.read_weather_file(args.weather), scenario_from_args(args),
-                               combined_cycle_cooling=args.combined_cycle_cooling)
+                               combined_cycle_cooling=args.combined_cycle_cooling, golf_region=args.golf_region)
     else:
         raise ConfigError(
             "siting water: give --example NAME, --weather FILE, or --lat/--lon (optionally with --weather); "

@@ -68,7 +68,7 @@ def test_translate_pairs_each_benchmark_with_the_matching_site_metric():
         assert row["site_gal"] == expected_site
         assert row["count"] == pytest.approx(expected_site / row["gal_per_unit"], rel=1e-12)
     golf = t[t["key"].str.startswith("golf")]
-    assert set(golf["region"]) == {"Southwest", "Upper West/Mountain", "Northeast"}
+    assert list(golf["key"]) == ["golf_us_all_facilities_2020"]  # one golf line: national unless a region is named
 
 
 def test_translate_without_withdrawal_skips_withdrawal_benchmarks_and_flags_other_scopes():
@@ -125,3 +125,39 @@ def test_almonds_blue_only_compared_with_blue():
     # every like-for-like row pairs a blue benchmark with the matching blue site figure
     like = flagged[flagged["like_for_like"]]
     assert set(like["water_scope"]) <= {"blue_consumption", "withdrawal"}
+
+
+# -- golf: regional where the site's region is known, national otherwise ------------------------
+
+
+def test_golf_national_figure_by_default_and_it_says_why():
+    # Reference: US golf facilities applied 1.68 million acre-ft in 2020 = 547 billion gal
+    # (x 325,851 gal per acre-foot). rtol 1e-3: the reference rounds the gallons to 547.0 billion.
+    b, note = bm.golf_benchmark()
+    assert b.key == "golf_us_all_facilities_2020"
+    assert b.gal_per_unit == pytest.approx(1.68e6 * 325_851, rel=1e-3)
+    assert b.gal_per_unit == pytest.approx(1.68e6 * M3_PER_ACRE_FT * GAL_PER_M3, rel=1e-3)
+    assert "regional golf figure not used: no published state list for the GCSAA regions found" in note
+    row = bm.translate(300e6, 400e6).set_index("key").loc["golf_us_all_facilities_2020"]
+    # like for like: golf irrigation is applied (withdrawn) water, set against the site's withdrawal
+    assert row["water_scope"] == "withdrawal" and row["site_metric"] == "withdrawal" and row["site_gal"] == 400e6
+    assert row["count"] == pytest.approx(400e6 / 547e9, rel=1e-12)
+    assert bm.GOLF_REGION_NOT_USED in row["note"]
+
+
+def test_golf_region_named_by_the_caller_gets_that_regions_figure():
+    # Reference (GCSAA GCEP, 2005 data): Southwest 149.5, Upper West/Mountain 97.9, Northeast 13.8 M gal per facility.
+    t = bm.translate(300e6, 149.5e6, golf_region="Southwest").set_index("key")
+    golf = t[t.index.str.startswith("golf")]
+    assert list(golf.index) == ["golf_facility_southwest"]  # the regional row replaces the national one
+    assert golf.loc["golf_facility_southwest", "count"] == pytest.approx(1.0, rel=1e-12)
+    assert golf.loc["golf_facility_southwest", "site_metric"] == "withdrawal"
+    assert "GCSAA Southwest region" in golf.loc["golf_facility_southwest", "note"]
+    assert bm.golf_benchmark("Northeast")[0].gal_per_unit == 13.8e6
+    assert set(bm.golf_regions()) == {"Southwest", "Upper West/Mountain", "Northeast"}
+    with pytest.raises(UnknownNameError, match="Upper West/Mountain"):
+        bm.golf_benchmark("Pacific")  # a GCSAA region the reference has no per-facility figure for
+    # like for like stays enforced: golf is never set against consumption
+    with pytest.raises(ConfigError, match="like with like"):
+        bm.equivalent_count(1e6, "blue_consumption", "golf_facility_southwest")
+

@@ -1,0 +1,49 @@
+"""The golf benchmark of a site: national unless the site's GCSAA region is named, and saying which."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models import benchmarks as bm
+from siting import water as sw
+from siting.cli import main
+from siting.scenario import Scenario
+
+
+def _year():
+    idx = pd.date_range("2021-01-01", periods=8760, freq="h")
+    temp = 16 + 12 * np.sin(2 * np.pi * (idx.day_of_year.to_numpy() - 110) / 365)
+    return pd.DataFrame({"temp_air_degc": temp, "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0}, index=idx)
+
+
+def test_site_gets_national_golf_figure_and_the_note():
+    r = sw.site_water(_year(), Scenario(cooling="evaporative"))
+    golf = r.benchmarks[r.benchmarks["key"].str.startswith("golf")]
+    assert list(golf["key"]) == [bm.GOLF_NATIONAL_KEY]
+    # like for like: applied golf water (a withdrawal) against the site's on-site withdrawal
+    row = golf.iloc[0]
+    assert row["site_metric"] == "withdrawal"
+    assert row["count"] == pytest.approx(r.cooling.water_withdrawal_gal_per_yr / 547e9, rel=1e-12)
+    assert any(bm.GOLF_REGION_NOT_USED in n for n in r.notes)
+
+
+def test_site_in_a_named_region_gets_that_regions_figure():
+    r = sw.site_water(_year(), Scenario(cooling="evaporative"), golf_region="Upper West/Mountain")
+    golf = r.benchmarks[r.benchmarks["key"].str.startswith("golf")].iloc[0]
+    assert golf["key"] == "golf_facility_upper_west_mountain"
+    # GCSAA GCEP (2005 data): 97.9 million gal per facility per year
+    assert golf["count"] == pytest.approx(r.cooling.water_withdrawal_gal_per_yr / 97.9e6, rel=1e-12)
+    assert golf["site_metric"] == "withdrawal"
+    assert not any(bm.GOLF_REGION_NOT_USED in n for n in r.notes)
+
+
+def test_reference_example_golf_line(capsys):
+    # The published-WUE example has no withdrawal figure, so no golf line (never golf against consumption).
+    r = sw.run_example("semianalysis_colossus2")
+    assert not r.benchmarks["key"].str.startswith("golf").any()
+    assert main(["water", "--weather", "pvlib:723170TYA.CSV", "--golf-region", "Northeast", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    keys = [b["key"] for b in out["benchmarks"]]
+    assert "golf_facility_northeast" in keys and bm.GOLF_NATIONAL_KEY not in keys
