@@ -496,7 +496,7 @@ def generation_by_technology(
         gen = wt.generation_from_dispatch(frame[["gas_mw"]], gas_technology=tech)
         how = f"the gas_only hourly dispatch ({power.fleet.units_count} x {power.unit_name})"
         if design == "bridge_to_grid":
-            grid_gal = opt.gas_mwh_per_yr * wt.power_water_factor("grid_average_us").consumption_gal_per_mwh
+            grid_gal = power.facility_energy_mwh_per_yr * wt.power_water_factor("grid_average_us").consumption_gal_per_mwh
             how += (" for the bridge years before the grid arrives; once on the grid the power-generation "
                     f"consumption becomes about {grid_gal / 1e6:,.0f} million gal/yr at the US grid average")
     note = (f"power-generation water from {how} of the site's power design ({design}); the {power.unit_name} is "
