@@ -93,6 +93,23 @@ def _as_of_year(date, years: list[int], report: LoadReport) -> int:
     return year
 
 
+def _read_phistory(path) -> pd.DataFrame:
+    """The phistory table as text columns with lower-case names, from the .dbf or a CSV export."""
+    if str(path).lower().endswith(".dbf"):
+        import pyogrio
+
+        raw = pyogrio.read_dataframe(io.gdal_path(path), read_geometry=False)
+        raw = raw.astype("object").where(raw.notna(), "").astype("str")
+    elif str(path).lower().endswith(".xls"):
+        raise DataError(f"{path}: the Green Book .xls (BIFF) is not read; use phistory.dbf from the same "
+                        "download page (https://www3.epa.gov/airquality/greenbook/downld/phistory.dbf) or a CSV export")
+    else:
+        raw = io.read_table(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    raw.columns = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
+    # dBASE field names hold at most 10 characters: revoked_naaqs arrives as revoked_na
+    return raw.rename(columns={"revoked_na": "revoked_naaqs"})
+
+
 def _detect_phistory(path, columns) -> bool:
     cols = set(columns)
     return {"pollutant", "fips_state", "fips_cnty"} <= cols and any(re.fullmatch(r"pw_\d{4}", c) for c in cols)
@@ -108,8 +125,9 @@ def load_greenbook_phistory(path, *, date=None, include_revoked: bool = False, v
     Parameters
     ----------
     path : str or Path
-        ``phistory.csv`` (CSV export of ``phistory.xls``; UTF-8 BOM handled), plain, ``.gz``
-        or zipped.
+        ``phistory.dbf`` as the Green Book download page serves it (dBASE, field names cut
+        to 10 characters: ``REVOKED_NA``), or a CSV export of ``phistory.xls`` (UTF-8 BOM
+        handled), plain, ``.gz`` or zipped.
     date : str, datetime, int or None
         Date (or year) of the status; the ``pw_<year>`` column of that year is used. Default:
         the last year in the file. A date after it uses the last year (recorded in the load
@@ -129,8 +147,7 @@ def load_greenbook_phistory(path, *, date=None, include_revoked: bool = False, v
         ``naaqs``, ``standard_year``, ``revoked``, ``state_abbr``, ``county_name``, ``as_of_year``.
     """
     report = LoadReport()
-    raw = io.read_table(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    raw.columns = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
+    raw = _read_phistory(path)
     years = sorted(int(c[3:]) for c in raw.columns if re.fullmatch(r"pw_\d{4}", c))
     need = [c for c in ("pollutant", "fips_state", "fips_cnty") if c not in raw.columns]
     if need or not years:

@@ -542,8 +542,9 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
             elif src.layer_glob:
                 layer_paths = sorted(p for p in folder.glob(src.layer_glob) if p.is_file())
                 if not layer_paths:
-                    raise MissingDataError(f"{src.name}: no extracted file matches {src.layer_glob!r} in {folder}; "
-                                           "the archive layout changed upstream: update layer_glob in gis_data/fetch.py")
+                    raise MissingDataError(
+                        f"{src.name}: no extracted file matches {src.layer_glob!r} in {folder}; the archive "
+                        "layout changed upstream: update layer_glob in gis_data/fetch.py")
         manifest["files"][str(dest.relative_to(out))] = {
             "source": src.name, "url": url, "sha256": digest, "bytes": dest.stat().st_size,
             "vintage": src.vintage, "license": src.license, "terms": src.terms, "verified": bool(src.sha256),

@@ -6,6 +6,10 @@ Formats:
     EIA-860 (2025 early release) generators joined to their plants, one point per
     generator (Western Power Pool repackaging): ``plant_code, plant_name, technology,
     energy_source, nameplate_mw, ba_code, state, op_year, status, retirement_year, pipelines``.
+``eia860_official``
+    The official EIA-860 release as EIA publishes it (``eia860<year>.zip``): the sheets of
+    ``3_1_Generator_Y<year>.xlsx`` (Operable, Proposed, Retired and Canceled) joined to
+    ``2___Plant_Y<year>.xlsx`` for location, balancing authority and gas pipelines.
 ``hifld_plants_tx`` / ``hifld_plants_tx_json``
     HIFLD *Power Plants* for Texas (>= 50 MW), one row per plant, as GeoJSON or as the
     packager's raw JSON (``{plants: [{id, name, lat, lon, capacity_MW, ...}]}``).
@@ -19,7 +23,11 @@ plant-level sources give one row per plant with ``generator_id`` missing.
 
 from __future__ import annotations
 
+import io as _io
 import json
+import re
+import zipfile
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +37,7 @@ from gis_data import io
 from gis_data.canonical import GEOGRAPHIC_CRS, LoadReport, SourceMeta
 from gis_data.formats import register_format
 from gis_data.grid import OSM_ATTRIBUTION, OSM_LICENSE, osm_id_column, to_points
+from models.errors import DataError, MissingDataError
 
 PUBLIC_DOMAIN = "public domain (US federal data, 17 U.S.C. 105)"
 EIA860_ATTRIBUTION = "Source: U.S. Energy Information Administration, Form EIA-860"
@@ -95,6 +104,159 @@ def load_eia860_generators(path, *, vintage: str = "2025 early release"):
         sector_name=io.clean_text(_col(raw, "sector_name")),
     )
     src = SourceMeta("EIA-860 generators (Western Power Pool TransmissionMap)", vintage, PUBLIC_DOMAIN,
+                     EIA860_ATTRIBUTION, EIA860_URL)
+    return io.finish(out, "plants", src, report, extra=PLANT_EXTRA)
+
+
+# --------------------------------------------------------------------------- EIA-860 official workbooks
+
+_EIA_GENERATOR_RE = re.compile(r"(^|/)3_1_Generator_Y(\d{4})[^/]*\.xlsx$", re.IGNORECASE)
+_EIA_PLANT_RE = re.compile(r"(^|/)2___Plant_Y(\d{4})[^/]*\.xlsx$", re.IGNORECASE)
+#: Generator sheet -> gen_status; Retired and Canceled keeps only status RE (canceled units never ran).
+_EIA_SHEETS = {"operable": "existing", "proposed": "proposed", "retired and canceled": "retired"}
+
+
+def _eia_workbooks(path: Path) -> tuple[bytes, bytes, str]:
+    """(generator workbook, plant workbook, member name) from the release zip or the extracted files."""
+    if path.suffix.lower() == ".zip":
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+            gen = next((n for n in names if _EIA_GENERATOR_RE.search(n)), None)
+            plant = next((n for n in names if _EIA_PLANT_RE.search(n)), None)
+            if gen is None or plant is None:
+                raise DataError(f"{path}: not an EIA-860 release zip (needs 3_1_Generator_Y<year>.xlsx and "
+                                f"2___Plant_Y<year>.xlsx; it holds {names[:8]})")
+            return zf.read(gen), zf.read(plant), gen
+    if not _EIA_GENERATOR_RE.search(path.name):
+        raise DataError(f"{path}: expected the EIA-860 zip or its 3_1_Generator_Y<year>.xlsx workbook")
+    plants = sorted(p for p in path.parent.iterdir() if _EIA_PLANT_RE.search(p.name))
+    if not plants:
+        raise MissingDataError(f"{path}: the EIA-860 plant workbook 2___Plant_Y<year>.xlsx is not beside it in "
+                               f"{path.parent}; extract the whole eia860<year>.zip there")
+    return path.read_bytes(), plants[0].read_bytes(), path.name
+
+
+def _eia_sheet(raw: pd.DataFrame, where: str) -> pd.DataFrame:
+    """An EIA-860 sheet read without header: the header is the row holding 'Plant Code'
+    (row 2 after EIA's title line); trailing note rows are left for the caller to drop."""
+    for i in range(min(len(raw), 10)):
+        cells = [str(v).strip().lower() for v in raw.iloc[i].tolist()]
+        if "plant code" in cells:
+            out = raw.iloc[i + 1:].reset_index(drop=True)
+            out.columns = [str(v).strip() if v is not None and v == v else f"col{j}"
+                           for j, v in enumerate(raw.iloc[i].tolist())]
+            return out
+    raise DataError(f"{where}: no 'Plant Code' header in the first rows; not an EIA-860 schedule sheet")
+
+
+def _detect_eia860_official(path, columns) -> bool:
+    return bool(_EIA_GENERATOR_RE.search(Path(str(path)).name))
+
+
+@register_format(
+    "eia860_official", role="plants", detect=_detect_eia860_official, detail=35,
+    description="EIA-860 release as published (3_1_Generator_Y<year>.xlsx joined to 2___Plant_Y<year>.xlsx)",
+)
+def load_eia860_official(path, *, vintage: str | None = None):
+    """EIA-860 generators from the official release workbooks, one point per generator.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``eia860<year>.zip`` as EIA publishes it, or its extracted ``3_1_Generator_Y<year>.xlsx``
+        with ``2___Plant_Y<year>.xlsx`` in the same folder. Each sheet has a title line
+        above the header row; the last rows are notes.
+    vintage : str, optional
+        Release; default from the workbook name (``Y2023``; "early release" when so named).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical ``plants`` columns: ``generator_id`` is ``<Plant Code>-<Generator ID>``,
+        ``capacity_mw`` nameplate [MW], ``energy_source`` Energy Source 1, ``operating_year``
+        [year] (planned year for proposed units), ``retirement_year`` [year] (planned for
+        operable units), ``gas_pipeline`` the plant's Natural Gas Pipeline Name 1-3 joined
+        by "; "; plus ``prime_mover``, ``gen_status`` (existing / retirement / proposed /
+        retired, from the sheet), ``nerc_region``, ``utility_name``, ``sector_name``, EPSG:4326.
+        Note rows, canceled units and generators whose plant has no location are dropped (counted).
+    """
+    path = Path(path)
+    report = LoadReport()
+    gen_bytes, plant_bytes, gen_name = _eia_workbooks(path)
+    sheets = pd.read_excel(_io.BytesIO(gen_bytes), sheet_name=None, header=None, dtype=object)
+    frames = []
+    for sheet, raw in sheets.items():
+        status = _EIA_SHEETS.get(str(sheet).strip().lower())
+        if status is None:
+            continue
+        g = _eia_sheet(raw, f"{gen_name} sheet {sheet!r}")
+        report.source_rows += len(g)
+        code = pd.to_numeric(g["Plant Code"], errors="coerce")
+        note = code.isna().to_numpy()
+        report.drop("note or blank row of the EIA sheet (no numeric Plant Code)", int(note.sum()))
+        g = g.loc[~note].assign(_plant=code[~note].astype("int64").astype("str"), _sheet=status)
+        if status == "retired":
+            st = g["Status"].astype("string").str.strip().str.upper()
+            canceled = ~st.eq("RE").fillna(False).to_numpy()
+            report.drop("canceled before operation (Retired and Canceled sheet, status not RE)", int(canceled.sum()))
+            g = g.loc[~canceled]
+        frames.append(g)
+    if not frames:
+        raise DataError(f"{gen_name}: none of the sheets {list(_EIA_SHEETS)} found (sheets: {list(sheets)})")
+    gens = pd.concat(frames, ignore_index=True)
+    plant = _eia_sheet(pd.read_excel(_io.BytesIO(plant_bytes), sheet_name=0, header=None, dtype=object),
+                       "EIA-860 plant workbook")
+    pcode = pd.to_numeric(plant["Plant Code"], errors="coerce")
+    plant = plant.loc[pcode.notna()].assign(_plant=pcode.dropna().astype("int64").astype("str"))
+    plant = plant.drop_duplicates("_plant").set_index("_plant")
+
+    def pcol(name):
+        return (plant[name] if name in plant.columns else pd.Series(np.nan, index=plant.index)).reindex(gens["_plant"])
+
+    def first(*names):
+        """The first non-missing of these columns, row by row (the sheets name some differently)."""
+        out = pd.Series(np.nan, index=gens.index, dtype="object")
+        for n in names:
+            if n in gens.columns:
+                out = out.where(out.notna(), gens[n])
+        return out
+
+    pipes = [c for c in ("Natural Gas Pipeline Name 1", "Natural Gas Pipeline Name 2", "Natural Gas Pipeline Name 3",
+                         "Natural Gas Pipeline Name") if c in plant.columns]
+    pipe_text = pd.Series([None] * len(gens), index=gens.index, dtype="object")
+    if pipes:
+        names = plant[pipes].apply(lambda r: "; ".join(str(v).strip() for v in r if isinstance(v, str) and v.strip()),
+                                   axis=1)
+        pipe_text = names.replace("", np.nan).reindex(gens["_plant"]).set_axis(gens.index)
+    lat = io.to_number(pcol("Latitude")).set_axis(gens.index)
+    lon = io.to_number(pcol("Longitude")).set_axis(gens.index)
+    no_xy = (lat.isna() | lon.isna() | (lat.abs() > 90) | (lon.abs() > 180)).to_numpy()
+    report.drop("plant without latitude/longitude in the plant workbook", int(no_xy.sum()))
+    retire_planned = io.to_number(first("Planned Retirement Year")).set_axis(gens.index)
+    gen_status = gens["_sheet"].where(~(gens["_sheet"].eq("existing") & retire_planned.notna()), "retirement")
+    out = gpd.GeoDataFrame({
+        "plant_id": gens["_plant"].astype("str"),
+        "plant_name": io.clean_text(first("Plant Name")),
+        "generator_id": (gens["_plant"] + "-" + first("Generator ID").astype("string").str.strip()).astype("str"),
+        "capacity_mw": io.to_number(first("Nameplate Capacity (MW)")),
+        "energy_source": io.clean_text(first("Energy Source 1")),
+        "technology": io.clean_text(first("Technology")),
+        "status": io.clean_text(first("Status")),
+        "operating_year": io.to_number(first("Operating Year", "Current Year", "Effective Year")),
+        "retirement_year": io.to_number(first("Retirement Year")).fillna(retire_planned),
+        "balancing_authority": io.clean_text(pcol("Balancing Authority Code")).set_axis(gens.index),
+        "gas_pipeline": pipe_text,
+        "state_abbr": io.clean_text(first("State")),
+        "prime_mover": io.clean_text(first("Prime Mover")),
+        "gen_status": gen_status.astype("str"),
+        "nerc_region": io.clean_text(pcol("NERC Region")).set_axis(gens.index),
+        "utility_name": io.clean_text(first("Utility Name")),
+        "sector_name": io.clean_text(first("Sector Name")),
+    }, geometry=gpd.points_from_xy(lon, lat), crs=GEOGRAPHIC_CRS, index=gens.index).loc[~no_xy]
+    if vintage is None:
+        m = _EIA_GENERATOR_RE.search(gen_name)
+        vintage = m.group(2) + (" early release" if "early" in gen_name.lower() else "")
+    src = SourceMeta("EIA-860 Annual Electric Generator Report (official workbooks)", vintage, PUBLIC_DOMAIN,
                      EIA860_ATTRIBUTION, EIA860_URL)
     return io.finish(out, "plants", src, report, extra=PLANT_EXTRA)
 

@@ -108,3 +108,24 @@ def test_real_counties_2021_and_texas_polygons(shared_data):
     hit = air.nonattainment_at([-96.80, -98.49, -106.38, -95.37], [32.78, 29.42, 31.81, 29.76], pol)
     assert hit["point"].tolist() == [0, 1, 2]
     assert hit["area_name"].tolist() == ["Dallas-Fort Worth, TX", "San Antonio, TX", "El Paso-Las Cruces, TX-NM"]
+
+
+@pytest.mark.shared_data
+def test_phistory_dbf_as_the_green_book_serves_it_reads_like_the_csv(shared_data, tmp_path):
+    """The Green Book download page serves phistory.dbf (dBASE: names cut to 10 characters, so
+    revoked_naaqs arrives as REVOKED_NA). The real CSV written as such a dBASE table must load the same."""
+    import warnings
+
+    import pyogrio
+
+    csv = shared_data / "nonattainment_epa_greenbook" / "phistory.csv"
+    table = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    table.columns = [c.upper() for c in table.columns]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's note that REVOKED_NAAQS is cut to REVOKED_NA
+        pyogrio.write_dataframe(table, tmp_path / "phistory.dbf", driver="ESRI Shapefile")
+    from_dbf = air.load_greenbook_phistory(tmp_path / "phistory.dbf", date=2021)
+    from_csv = air.load_greenbook_phistory(csv, date=2021)
+    assert len(from_dbf) == len(from_csv) > 0
+    assert from_dbf.equals(from_csv)
+    assert not from_dbf["revoked"].any()  # revoked standards dropped as from the CSV: the cut name was understood

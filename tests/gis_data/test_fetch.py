@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 
@@ -371,3 +372,253 @@ def test_arcgis_error_answer_is_reported_and_not_kept(server, tmp_path):
     with pytest.raises(DataError, match="error 400: Unable to complete operation.*Invalid field"):
         F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0)
     assert not list((tmp_path / ".parts" / "s.geojson").glob("page-*"))  # a resumed fetch asks again
+
+
+# --------------------------------------------------------------------------- every source, official layout
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _shapefile_zip(frame, stem: str, tmp_path) -> bytes:
+    """A zipped shapefile with its members at the root of the zip, as www2.census.gov serves them."""
+    folder = tmp_path / f"shp_{stem}"
+    folder.mkdir()
+    frame.to_file(folder / f"{stem}.shp")
+    return _zip({p.name: p.read_bytes() for p in sorted(folder.iterdir())})
+
+
+def _xlsx(sheets: dict[str, list[list]]) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _eia860_zip() -> bytes:
+    """eia8602023.zip in EIA's layout: workbooks at the zip root, a title line above each header
+    row, a note row at the bottom; column names as in the 2023 release."""
+    plant_head = ["Utility ID", "Utility Name", "Plant Code", "Plant Name", "Street Address", "City", "State", "Zip",
+                  "County", "Latitude", "Longitude", "NERC Region", "Balancing Authority Code",
+                  "Balancing Authority Name", "Natural Gas LDC Name", "Natural Gas Pipeline Name 1",
+                  "Natural Gas Pipeline Name 2", "Natural Gas Pipeline Name 3", "Pipeline Notes"]
+    plant = _xlsx({"Plant": [
+        ["Form EIA-860 Data - Schedule 2 - 'Plant Data'"], plant_head,
+        [1, "Utility A", 3470, "Plant A", "1 Road", "Thompsons", "TX", 77481, "Fort Bend", 29.4828, -95.6311, "TRE",
+         "ERCO", "ERCOT", None, "Pipeline One", "Pipeline Two", None, None],
+        [2, "Utility B", 9999, "Plant without location", "", "", "TX", 0, "", None, None, "TRE", "ERCO", "ERCOT",
+         None, None, None, None, None],
+        ["NOTE: See the EIA-860 instructions for definitions."],
+    ]})
+    head = ["Utility ID", "Utility Name", "Plant Code", "Plant Name", "State", "County", "Generator ID", "Technology",
+            "Prime Mover", "Nameplate Capacity (MW)", "Status", "Sector Name", "Energy Source 1"]
+    gens = _xlsx({
+        "Operable": [["Form EIA-860 Data - Schedule 3, 'Generator Data' (Operable Units Only)"],
+                     head + ["Operating Month", "Operating Year", "Planned Retirement Month",
+                             "Planned Retirement Year"],
+                     [1, "Utility A", 3470, "Plant A", "TX", "Fort Bend", "WAP5", "Conventional Steam Coal", "ST",
+                      734.1, "OP", "Electric Utility", "SUB", 12, 1977, 12, 2030],
+                     [1, "Utility A", 3470, "Plant A", "TX", "Fort Bend", "CT1", "Natural Gas Fired Combustion Turbine",
+                      "GT", 68.4, "OP", "Electric Utility", "NG", 6, 1999, None, None],
+                     [2, "Utility B", 9999, "Plant without location", "TX", "", "1", "Solar Photovoltaic", "PV", 5.0,
+                      "OP", "IPP Non-CHP", "SUN", 1, 2020, None, None],
+                     ["NOTE: Generators are reported at the plant's location."]],
+        "Proposed": [["Form EIA-860 Data - Schedule 3, 'Generator Data' (Proposed Units Only)"],
+                     head + ["Current Month", "Current Year"],
+                     [1, "Utility A", 3470, "Plant A", "TX", "Fort Bend", "BESS1", "Batteries", "BA", 100.0, "U",
+                      "Electric Utility", "MWH", 6, 2026]],
+        "Retired and Canceled": [["Form EIA-860 Data - Schedule 3, 'Generator Data' (Retired & Canceled Units Only)"],
+                                 head + ["Operating Month", "Operating Year", "Retirement Month", "Retirement Year"],
+                                 [1, "Utility A", 3470, "Plant A", "TX", "Fort Bend", "GT2", "Petroleum Liquids", "GT",
+                                  15.0, "RE", "Electric Utility", "DFO", 1, 1971, 5, 2019],
+                                 [1, "Utility A", 3470, "Plant A", "TX", "Fort Bend", "GT9", "Natural Gas Fired "
+                                  "Combustion Turbine", "GT", 50.0, "CN", "Electric Utility", "NG", None, None, None,
+                                  None]],
+    })
+    return _zip({"1___Utility_Y2023.xlsx": _xlsx({"Utility": [["title"], ["Utility ID"]]}),
+                 "2___Plant_Y2023.xlsx": plant, "3_1_Generator_Y2023.xlsx": gens, "LayoutY2023.xlsx": b"PK"})
+
+
+def _counties_zip(tmp_path) -> bytes:
+    frame = gpd.GeoDataFrame(
+        {"STATEFP": ["48", "48"], "COUNTYFP": ["201", "157"], "COUNTYNS": ["1", "2"],
+         "AFFGEOID": ["0500000US48201", "0500000US48157"], "GEOID": ["48201", "48157"], "NAME": ["Harris", "Fort Bend"],
+         "LSAD": ["06", "06"], "ALAND": [4_421_000_000, 2_232_000_000], "AWATER": [183_000_000, 48_000_000]},
+        geometry=[shapely.box(-95.9, 29.5, -94.9, 30.2), shapely.box(-96.1, 29.2, -95.4, 29.8)], crs="EPSG:4269")
+    return _shapefile_zip(frame, "cb_2018_us_county_20m", tmp_path)
+
+
+def _usgs_csv() -> bytes:
+    """usco2015v2.0.csv as ScienceBase serves it: a title line, then the header (Mgal/d, '--' not available)."""
+    cols = ["STATE", "STATEFIPS", "COUNTY", "COUNTYFIPS", "FIPS", "YEAR", "TP-TotPop", "PS-Wtotl", "PT-Wtotl",
+            "IR-WFrTo", "IN-Wtotl", "TO-WGWTo", "TO-WSWTo", "TO-WFrTo", "TO-Wtotl"]
+    rows = [["TX", "48", "Harris County", "201", "48201", "2015", "4538.028", "598.35", "1208.7", "21.46", "97.04",
+             "49.9", "1950.1", "1082.5", "2000.0"],
+            ["TX", "48", "Fort Bend County", "157", "48157", "2015", "741.237", "37.1", "--", "84.2", "4.5", "40.0",
+             "120.0", "160.0", "160.0"]]
+    text = "Dataset: Estimated Use of Water in the United States, County-Level Data for 2015\n"
+    text += ",".join(cols) + "\n" + "\n".join(",".join(r) for r in rows) + "\n"
+    return text.encode()
+
+
+def _phistory_dbf(tmp_path) -> bytes:
+    """phistory.dbf as the Green Book serves it: dBASE, field names cut to 10 characters."""
+    import pandas as pd
+    import pyogrio
+
+    table = pd.DataFrame({
+        "POLLUTANT": ["8-Hour Ozone (2015)", "8-Hour Ozone (1997)", "PM-2.5 (2012)"],
+        "REVOKED_NA": ["", "Revoked", ""], "STATE_NAME": ["Texas"] * 3, "ST_ABBR": ["TX"] * 3,
+        "FIPS_STATE": ["48"] * 3, "FIPS_CNTY": ["201", "201", "157"], "COUNTYNAME": ["Harris", "Harris", "Fort Bend"],
+        "PW_2020": ["W", "W", "P"], "PW_2021": ["W", "W", ""], "EXPORTDT": ["2024-08-31"] * 3})
+    path = tmp_path / "phistory.dbf"
+    pyogrio.write_dataframe(table, path, driver="ESRI Shapefile")
+    return path.read_bytes()
+
+
+def _aqueduct_zip() -> bytes:
+    """aqueduct-4-0-water-risk-data.zip: the baseline annual table under <download>/CVS/ (WRI's folder name)."""
+    head = "aq30_id,pfaf_id,gid_1,aqid,gid_0,name_0,name_1,area_km2,string_id,bws_raw,bws_score,bws_cat,bws_label\n"
+    rows = ("1,731000,USA.44_1,1047,USA,United States,Texas,1000.0,731000-USA.44_1-1047,0.5,3.32,3,High (40-80%)\n"
+            "2,731001,USA.44_1,None,USA,United States,Texas,3000.0,731001-USA.44_1-None,0.15,1.58,1,"
+            "Low - Medium (10-20%)\n"
+            "3,772000,MEX.6_1,None,MEX,Mexico,Coahuila,500.0,772000-MEX.6_1-None,1.2,5.0,4,Extremely High (>80%)\n")
+    top = "Aqueduct40_waterrisk_download_Y2023M07D05"
+    return _zip({f"{top}/CVS/Aqueduct40_baseline_annual_y2023m07d05.csv": (head + rows).encode(),
+                 f"{top}/CVS/Aqueduct40_baseline_monthly_y2023m07d05.csv": b"pfaf_id,bws_01_raw\n731000,0.4\n",
+                 f"{top}/GDB/Aq40_Y2023D07M05.gdb/a00000001.gdbtable": b"\x00"})
+
+
+def _tmy3_zip() -> bytes:
+    """alltmy3a.zip: one <USAF>TYA.CSV per station at the zip root. The files are pvlib's copy of the
+    real Greensboro TMY3 file and the same hours under a second station header."""
+    import pvlib
+
+    real = (Path(pvlib.__file__).parent / "data" / "723170TYA.CSV").read_bytes()
+    other = b'722590,"DALLAS-FORT WORTH INTL AP",TX,-6.0,32.900,-97.017,164\n' + real.split(b"\n", 1)[1]
+    return _zip({"723170TYA.CSV": real, "722590TYA.CSV": other})
+
+
+def _lines(n: int) -> list[dict]:
+    return [{"type": "Feature", "id": i,
+             "geometry": {"type": "LineString", "coordinates": [[-96 + i, 29], [-95.5 + i, 30]]},
+             "properties": {"OBJECTID": i, "ID": str(200000 + i), "TYPE": "AC; OVERHEAD", "STATUS": "IN SERVICE",
+                            "OWNER": "OWNER A", "VOLTAGE": -999999.0 if i == 1 else 345.0,
+                            "VOLT_CLASS": "345", "SUB_1": "A", "SUB_2": "B"}} for i in range(1, n + 1)]
+
+
+def _pipes(n: int) -> list[dict]:
+    kinds = ["Interstate", "Intrastate", "Gathering"]
+    return [{"type": "Feature", "id": i,
+             "geometry": {"type": "LineString", "coordinates": [[-97 + i, 28], [-96 + i, 29]]},
+             "properties": {"OBJECTID": i, "TYPEPIPE": kinds[(i - 1) % 3], "Operator": f"Operator {i}",
+                            "Status": "Operating"}} for i in range(1, n + 1)]
+
+
+def test_fetch_every_source_in_its_official_layout_loads_every_role(server, tmp_path):
+    """All ten sources served as their agencies serve them; fetch, then load each role of the
+    written layer set through its loader and check rows and a value."""
+    handler, base = server
+    files = {
+        "census_states/cb_2018_us_state_20m.zip": _states_zip(tmp_path),
+        "census_counties/cb_2018_us_county_20m.zip": _counties_zip(tmp_path),
+        "eia860/eia8602023.zip": _eia860_zip(),
+        "usgs_water_use_2015/usco2015v2.0.csv": _usgs_csv(),
+        "greenbook_phistory/phistory.dbf": _phistory_dbf(tmp_path),
+        "aqueduct40/aqueduct-4-0-water-risk-data.zip": _aqueduct_zip(),
+        "tmy3/alltmy3a.zip": _tmy3_zip(),
+    }
+    handler.files.update({"/" + k: v for k, v in files.items()})
+    handler.arcgis["/hifld_substations/substations.geojson"] = _arcgis_layer(_substation_features(2537),
+                                                                            flag="properties")
+    handler.arcgis["/hifld_transmission/transmission.geojson"] = _arcgis_layer(_lines(3))
+    handler.arcgis["/eia_natgas_pipelines/pipelines.geojson"] = _arcgis_layer(_pipes(6), max_record_count=4)
+    out = tmp_path / "cache"
+    toml = F.fetch(None, out, state="TX", base_url_override=base, progress=False, retries=0)
+
+    layers = LayerSet.from_path(toml, use_cache=False)
+    assert set(layers.roles) == {s.role for s in F.SOURCES.values()}
+    assert {r: layers.spec(r).format for r in layers.roles} == {s.role: s.format for s in F.SOURCES.values()}
+    loaded = {role: layers.load(role) for role in layers.roles}
+
+    subs = loaded["substations"]
+    assert len(subs) == 2537 and subs["substation_id"].is_unique and set(subs["state_abbr"]) == {"TX"}
+    assert subs["max_voltage_kv"].eq(345.0).all()
+    lines = loaded["transmission"]
+    assert len(lines) == 3 and lines["voltage_kv"].tolist() == [345.0, 345.0, 345.0]  # -999999 filled from VOLT_CLASS
+    pipes = loaded["pipelines"]
+    assert len(pipes) == 4 and sorted(set(pipes["pipe_type"])) == ["interstate", "intrastate"]  # gathering dropped
+
+    plants = loaded["plants"].set_index("generator_id")
+    # 2 operable + 1 proposed + 1 retired at plant 3470; the canceled unit and the unlocated plant are dropped
+    assert sorted(plants.index) == ["3470-BESS1", "3470-CT1", "3470-GT2", "3470-WAP5"]
+    assert plants.loc["3470-WAP5", "capacity_mw"] == pytest.approx(734.1)
+    assert plants.loc["3470-WAP5", "retirement_year"] == 2030 and plants.loc["3470-WAP5", "gen_status"] == "retirement"
+    assert plants.loc["3470-BESS1", "operating_year"] == 2026 and plants.loc["3470-BESS1", "gen_status"] == "proposed"
+    assert plants.loc["3470-GT2", "retirement_year"] == 2019 and plants.loc["3470-GT2", "gen_status"] == "retired"
+    assert plants.loc["3470-CT1", "gas_pipeline"] == "Pipeline One; Pipeline Two"
+    assert plants.loc["3470-CT1", "balancing_authority"] == "ERCO"
+    assert plants.loc["3470-CT1"].geometry.coords[0] == pytest.approx((-95.6311, 29.4828))
+    assert loaded["plants"].attrs["source"]["vintage"] == "2023"
+
+    assert sorted(loaded["states"]["state_abbr"]) == ["LA", "TX"]
+    counties = loaded["counties"].set_index("county_fips")
+    assert sorted(counties.index) == ["48157", "48201"] and counties.loc["48201", "state_abbr"] == "TX"
+    water = loaded["water_use"].set_index("county_fips")
+    # 2000.0 Mgal/d x 1e6 gal/Mgal (exact); '--' becomes NaN
+    assert water.loc["48201", "withdrawal_total_gal_per_day"] == pytest.approx(2.0e9, rel=1e-12)
+    assert np.isnan(water.loc["48157", "withdrawal_thermoelectric_gal_per_day"])
+    na = loaded["nonattainment"]
+    # 2021 (the last pw_ year): Harris 2015 ozone whole county; the revoked 1997 standard and Fort Bend (blank) not
+    assert na[["county_fips", "pollutant", "status", "naaqs"]].values.tolist() == [
+        ["48201", "ozone", "whole", "8-Hour Ozone (2015)"]]
+    stress = loaded["water_stress"]
+    assert len(stress) == 2 and set(stress["state_abbr"]) == {"TX"}  # the Mexican row is not USA
+    assert sorted(stress["bws_score"]) == [1.58, 3.32]
+    stations = loaded["weather_stations"].set_index("station_id")
+    assert sorted(stations.index) == ["722590", "723170"] and stations.loc["722590", "state_abbr"] == "TX"
+    from gis_data.weather import load_weather
+
+    hourly = load_weather(stations.loc["723170", "path"])
+    assert len(hourly) == 8760
+
+    manifest = json.loads((out / "manifest.json").read_text())["files"]
+    assert manifest["hifld_substations/2023/substations.geojson"]["pages"] == 3
+    assert manifest["hifld_substations/2023/substations.geojson"]["features"] == 2537
+    assert manifest["eia_natgas_pipelines/2023/pipelines.geojson"]["pages"] == 2
+    for name, entry in manifest.items():
+        assert entry["sha256"] == hashlib.sha256((out / name).read_bytes()).hexdigest(), name
+
+
+def test_eia860_loader_reads_the_release_zip_as_well_as_its_extracted_workbook(tmp_path):
+    from gis_data.plants import load_eia860_official
+
+    archive = tmp_path / "eia8602023.zip"
+    archive.write_bytes(_eia860_zip())
+    from_zip = load_eia860_official(archive)
+    F.safe_extract(archive, tmp_path / "x")
+    from_xlsx = load_eia860_official(tmp_path / "x" / "3_1_Generator_Y2023.xlsx")
+    assert from_zip.drop(columns="geometry").equals(from_xlsx.drop(columns="geometry"))
+    assert from_zip.attrs["load_report"]["dropped"] == {
+        "note or blank row of the EIA sheet (no numeric Plant Code)": 1,
+        "canceled before operation (Retired and Canceled sheet, status not RE)": 1,
+        "plant without latitude/longitude in the plant workbook": 1}
+    (tmp_path / "x" / "2___Plant_Y2023.xlsx").unlink()
+    with pytest.raises(FileNotFoundError, match="2___Plant_Y<year>.xlsx is not beside it"):
+        load_eia860_official(tmp_path / "x" / "3_1_Generator_Y2023.xlsx")
+    bad = tmp_path / "other.zip"
+    bad.write_bytes(_zip({"readme.txt": b"x"}))
+    with pytest.raises(DataError, match="not an EIA-860 release zip"):
+        load_eia860_official(bad)
