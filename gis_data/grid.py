@@ -23,16 +23,26 @@ Formats (see :func:`gis_data.formats.formats`):
     volts, ``;``-separated; areas reduced to a representative point).
 
 Multi-part lines stay MultiLineStrings, one row per source line (see :mod:`gis_data.io`).
+
+:func:`fill_state_from_states` gives substations without a state (the Western Power Pool
+repackaging has none) the state whose polygon holds them; :class:`gis_data.layerset.LayerSet`
+applies it when a layer set also has a ``states`` layer.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import shapely
 
 from gis_data import io
 from gis_data.canonical import LoadReport, SourceMeta
 from gis_data.formats import register_format
+from models.errors import CRSError, DataError
+
+#: Load-report reasons written by :func:`fill_state_from_states`.
+STATE_FILLED = "state_abbr filled from the states layer (point in polygon)"
+STATE_OUTSIDE = "state_abbr left missing: point outside every state polygon"
 
 HIFLD_URL_LINES = "https://hifld-geoplatform.hub.arcgis.com/datasets/electric-power-transmission-lines"
 HIFLD_URL_SUBSTATIONS = "https://hifld-geoplatform.hub.arcgis.com/datasets/electric-substations"
@@ -303,6 +313,65 @@ def load_hifld_substations(path, *, member: str | None = None, vintage: str = "u
                             min_kv=raw["min_volt"], status=_col(raw, "status"), state=_col(raw, "state"))
     src = SourceMeta("HIFLD Electric Substations", vintage, HIFLD_LICENSE, HIFLD_ATTRIBUTION, HIFLD_URL_SUBSTATIONS)
     return io.finish(out, "substations", src, report, extra=SUBSTATION_EXTRA)
+
+
+def fill_state_from_states(points, states):
+    """Fill the missing ``state_abbr`` of points from the state polygon that holds each.
+
+    The test is point in polygon in EPSG:4326 with both layers in that CRS. No distance or
+    area is computed, so no metric CRS is needed, and the Census polygons are defined by
+    their lon/lat vertices: testing in lon/lat follows the source's own edges, where
+    projecting both layers would move the edges between vertices slightly. A point on a
+    shared border takes the first state in the layer's order. Rows that already have a
+    state keep it.
+
+    Parameters
+    ----------
+    points : geopandas.GeoDataFrame
+        Point layer (e.g. ``substations``) with ``state_abbr``, EPSG:4326.
+    states : geopandas.GeoDataFrame
+        ``states`` layer (``state_abbr``), EPSG:4326.
+
+    Returns
+    -------
+    frame : geopandas.GeoDataFrame
+        A copy of ``points`` with ``state_abbr`` filled where a state polygon holds the point
+        (the input is not modified; ``attrs`` are copied).
+    filled : int
+        Rows given a state [-].
+    outside : int
+        Rows still without a state: outside every polygon (offshore, territories the
+        states layer lacks) [-].
+    """
+    for frame, what in ((points, "points"), (states, "states")):
+        if "state_abbr" not in frame.columns:
+            raise DataError(f"{what} layer lacks state_abbr; load it with a gis_data loader")
+        if frame.crs is None or frame.crs.to_epsg() != 4326:
+            raise CRSError(f"{what} layer must be in EPSG:4326 (loaders return it so) for the point-in-polygon "
+                           f"state join, got {frame.crs}")
+    missing = points["state_abbr"].isna().to_numpy()
+    out = points.copy()
+    out.attrs = {k: (dict(v) if isinstance(v, dict) else v) for k, v in points.attrs.items()}
+    if not missing.any():
+        return out, 0, 0
+    rows = np.flatnonzero(missing)
+    tree = shapely.STRtree(states.geometry.to_numpy())
+    hit_point, hit_state = tree.query(out.geometry.to_numpy()[rows], predicate="intersects")
+    held = np.unique(hit_point)  # sorted, aligned with _first_state's answer
+    abbr = out["state_abbr"].astype("object").to_numpy(copy=True)
+    abbr[rows[held]] = states["state_abbr"].astype("object").to_numpy()[_first_state(hit_point, hit_state)]
+    out["state_abbr"] = pd.Series(abbr, index=out.index).astype("str")
+    filled = len(held)
+    return out, filled, int(missing.sum()) - filled
+
+
+def _first_state(hit_point: np.ndarray, hit_state: np.ndarray) -> np.ndarray:
+    """For each point with hits (in increasing point order), the lowest state position among its
+    hits, so a point on a shared border always gets the same state."""
+    order = np.lexsort((hit_state, hit_point))
+    p, s = hit_point[order], hit_state[order]
+    keep = np.r_[True, p[1:] != p[:-1]]
+    return s[keep]
 
 
 # --------------------------------------------------------------------------- OpenStreetMap

@@ -251,6 +251,7 @@ class LayerSet:
                                        f"{self.source_path or 'the layer set'}")
             frames.append(cache.cached_load(p, fmt.name, fmt.loader, spec.options_dict(), use_cache=self.use_cache))
         frame = frames[0] if len(frames) == 1 else _concat(frames, role)
+        frame = self._repair_across_layers(role, frame)
         if self.synthetic:
             # The loader describes the real source whose schema the file imitates; say it is not that.
             src = frame.attrs.get("source", {})
@@ -261,6 +262,27 @@ class LayerSet:
         frame.attrs["format"] = fmt.name
         self._memo[key] = frame
         return frame
+
+    def _repair_across_layers(self, role: str, frame: pd.DataFrame) -> pd.DataFrame:
+        """Repairs that need another role of the set; recorded in the frame's load report.
+
+        Substations without a state (the Western Power Pool repackaging of HIFLD has none)
+        get the state whose polygon holds them when the set has a ``states`` layer
+        (:func:`gis_data.grid.fill_state_from_states`). Done after the on-disk cache, which
+        keeps the loader's own output, so the cache key does not change.
+        """
+        if role != "substations" or "states" not in self.specs or not frame["state_abbr"].isna().any():
+            return frame
+        from gis_data.grid import STATE_FILLED, STATE_OUTSIDE, fill_state_from_states
+
+        out, filled, outside = fill_state_from_states(frame, self.load("states"))
+        report = LoadReport(**{k: (dict(v) if isinstance(v, dict) else v)
+                               for k, v in frame.attrs.get("load_report", {}).items()})
+        report.repair(STATE_FILLED, filled)
+        report.repair(STATE_OUTSIDE, outside)
+        out.attrs["load_report"] = report.to_dict()
+        log.info("substations: state filled from the states layer for %d, %d outside every state", filled, outside)
+        return out
 
     def projected(self, role: str, crs: str = CONUS_METRIC_CRS) -> gpd.GeoDataFrame:
         """The role's layer in a metric CRS (EPSG:5070 default), memoised, for distances and areas."""

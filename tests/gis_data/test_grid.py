@@ -228,3 +228,35 @@ def test_substations_known_facts(shared_data):
     n_tx = int(out.within(texas).sum())
     assert n_tx == pytest.approx(4360, rel=0.01)
     assert ROLES["substations"].geometry == "point"
+
+
+# ----------------------------------------------------------------------------- state of a substation
+
+
+def _states_frame(crs="EPSG:4326"):
+    # two unit squares sharing the border x = 1
+    return gpd.GeoDataFrame({"state_abbr": ["AA", "BB"]}, geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
+                            crs=crs)
+
+
+def test_fill_state_point_in_polygon_by_hand():
+    pts = gpd.GeoDataFrame({"state_abbr": pd.Series([None, None, None, "ZZ"], dtype="str")},
+                           geometry=[Point(0.5, 0.5), Point(1.0, 0.5), Point(5.0, 5.0), Point(1.5, 0.5)],
+                           crs="EPSG:4326")
+    pts.attrs["load_report"] = {"repaired": {}}
+    out, filled, outside = grid.fill_state_from_states(pts, _states_frame())
+    # inside AA; on the AA/BB border -> the first state in layer order (AA); outside both; already known
+    assert out["state_abbr"].tolist()[:2] == ["AA", "AA"] and pd.isna(out["state_abbr"].iloc[2])
+    assert out["state_abbr"].iloc[3] == "ZZ"
+    assert (filled, outside) == (2, 1)
+    assert pts["state_abbr"].isna().sum() == 3  # input not modified
+    assert out.attrs["load_report"] is not pts.attrs["load_report"]
+
+
+def test_fill_state_refuses_other_crs():
+    pts = gpd.GeoDataFrame({"state_abbr": pd.Series([None], dtype="str")}, geometry=[Point(0.5, 0.5)],
+                           crs="EPSG:4326")
+    with pytest.raises(CRSError, match="states layer must be in EPSG:4326.*5070"):
+        grid.fill_state_from_states(pts, _states_frame().set_crs("EPSG:5070", allow_override=True))
+    with pytest.raises(DataError, match="lacks state_abbr"):
+        grid.fill_state_from_states(pts.drop(columns="state_abbr"), _states_frame())

@@ -214,3 +214,39 @@ def test_scan_of_shared_data_picks_national_layers(shared_data, tmp_path):
     assert rows["transmission"] == 2946 and rows["substations"] == 56363
     out = ls.write(tmp_path / "layers.toml")
     assert "# also found:" in out.read_text()
+
+
+def test_substations_without_state_get_it_from_the_states_layer(tmp_path):
+    folder = _write_region(tmp_path / "r")
+    gpd.GeoDataFrame({"STATEFP": ["48", "22"], "STUSPS": ["TX", "LA"], "GEOID": ["48", "22"],
+                      "NAME": ["Texas", "Louisiana"]},
+                     geometry=[shapely.box(-97.5, 30.5, -95.5, 32.0), shapely.box(-95.5, 30.5, -94.5, 32.0)],
+                     crs="EPSG:4326").to_file(folder / "states.geojson", driver="GeoJSON")
+    without = LayerSet.from_path(folder, use_cache=False).load("substations")
+    assert without["state_abbr"].isna().all()  # the WPP repackaging has no state and no states layer is set
+    with open(folder / "layers.toml", "a") as fh:
+        fh.write('\n[layers.states]\npath = "states.geojson"\nformat = "census_states"\n')
+    subs = LayerSet.from_path(folder).load("substations").set_index("substation_id")
+    assert subs["state_abbr"].to_dict() == {"10": "TX", "11": "TX", "12": "LA"}
+    assert subs.attrs["load_report"]["repaired"]["state_abbr filled from the states layer (point in polygon)"] == 3
+    again = LayerSet.from_path(folder).load("substations")  # second load through the on-disk cache
+    assert again["state_abbr"].tolist() == subs["state_abbr"].tolist()
+
+
+@pytest.mark.shared_data
+def test_real_substations_get_their_state_from_census(shared_data, tmp_path):
+    (tmp_path / "layers.toml").write_text(
+        f'[layers.substations]\npath = "{shared_data / "substations_us_hifld/hifld_substations.geojson.gz"}"\n'
+        'format = "hifld_substations"\n'
+        f'[layers.states]\npath = "{shared_data / "boundaries_us_census/cb_2018_us_state_20m.zip"}"\n'
+        'format = "census_states"\n')
+    subs = LayerSet.from_path(tmp_path, use_cache=False).load("substations")
+    rep = subs.attrs["load_report"]["repaired"]
+    assert rep["state_abbr filled from the states layer (point in polygon)"] == 55919
+    assert rep["state_abbr left missing: point outside every state polygon"] == 444  # offshore, Guam, USVI ...
+    assert (subs["state_abbr"] == "TX").sum() == 4360  # PROVENANCE: "Texas: 4,360 points"
+    by_id = subs.set_index("substation_id")
+    # HIFLD 70911 "Sylmar East" (1,000 kV class): the southern converter station of the Pacific DC
+    # Intertie in Sylmar, Los Angeles; HIFLD 38394 "Greentown" (765 kV): AEP's station in Howard County, Indiana
+    assert by_id.loc["70911", "name"] == "Sylmar East" and by_id.loc["70911", "state_abbr"] == "CA"
+    assert by_id.loc["38394", "name"] == "Greentown" and by_id.loc["38394", "state_abbr"] == "IN"
