@@ -16,10 +16,12 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
+
 from siting.errors import ConfigError, unknown_name
 
 #: Sub-scores a profile weights, in display order.
-SUBSCORES = ("grid", "gas", "water", "air", "climate")
+SUBSCORES = ("grid", "gas", "water", "air", "climate", "carbon")
 
 #: Scale keys: the value at which a linear sub-score component reaches 0.
 SCALE_KEYS = {
@@ -30,34 +32,61 @@ SCALE_KEYS = {
     "water_share_of_county_zero_pct": "%",
     "pue_zero": "-",
     "wue_zero_l_per_kwh": "L/kWh",
+    "co2_intensity_best_kg_per_mwh_it": "kg/MWh",
+    "co2_intensity_zero_kg_per_mwh_it": "kg/MWh",
 }
 
-_HARD_KEYS = ("max_distance_to_pipeline_km", "max_site_water_share_of_county_pct", "excluded_nonattainment")
-_RULE_KEYS = ("column", "within_km", "weight", "reason")
+_HARD_KEYS = ("max_distance_to_pipeline_km", "max_site_water_share_of_county_pct", "excluded_nonattainment",
+              "exclude_raster_cells")
+#: Exactly one of these says when a rule applies.
+_RULE_TESTS = ("within_km", "above", "below")
 _TOP_KEYS = ("name", "description", "weights", "scales", "hard", "exclusions")
 _STATUSES = ("nonattainment", "marginal", "moderate", "serious", "severe", "extreme")
 
 
 @dataclass(frozen=True)
 class ExclusionRule:
-    """A setback: sites closer than ``within_km`` to a layer get inclusion ``weight``.
+    """A per-layer rule: sites it applies to get inclusion ``weight``.
+
+    Either a setback (sites closer than ``within_km`` to a layer) or a threshold on a
+    value column such as ``cost_raster_value`` or ``resource_raster_value`` (sites
+    ``above`` or ``below`` a value); exactly one of the three is set.
 
     Attributes
     ----------
     column : str
-        A distance column of the site table, e.g. ``distance_to_datacenter_km`` [km].
-    within_km : float
+        A column of the site table: a distance ending in ``_km`` for ``within_km``
+        (e.g. ``distance_to_datacenter_km`` [km]), any numeric column for ``above``/``below``.
+    within_km : float or None
         Setback distance [km].
     weight : float
-        Inclusion weight inside the setback, 0 (excluded, a hard constraint) to 1 [-].
+        Inclusion weight where the rule applies, 0 (excluded, a hard constraint) to 1 [-].
     reason : str
         Plain-language reason shown in ``exclusion_reason``.
+    above, below : float or None
+        Threshold [the column's unit]: the rule applies where the value is greater than
+        ``above`` or less than ``below`` (missing values never match).
     """
 
     column: str
-    within_km: float
+    within_km: float | None
     weight: float
     reason: str
+    above: float | None = None
+    below: float | None = None
+
+    def applies(self, values) -> np.ndarray:
+        """Where the rule applies, for values of ``column`` [bool per row; NaN never matches]."""
+        v = np.asarray(values, dtype=float)
+        with np.errstate(invalid="ignore"):
+            if self.within_km is not None:
+                return v < self.within_km
+            if self.above is not None:
+                return v > self.above
+            return v < self.below
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -72,6 +101,7 @@ class Profile:
     max_site_water_share_of_county_pct: float
     excluded_nonattainment: tuple[str, ...]
     exclusions: tuple[ExclusionRule, ...]
+    exclude_raster_cells: bool = True
 
     def normalised_weights(self) -> dict[str, float]:
         """Weights divided by their sum [-]."""
@@ -86,15 +116,17 @@ class Profile:
                 "max_distance_to_pipeline_km": self.max_distance_to_pipeline_km,
                 "max_site_water_share_of_county_pct": self.max_site_water_share_of_county_pct,
                 "excluded_nonattainment": list(self.excluded_nonattainment),
+                "exclude_raster_cells": self.exclude_raster_cells,
             },
-            "exclusions": [r.__dict__.copy() for r in self.exclusions],
+            "exclusions": [r.to_dict() for r in self.exclusions],
         }
 
 
-def _check_keys(section: str, got: dict, valid) -> None:
-    unknown = sorted(set(got) - set(valid))
+def _check_keys(section: str, got: dict, valid, *, optional=()) -> None:
+    unknown = sorted(set(got) - set(valid) - set(optional))
     if unknown:
-        raise ConfigError(f"profile {section}: unknown key(s) {', '.join(map(repr, unknown))}; valid keys are: {', '.join(valid)}")
+        allowed = (*valid, *optional)
+        raise ConfigError(f"profile {section}: unknown key(s) {', '.join(map(repr, unknown))}; valid keys are: {', '.join(allowed)}")
     missing = [k for k in valid if k not in got]
     if missing:
         raise ConfigError(f"profile {section}: missing key(s) {', '.join(map(repr, missing))}; every one of {', '.join(valid)} is required")
@@ -136,20 +168,38 @@ def profile_from_dict(doc: dict, *, origin: str = "profile") -> Profile:
     scales = {k: _number(f"scales.{k}", scales[k], lo=0.0, lo_open=True) for k in SCALE_KEYS}
     if scales["pue_zero"] <= 1.0:
         raise ConfigError(f"{origin}: scales.pue_zero={scales['pue_zero']!r}: expected > 1 (a PUE of 1 is the ideal)")
+    if scales["co2_intensity_zero_kg_per_mwh_it"] <= scales["co2_intensity_best_kg_per_mwh_it"]:
+        raise ConfigError(f"{origin}: scales.co2_intensity_zero_kg_per_mwh_it={scales['co2_intensity_zero_kg_per_mwh_it']!r}: "
+                          f"expected > co2_intensity_best_kg_per_mwh_it={scales['co2_intensity_best_kg_per_mwh_it']!r} "
+                          "(the carbon score falls from 1 at the best intensity to 0 at the zero one)")
     hard = dict(doc["hard"])
     _check_keys(f"{origin} [hard]", hard, _HARD_KEYS)
     excluded = hard["excluded_nonattainment"]
     if not isinstance(excluded, list) or any(s not in _STATUSES for s in excluded):
         raise ConfigError(f"{origin}: hard.excluded_nonattainment={excluded!r}: expected a list drawn from {', '.join(_STATUSES)}")
+    raster_cells = hard["exclude_raster_cells"]
+    if not isinstance(raster_cells, bool):
+        raise ConfigError(f"{origin}: hard.exclude_raster_cells={raster_cells!r}: expected true or false")
     rules = []
     for i, rule in enumerate(doc.get("exclusions", [])):
-        _check_keys(f"{origin} [[exclusions]] #{i + 1}", dict(rule), _RULE_KEYS)
+        where = f"{origin} [[exclusions]] #{i + 1}"
+        rule = dict(rule)
+        _check_keys(where, rule, ("column", "weight", "reason"), optional=_RULE_TESTS)
+        tests = [k for k in _RULE_TESTS if k in rule]
+        if len(tests) != 1:
+            raise ConfigError(f"{where}: give exactly one of within_km (setback from a distance column), above or below "
+                              f"(threshold on a value column), got {tests or 'none'}")
         col = rule["column"]
-        if not isinstance(col, str) or not col.endswith("_km"):
-            raise ConfigError(f"{origin} [[exclusions]] #{i + 1}: column={col!r}: expected a distance column ending in _km")
+        if not isinstance(col, str) or not col:
+            raise ConfigError(f"{where}: column={col!r}: expected a site-table column name")
+        if tests[0] == "within_km" and not col.endswith("_km"):
+            raise ConfigError(f"{where}: column={col!r}: expected a distance column ending in _km for within_km")
+        lo, lo_open = (0.0, True) if tests[0] == "within_km" else (-math.inf, False)
+        value = _number(f"exclusions[{i}].{tests[0]}", rule[tests[0]], lo=lo, lo_open=lo_open)
         rules.append(ExclusionRule(
-            col, _number(f"exclusions[{i}].within_km", rule["within_km"], lo=0.0, lo_open=True),
+            col, value if tests[0] == "within_km" else None,
             _number(f"exclusions[{i}].weight", rule["weight"], lo=0.0, hi=1.0), str(rule["reason"]),
+            above=value if tests[0] == "above" else None, below=value if tests[0] == "below" else None,
         ))
     return Profile(
         name=name, description=str(doc.get("description", "")),
@@ -157,7 +207,7 @@ def profile_from_dict(doc: dict, *, origin: str = "profile") -> Profile:
         max_distance_to_pipeline_km=_number("hard.max_distance_to_pipeline_km", hard["max_distance_to_pipeline_km"], lo=0.0, lo_open=True),
         max_site_water_share_of_county_pct=_number(
             "hard.max_site_water_share_of_county_pct", hard["max_site_water_share_of_county_pct"], lo=0.0, lo_open=True),
-        excluded_nonattainment=tuple(excluded), exclusions=tuple(rules),
+        excluded_nonattainment=tuple(excluded), exclusions=tuple(rules), exclude_raster_cells=raster_cells,
     )
 
 

@@ -80,6 +80,13 @@ class Scenario:
     lifetime_yr: int = _f(20, "yr", "Economic life used for levelised costs.", lo=1, hi=60)
     analysis_year: int = _f(2027, "yr", "Year of first power the analysis targets.", lo=2020, hi=2060)
     dollar_year: int = _f(2024, "yr", "Dollar year of all money outputs.", lo=2000, hi=2060)
+    max_weather_station_km: float = _f(
+        300.0, "km",
+        "Farthest typical-year weather station whose climate is scored; beyond it the climate columns are still "
+        "computed from the nearest station but flagged (weather_station_too_far) and the climate sub-score is left "
+        "unknown. A policy choice: no published distance within which a TMY station represents a site was found.",
+        lo=0.0, hi=5000.0, lo_open=True,
+    )
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):

@@ -16,7 +16,17 @@ Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
   ``models/catalogs/siting_criteria.csv``): attainment 1.0, marginal 0.36, moderate
   0.35, serious 0.17, severe 0.077, extreme 0.027; other-pollutant nonattainment 0.4
   (100 t/yr, no ratio given: 1:1).
-- **climate**: mean of decays of (PUE - 1) over (scale - 1) and of on-site WUE.
+- **climate**: mean of decays of (PUE - 1) over (scale - 1) and of on-site WUE; unknown
+  (NaN) where the nearest weather station is beyond the scenario's
+  ``max_weather_station_km`` (``weather_station_too_far``).
+- **carbon**: CO2 per MWh of IT energy of the behind-the-meter gas supply
+  (``co2_intensity_kg_per_mwh_it``), 1 at the profile's best intensity falling linearly
+  to 0 at its zero intensity.
+
+Exclusions: the profile's hard limits, a nonzero cell of the layer set's exclusion raster
+(``excluded_by_raster``, when the profile's ``exclude_raster_cells`` is on), and per-layer
+rules (setbacks ``within_km`` of a distance column, or thresholds ``above``/``below`` on a
+value column such as ``cost_raster_value``) each multiply the inclusion weight.
 
 The total is the weight-normalised mean of the available sub-scores times the product
 of the profile's inclusion weights (hard constraints give 0). Rank 1 is best; ties go
@@ -85,7 +95,7 @@ def _facility_load_mw(table: pd.DataFrame, scenario: Scenario) -> np.ndarray:
 
 
 def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.DataFrame:
-    """The five sub-scores of every row of a criteria table [-] (0-1, NaN when no data)."""
+    """The sub-scores (:data:`siting.profiles.SUBSCORES`) of every row of a criteria table [-] (0-1, NaN when no data)."""
     s = profile.scales
     out = pd.DataFrame(index=table.index)
     out["score_grid"] = _nanmean_weighted([
@@ -111,18 +121,28 @@ def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.D
         out["score_air"] = status.map(air_headroom()).astype(float).to_numpy(na_value=np.nan)
     else:
         out["score_air"] = np.nan
-    out["score_climate"] = _nanmean_weighted([
+    climate = _nanmean_weighted([
         (1.0, linear_decay(_col(table, "cooling_pue_annual") - 1.0, s["pue_zero"] - 1.0)),
         (1.0, linear_decay(_col(table, "wue_consumption_l_per_kwh"), s["wue_zero_l_per_kwh"])),
     ])
+    out["score_climate"] = np.where(_flag(table, "weather_station_too_far"), np.nan, climate)  # too far: unknown
+    best, zero = s["co2_intensity_best_kg_per_mwh_it"], s["co2_intensity_zero_kg_per_mwh_it"]
+    out["score_carbon"] = linear_decay(_col(table, "co2_intensity_kg_per_mwh_it") - best, zero - best)
     return out
+
+
+def _flag(table: pd.DataFrame, name: str) -> np.ndarray:
+    """A boolean column as a numpy bool array, missing = False."""
+    if name not in table.columns:
+        return np.zeros(len(table), dtype=bool)
+    return table[name].astype("boolean").fillna(False).to_numpy(dtype=bool)
 
 
 def exclusions(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     """Inclusion weight (product of rules, 0-1) and the reasons, per row.
 
     Hard constraints (pipeline too far, water share too large, excluded nonattainment
-    class) and setback rules of weight 0 set the weight to 0.
+    class, a nonzero cell of the exclusion raster) and rules of weight 0 set the weight to 0.
     """
     n = len(table)
     weight = np.ones(n)
@@ -143,9 +163,12 @@ def exclusions(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     if "nonattainment_status" in table.columns and profile.excluded_nonattainment:
         status = table["nonattainment_status"].astype("string").fillna("").to_numpy()
         apply(np.isin(status, profile.excluded_nonattainment), 0.0, lambda i: f"county is in {status[i]} ozone nonattainment")
+    if profile.exclude_raster_cells and "excluded_by_raster" in table.columns:
+        raster = (table["exclusion_raster_name"].astype("string").fillna("the exclusion raster").to_numpy()
+                  if "exclusion_raster_name" in table.columns else np.full(n, "the exclusion raster", dtype=object))
+        apply(_flag(table, "excluded_by_raster"), 0.0, lambda i: f"inside an excluded cell of {raster[i]}")
     for rule in profile.exclusions:
-        d = _col(table, rule.column)
-        apply(d < rule.within_km, rule.weight, rule.reason)
+        apply(rule.applies(_col(table, rule.column)), rule.weight, rule.reason)
     return pd.DataFrame(
         {"exclusion_weight_frac": weight, "exclusion_reason": pd.array(["; ".join(r) for r in reasons], dtype="string")},
         index=table.index,
@@ -192,15 +215,28 @@ def _fmt(v: float, unit: str = "", nd: int = 1) -> str:
     return "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:.{nd}f}{unit}"
 
 
-def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, profile: Profile) -> pd.Series:
-    """One plain-language sentence set per row: what drives the score, what would disqualify it."""
-    names = {"grid": "grid access", "gas": "gas supply", "water": "water", "air": "air permitting", "climate": "climate"}
+def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, profile: Profile, *,
+            scenario: Scenario | None = None) -> pd.Series:
+    """One plain-language sentence set per row: what drives the score, what would disqualify it.
+
+    ``scenario`` gives the weather-station cutoff quoted when a station is too far.
+    """
+    names = {"grid": "grid access", "gas": "gas supply", "water": "water", "air": "air permitting", "climate": "climate",
+             "carbon": "carbon"}
     sub_arr = {k: sub[f"score_{k}"].to_numpy(dtype=float) for k in SUBSCORES}
     sub_km = _col(table, "distance_to_substation_km")
     l345 = _col(table, "distance_to_line_345kv_km")
     pipe = _col(table, "distance_to_pipeline_km")
     share = _col(table, "site_water_share_of_county_pct")
     pue = _col(table, "cooling_pue_annual")
+    co2 = _col(table, "co2_intensity_kg_per_mwh_it")
+    too_far = _flag(table, "weather_station_too_far")
+    station = (table["weather_station_id"].astype("string").fillna("?").to_numpy() if "weather_station_id" in table
+               else np.full(len(table), "?", dtype=object))
+    station_km = _col(table, "distance_to_weather_station_km")
+    cutoff = f"the {scenario.max_weather_station_km:g} km cutoff" if scenario is not None else "the cutoff"
+    raster_ok = (table["excluded_by_raster"].astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
+                 if "excluded_by_raster" in table.columns and profile.exclude_raster_cells else np.zeros(len(table), dtype=bool))
     op = table["pipeline_operator"].astype("string").fillna("unknown operator").to_numpy() if "pipeline_operator" in table else None
     status = table["nonattainment_status"].astype("string").fillna("unknown").to_numpy() if "nonattainment_status" in table else None
     reason = excl["exclusion_reason"].fillna("").to_numpy()
@@ -217,6 +253,8 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
         if k == "air":
             st = status[i] if status is not None else "unknown"
             return "county in attainment" if st == "attainment" else f"county {st}" if st in ("unknown", "nonattainment") else f"county in {st} ozone nonattainment"
+        if k == "carbon":
+            return f"{_fmt(co2[i], ' kg CO2/MWh of IT energy', 0)} from the gas supply"
         return f"PUE {_fmt(pue[i], '', 2)}"
 
     out = []
@@ -227,11 +265,15 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
             continue
         best = max(have, key=lambda kv: (kv[1], w[kv[0]], kv[0]))
         worst = min(have, key=lambda kv: (kv[1], -w[kv[0]], kv[0]))
-        missing = [names[k] for k in SUBSCORES if w[k] > 0 and math.isnan(sub_arr[k][i])]
+        missing = [names[k] for k in SUBSCORES if w[k] > 0 and math.isnan(sub_arr[k][i]) and not (k == "climate" and too_far[i])]
         text = f"Total {total[i]:.2f} ({profile.name}). Strongest: {names[best[0]]} {best[1]:.2f} ({detail(best[0], i)})"
         text += f"; weakest: {names[worst[0]]} {worst[1]:.2f} ({detail(worst[0], i)})." if worst[0] != best[0] else "."
+        if w["carbon"] > 0 and "carbon" not in (best[0], worst[0]) and not math.isnan(co2[i]):
+            text += f" Carbon {sub_arr['carbon'][i]:.2f} ({detail('carbon', i)})."
         if missing:
             text += f" No data for {', '.join(missing)}."
+        if too_far[i]:
+            text += f" Climate from station {station[i]}, {station_km[i]:.0f} km away (beyond {cutoff}): not scored."
         if reason[i]:
             text += f" Excluded or restricted: {reason[i]}."
         else:
@@ -244,6 +286,8 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
                 )
             if profile.excluded_nonattainment and status is not None and status[i] not in profile.excluded_nonattainment:
                 would.append(f"a {' or '.join(profile.excluded_nonattainment)} ozone designation of the county")
+            if raster_ok[i]:
+                would.append("a nonzero cell of the exclusion raster")
             for rule in profile.exclusions:
                 if rule.weight == 0.0:
                     would.append(rule.reason)
@@ -260,7 +304,7 @@ def score_table(table: pd.DataFrame, profile: Profile, scenario: Scenario, *, ex
     -------
     pandas.DataFrame
         ``score_grid``, ``score_gas``, ``score_water``, ``score_air``, ``score_climate``,
-        ``exclusion_weight_frac``, ``exclusion_reason``, ``score_total`` [-] and
+        ``score_carbon``, ``exclusion_weight_frac``, ``exclusion_reason``, ``score_total`` [-] and
         ``explanation`` on ``table.index``.
     """
     sub = subscores(table, profile, scenario)
@@ -269,5 +313,5 @@ def score_table(table: pd.DataFrame, profile: Profile, scenario: Scenario, *, ex
     out = pd.concat([sub, excl], axis=1)
     out["score_total"] = total
     if explain_rows:
-        out["explanation"] = explain(table, sub, excl, total, profile)
+        out["explanation"] = explain(table, sub, excl, total, profile, scenario=scenario)
     return out

@@ -294,3 +294,60 @@ def test_interconnection_wait_on_real_ercot_report(shared_data):
         f"ERCOT GIS report 2025-11, county Ector median of {len(ector)} projects (earliest study milestone to projected COD)")
     # El Paso is in Texas but not in ERCOT (El Paso Electric, WECC); Atlanta is far outside: national median
     assert out["interconnection_wait_months"].iloc[1] == 55.0 and out["interconnection_wait_months"].iloc[2] == 55.0
+
+
+# -- CO2 of the behind-the-meter gas supply ------------------------------------------------------
+
+# GE LM6000PF in models/catalogs/prime_movers.csv: 46.5 MW ISO, 8,144 Btu/kWh LHV; HHV/LHV = 39.8/36.0
+# (models.units); EIA 117.0 lb CO2/MMBtu HHV; 0.45359237 kg/lb.
+LM6000_HR_HHV = 8144.0 * 39.8 / 36.0
+
+
+def test_gas_supply_carbon_full_load_at_iso_by_hand():
+    # 15 degC at sea level is ISO: no temperature or altitude correction. 74.4 MW IT x PUE 1.25 = 93 MW
+    # = 2 x 46.5 MW, so 2 units run at full load all year (part-load multiplier 1.0).
+    # Hand: fuel = 93 MW x 8760 h x 9,003.6 Btu/kWh / 1000 = 7,335,093 MMBtu/yr; CO2 = fuel x 117 x 0.45359237 / 1000
+    # = 389,267 t/yr; per MWh of IT: 1.25 x 9.0036 MMBtu/MWh x 117 x 0.45359237 = 597.3 kg/MWh.
+    out = C.gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, SCN)
+    fuel = 93.0 * 8760 * LM6000_HR_HHV / 1000.0
+    # same arithmetic in another order: rtol only absorbs float round-off
+    assert out["gas_heat_rate_annual_hhv_btu_per_kwh"] == pytest.approx(LM6000_HR_HHV, rel=1e-12)
+    assert out["co2_t_per_yr"] == pytest.approx(fuel * 117.0 * 0.45359237 / 1000.0, rel=1e-12)
+    assert out["co2_intensity_kg_per_mwh_it"] == pytest.approx(1.25 * LM6000_HR_HHV / 1000.0 * 117.0 * 0.45359237, rel=1e-12)
+    assert out["co2_intensity_kg_per_mwh_it"] == pytest.approx(597.3, abs=0.05)  # the hand figure above, rounded
+
+
+def test_gas_supply_carbon_part_load_and_utilisation_by_hand():
+    # 74.4 MW IT at 75 % utilisation x PUE 1.25 = 69.75 MW: 2 units at 69.75 / 93 = 75 % load, where the
+    # gas-turbine part-load heat-rate multiplier is 1.035 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct).
+    scn = SCN.replace(it_utilization_frac=0.75)
+    out = C.gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, scn)
+    hr = LM6000_HR_HHV * 1.035
+    assert out["gas_heat_rate_annual_hhv_btu_per_kwh"] == pytest.approx(hr, rel=1e-9)  # catalog point, no interpolation
+    # IT energy counts the utilisation: 55.8 MW x 8760 h; per MWh of IT the CO2 is PUE x heat rate x factor
+    assert out["co2_intensity_kg_per_mwh_it"] == pytest.approx(1.25 * hr / 1000.0 * 117.0 * 0.45359237, rel=1e-9)
+    assert out["co2_t_per_yr"] == pytest.approx(69.75 * 8760 * hr / 1000.0 * 117.0 * 0.45359237 / 1000.0, rel=1e-9)
+
+
+def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
+    import pvlib
+
+    path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
+    if not path.exists():
+        pytest.skip("pvlib's Greensboro TMY3 file is not installed")
+    lon, lat = SL.lonlat(0, 10)
+    st = gpd.GeoDataFrame(
+        {"station_id": ["723170"], "station_name": ["GSO"], "state_abbr": ["NC"], "elevation_m": [273.0], "path": ["pvlib:723170TYA.CSV"]},
+        geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326",
+    )
+    sites = _sites([(0, 0), (0, 410)])  # 10 km and 400 km from the station
+    out = C.climate(sites, C.FrameLayers({"weather_stations": st}), SCN.replace(max_weather_station_km=300.0))
+    assert out["weather_station_too_far"].tolist() == [False, True]
+    assert out["co2_t_per_yr"].notna().all()  # still computed from the nearest station, only flagged
+    # Identity of the definition: kg/MWh IT = annual PUE x annual heat rate [MMBtu/MWh] x 117.0 lb/MMBtu x 0.45359237 kg/lb
+    hand = out["cooling_pue_annual"] * out["gas_heat_rate_annual_hhv_btu_per_kwh"] / 1000.0 * 117.0 * 0.45359237
+    np.testing.assert_allclose(out["co2_intensity_kg_per_mwh_it"], hand, rtol=1e-12)  # float round-off only
+    # bounds from the catalog: temperature multipliers 0.97 (0 degC) .. 1.05 (30 degC) times part load 1 .. 1.111
+    assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.111 * LM6000_HR_HHV
+    none = C.climate(sites, C.FrameLayers({}), SCN)
+    assert none["weather_station_too_far"].isna().all() and none["co2_t_per_yr"].isna().all()

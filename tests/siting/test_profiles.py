@@ -80,3 +80,37 @@ def test_profile_is_immutable():
     assert isinstance(p, Profile)
     with pytest.raises(TypeError):
         p.weights["gas"] = 1.0
+
+
+def test_rule_needs_exactly_one_test_and_new_keys_are_checked():
+    doc = _doc()
+    doc["exclusions"][0]["above"] = 3.0  # within_km and above together
+    with pytest.raises(ConfigError, match="exactly one of within_km"):
+        profile_from_dict(doc)
+    doc = _doc()
+    del doc["exclusions"][0]["within_km"]
+    with pytest.raises(ConfigError, match="exactly one of within_km.*got none"):
+        profile_from_dict(doc)
+    doc = _doc()
+    doc["exclusions"][0] = {"column": "cost_raster_value", "above": 100, "weight": 0.5, "reason": "dear"}
+    rule = profile_from_dict(doc).exclusions[0]
+    assert (rule.above, rule.within_km, rule.below) == (100.0, None, None)
+    assert rule.applies([50.0, 150.0, float("nan")]).tolist() == [False, True, False]
+    doc = _doc()
+    doc["hard"]["exclude_raster_cells"] = "yes"
+    with pytest.raises(ConfigError, match="exclude_raster_cells='yes': expected true or false"):
+        profile_from_dict(doc)
+    doc = _doc()
+    doc["scales"]["co2_intensity_zero_kg_per_mwh_it"] = 300.0  # below the best intensity
+    with pytest.raises(ConfigError, match="co2_intensity_zero_kg_per_mwh_it=300.0"):
+        profile_from_dict(doc)
+    doc = _doc()
+    del doc["weights"]["carbon"]
+    with pytest.raises(ConfigError, match="missing key.*'carbon'"):
+        profile_from_dict(doc)
+
+
+def test_to_dict_round_trips():
+    for name in shipped_profiles():
+        p = load_profile(name)
+        assert profile_from_dict(p.to_dict()) == p

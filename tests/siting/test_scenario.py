@@ -33,6 +33,7 @@ def test_facility_load_is_it_times_pue():
         ({"it_load_mw": float("nan")}, "expected a finite number"),
         ({"it_load_mw": "100"}, "expected a number"),
         ({"discount_rate_frac": 0.9}, "expected <= 0.5"),
+        ({"max_weather_station_km": 0.0}, "max_weather_station_km=0.0: expected > 0.0 [km]"),
     ],
 )
 def test_bad_values_name_the_value_and_the_expectation(changes, fragment):
@@ -92,4 +93,12 @@ def test_field_table_has_units_and_descriptions_for_every_field():
         assert r["unit"] and r["description"]
         # names carry their unit: a field with a physical unit ends in a unit suffix
         if r["unit"] not in ("-",):
-            assert r["name"].endswith(("_mw", "_yr", "_usd_per_mmbtu", "_usd_per_mwh")) or r["name"].endswith("year")
+            assert r["name"].endswith(("_mw", "_yr", "_usd_per_mmbtu", "_usd_per_mwh", "_km")) or r["name"].endswith("year")
+
+
+def test_weather_station_cutoff_default_and_toml(tmp_path):
+    # 300 km is the documented policy default (siting/scenario.py); a TOML key sets it
+    assert Scenario().max_weather_station_km == 300.0
+    path = tmp_path / "s.toml"
+    path.write_text("max_weather_station_km = 150\n", encoding="utf-8")
+    assert Scenario.from_toml(path).max_weather_station_km == 150.0

@@ -98,3 +98,64 @@ def test_explanation_names_drivers():
     assert text.startswith("Total ") and "Strongest: " in text and "weakest: " in text
     assert "air permitting 1.00 (county in attainment)" in text  # largest weighted contribution
     assert "it is 15.0 km" in text
+
+
+def test_carbon_subscore_hand_and_lowest_carbon_uses_it():
+    lc = load_profile("lowest_carbon")
+    t = _table(co2_intensity_kg_per_mwh_it=[568.0])
+    # Hand: best 336, zero 800 kg/MWh IT (profile scales): 1 - (568 - 336) / (800 - 336) = 1 - 232/464 = 0.5
+    assert subscores(t, lc, SCN)["score_carbon"].iloc[0] == pytest.approx(0.5, rel=1e-12)  # float round-off
+    assert subscores(_table(co2_intensity_kg_per_mwh_it=[300.0]), lc, SCN)["score_carbon"].iloc[0] == 1.0  # below best
+    assert np.isnan(subscores(_table(), lc, SCN)["score_carbon"].iloc[0])  # no CO2 column: unknown
+    assert lc.weights["carbon"] > max(v for k, v in lc.weights.items() if k != "carbon")  # carbon drives the profile
+    low, high = score_table(pd.concat([_table(site_id=["low"], co2_intensity_kg_per_mwh_it=[500.0]),
+                                       _table(site_id=["high"], co2_intensity_kg_per_mwh_it=[700.0])], ignore_index=True), lc, SCN)["score_total"]
+    assert low > high
+    assert "kg CO2/MWh of IT energy" in score_table(t, lc, SCN)["explanation"].iloc[0]
+    assert P.weights["carbon"] == 0.0  # speed_to_power does not weigh it: its totals are unchanged
+
+
+def test_station_too_far_leaves_climate_unknown_not_bad():
+    near = _table(site_id=["near"], weather_station_id=["723170"], distance_to_weather_station_km=[40.0], weather_station_too_far=[False])
+    far = _table(site_id=["far"], weather_station_id=["722780"], distance_to_weather_station_km=[812.4], weather_station_too_far=[True])
+    t = pd.concat([near, far], ignore_index=True)
+    t["weather_station_too_far"] = t["weather_station_too_far"].astype("boolean")
+    sub = subscores(t, P, SCN)
+    assert sub["score_climate"].iloc[0] == pytest.approx(0.5, rel=1e-12)  # as in test_subscores_hand
+    assert np.isnan(sub["score_climate"].iloc[1])
+    # neutral: the far site's total is the weight-renormalised mean of the other sub-scores (hand, as above)
+    w = {k: v for k, v in P.normalised_weights().items() if k not in ("climate", "carbon")}
+    hand = (w["grid"] * 0.625 + w["gas"] * 0.5 + w["water"] * 0.625 + w["air"] * 1.0) / sum(w.values())
+    scored = score_table(t, P, SCN.replace(max_weather_station_km=300.0))
+    assert scored["score_total"].iloc[1] == pytest.approx(hand, rel=1e-12)
+    assert "Climate from station 722780, 812 km away (beyond the 300 km cutoff): not scored." in scored["explanation"].iloc[1]
+    assert "not scored" not in scored["explanation"].iloc[0]
+
+
+def test_raster_exclusion_and_value_rules():
+    from siting.profiles import profile_from_dict
+    import tomllib
+    from importlib import resources
+
+    doc = tomllib.loads(resources.files("siting").joinpath("profiles", "speed_to_power.toml").read_text(encoding="utf-8"))
+    doc["exclusions"] = [
+        {"column": "cost_raster_value", "above": 5000.0, "weight": 0.5, "reason": "land above USD 5,000/acre"},
+        {"column": "resource_raster_value", "below": 4.0, "weight": 0.0, "reason": "solar resource below 4 kWh/m2/day"},
+    ]
+    prof = profile_from_dict(doc)
+    t = pd.concat([
+        _table(site_id=["in cell"], excluded_by_raster=[True], exclusion_raster_name=["protected.tif"]),
+        _table(site_id=["dear"], excluded_by_raster=[False], cost_raster_value=[6000.0], resource_raster_value=[5.0]),
+        _table(site_id=["dim"], excluded_by_raster=[False], cost_raster_value=[100.0], resource_raster_value=[3.5]),
+        _table(site_id=["nodata"], excluded_by_raster=[pd.NA], cost_raster_value=[np.nan], resource_raster_value=[np.nan]),
+    ], ignore_index=True)
+    t["excluded_by_raster"] = t["excluded_by_raster"].astype("boolean")
+    e = exclusions(t, prof)
+    assert e["exclusion_weight_frac"].tolist() == [0.0, 0.5, 0.0, 1.0]  # NaN values and nodata never match a rule
+    assert e["exclusion_reason"].iloc[0] == "inside an excluded cell of protected.tif"
+    assert e["exclusion_reason"].iloc[1] == "land above USD 5,000/acre"
+    assert e["exclusion_reason"].iloc[2] == "solar resource below 4 kWh/m2/day"
+    doc["hard"]["exclude_raster_cells"] = False
+    assert exclusions(t, profile_from_dict(doc))["exclusion_weight_frac"].iloc[0] == 1.0  # the profile can switch it off
+    text = score_table(t, prof, SCN)["explanation"]
+    assert "Would be disqualified by:" in text.iloc[3] and "a nonzero cell of the exclusion raster" not in text.iloc[3]
