@@ -44,6 +44,10 @@ def register(sub) -> None:
     fet.add_argument("--timeout", type=float, default=60.0, metavar="S", help="socket timeout per attempt [s]")
     fet.add_argument("--retries", type=int, default=3, help="further attempts per file")
     fet.add_argument("--base-url", default=None, help="mirror serving <base>/<source>/<filename>")
+    fet.add_argument("--page-size", type=int, default=None, metavar="N",
+                     help="features asked for per ArcGIS page (default 1000; servers cap it at their maxRecordCount)")
+    fet.add_argument("--max-pages", type=int, default=None, metavar="N",
+                     help="ArcGIS pages after which a query still reporting more features is an error (default 1000)")
     add_json(fet)
     fet.set_defaults(func=run_fetch)
 
@@ -52,8 +56,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     from gis_data.fetch import fetch
 
     sources = [s.strip() for s in args.sources.split(",") if s.strip()] if args.sources else None
+    paging = {k: v for k, v in (("page_size", args.page_size), ("max_pages", args.max_pages)) if v is not None}
     toml = fetch(sources, args.out, bbox=args.bbox, state=args.state, base_url_override=args.base_url,
-                 timeout_s=args.timeout, retries=args.retries)
+                 timeout_s=args.timeout, retries=args.retries, **paging)
     manifest = Path(args.out) / "manifest.json"
     if args.json:
         import json

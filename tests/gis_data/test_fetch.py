@@ -622,3 +622,19 @@ def test_eia860_loader_reads_the_release_zip_as_well_as_its_extracted_workbook(t
     bad.write_bytes(_zip({"readme.txt": b"x"}))
     with pytest.raises(DataError, match="not an EIA-860 release zip"):
         load_eia860_official(bad)
+
+
+def test_cli_data_fetch_pages_and_reports_the_cap(server, tmp_path, capsys):
+    from siting.cli import main
+
+    handler, base = server
+    handler.arcgis["/hifld_substations/substations.geojson"] = _arcgis_layer(_substation_features(2537))
+    out = tmp_path / "c"
+    args = ["data", "fetch", "--bbox", "-107", "25", "-93", "37", "--out", str(out), "--sources", "hifld_substations",
+            "--base-url", base, "--retries", "0", "--json"]
+    assert main(args + ["--page-size", "500"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    entry = doc["manifest"]["files"]["hifld_substations/2023/substations.geojson"]
+    assert (entry["pages"], entry["features"]) == (6, 2537)  # 2,537 features at 500 a page
+    assert main(args + ["--page-size", "500", "--max-pages", "2"]) == 2  # a clear error, not a traceback
+    assert "max_pages=2" in capsys.readouterr().err
