@@ -3,9 +3,17 @@
 For N sites and a layer of points or lines in a projected metric CRS (EPSG:5070 for
 the contiguous US), :func:`nearest` returns, for every site at once, the row position
 of the nearest feature and the exact planar distance to it, with no Python loop over
-sites: a k-d tree for point layers, a bounded segment search for line layers (see
+sites: a k-d tree for point layers, a branch-and-bound search over a packed R-tree of
+the lines' straight segments for line layers (compiled with numba, see
 :class:`NearestIndex`) and shapely 2's ``STRtree.query_nearest`` for anything else.
 The index is built once per layer and filter and reused across chunks of a batch run.
+
+Thread safety: every index is complete when :meth:`NearestIndex.build` returns (k-d
+trees, STRtrees and the segment tree are built eagerly, the numba kernel is compiled
+there), so queries only read shared arrays. GEOS prepared geometries are the exception:
+they build their point locators lazily on first use and are not safe to share between
+threads (libgeos/geos#825), so point-in-polygon tests check out a private prepared copy
+of the polygons from :class:`_PreparedPool` and never share one between threads.
 
 Distances are exact Euclidean distances in the projected CRS. In EPSG:5070 (Albers
 equal-area) the scale error is below about 1 % over the contiguous US, which is what
@@ -14,9 +22,12 @@ equal-area) the scale error is below about 1 % over the contiguous US, which is 
 
 from __future__ import annotations
 
+import functools
 import logging
-import threading
 import os
+import queue
+import threading
+from contextlib import contextmanager
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,9 +38,14 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from gis_data.canonical import CONUS_METRIC_CRS
+from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from models.units import M_PER_KM
 from siting.errors import CRSError, DataError
+
+try:  # compiled segment search; the pure-Python kernel below gives the same numbers, slower
+    import numba
+except ImportError:  # pragma: no cover - numba is a declared dependency
+    numba = None
 
 log = logging.getLogger(__name__)
 
@@ -58,17 +74,39 @@ def check_metric_crs(frame, what: str, crs: str = CONUS_METRIC_CRS) -> None:
         raise CRSError(f"{what} are in {got.to_string()}, expected {crs}; reproject with .to_crs({crs!r})")
 
 
+#: Segments per leaf and children per node of the packed segment R-tree [-].
+_NODE_SIZE = 8
+#: Pruning slack of the segment search: a box is skipped only when it is farther than the best
+#: distance so far plus this much [m] (plus 1e-12 relative), so float round-off (about 1e-9 m at
+#: CONUS coordinates of 10^6 m) never drops a segment that ties or beats the best.
+_PRUNE_SLACK_M = 1e-6
+
+
 @dataclass(frozen=True)
 class _Segments:
-    """Lines decomposed into their straight segments (exact: no vertex is added or moved)."""
+    """Lines decomposed into their straight segments (exact: no vertex is added or moved).
+
+    The segments are stored in Hilbert-curve order of their midpoints and packed into a
+    static R-tree: level 0 has one box per :data:`_NODE_SIZE` consecutive segments, each
+    level above one box per :data:`_NODE_SIZE` consecutive boxes of the level below
+    (a Hilbert-packed R-tree, Kamel & Faloutsos 1993). ``tree`` and ``vertices`` (the
+    STRtree and vertex k-d tree of the search without numba) are only built when numba
+    is missing.
+    """
 
     ax: np.ndarray
     ay: np.ndarray
     bx: np.ndarray
     by: np.ndarray
     owner: np.ndarray  # row position of the feature each segment belongs to
-    tree: shapely.STRtree  # over the segments
-    vertices: cKDTree  # over every vertex, for the upper bound of the nearest distance
+    box: np.ndarray  # (4, n_boxes) xmin, ymin, xmax, ymax of every node, level 0 first [m]
+    level_start: np.ndarray  # first node of each level in ``box``
+    level_count: np.ndarray  # nodes per level
+    tree: shapely.STRtree | None = None  # over the segments (search without numba)
+    vertices: cKDTree | None = None  # over every vertex (upper bound of the search without numba)
+
+    def __len__(self) -> int:
+        return len(self.ax)
 
 
 @dataclass(frozen=True)
@@ -76,11 +114,12 @@ class NearestIndex:
     """A prepared, reusable spatial index over one layer (or a filtered subset of it).
 
     The strategy follows the geometry: points use a k-d tree (exact Euclidean nearest
-    neighbour); lines are decomposed into their segments, the distance to the nearest
-    vertex (k-d tree) bounds the answer, the segments within that bound are found with
-    one ``STRtree.query(predicate="dwithin")`` and their exact point-segment distances
-    are computed in numpy; other geometries (polygons, mixed) use
-    ``STRtree.query_nearest``. Polygons are prepared for point-in-polygon tests.
+    neighbour); lines are decomposed into their straight segments, packed into a static
+    R-tree, and each site's nearest segment is found by a depth-first branch-and-bound
+    search (boxes visited nearest first, pruned when farther than the best segment so
+    far) with the exact point-segment distance; other geometries (polygons, mixed) use
+    ``STRtree.query_nearest``. Polygons get a pool of prepared copies for
+    point-in-polygon tests (one per concurrent query, see :class:`_PreparedPool`).
 
     Attributes
     ----------
@@ -100,10 +139,15 @@ class NearestIndex:
     kind: str = "other"
     points: cKDTree | None = field(default=None, repr=False)
     segments: _Segments | None = field(default=None, repr=False)
+    polygons: _PreparedPool | None = field(default=None, repr=False)
+    boxes: _Boxes | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, layer: gpd.GeoDataFrame, *, mask=None, crs: str = CONUS_METRIC_CRS, what: str = "layer") -> NearestIndex:
         """Index ``layer`` (optionally only the rows where ``mask`` is True).
+
+        Everything the queries need is built here, in the calling thread, so that
+        queries from several threads afterwards only read.
 
         Parameters
         ----------
@@ -127,28 +171,340 @@ class NearestIndex:
         frame = frame[keep].reset_index(drop=True)
         geoms = frame.geometry.to_numpy()
         types = set(shapely.get_type_id(geoms).tolist())
-        kind, kd, segs = "other", None, None
+        kind, kd, segs, pool, boxes = "other", None, None, None, None
         if types and types <= {0}:  # Point
             kind, kd = "points", cKDTree(shapely.get_coordinates(geoms))
         elif types and types <= {1, 5}:  # LineString, MultiLineString
             kind, segs = "lines", _segments(geoms)
-        elif types & {3, 6}:  # polygons: prepared once for point-in-polygon
-            shapely.prepare(geoms)
-        return cls(frame, shapely.STRtree(geoms), crs, kind, kd, segs)
+        elif types & {3, 6}:  # polygons: private prepared copies for point-in-polygon
+            pool = _PreparedPool(geoms)
+            boxes = _boxes(geoms) if numba is not None else None
+        return cls(frame, shapely.STRtree(geoms), crs, kind, kd, segs, pool, boxes)
 
     def __len__(self) -> int:
         return len(self.frame)
 
 
-def _segments(geoms: np.ndarray) -> _Segments:
+class _PreparedPool:
+    """Prepared copies of polygons, each used by one thread at a time.
+
+    GEOS prepared geometries build their point locator lazily and are not thread-safe
+    (libgeos/geos#825): two threads testing points against the same prepared polygon for
+    the first time race on that build. :meth:`checkout` hands each caller a copy nobody
+    else holds (made on demand, at most ``limit``; beyond that callers wait for one to be
+    returned), so no prepared geometry is ever used by two threads at once. The copies
+    are exact (WKB round trip of float64 coordinates). Pickles as the source polygons.
+    """
+
+    def __init__(self, geoms: np.ndarray, limit: int = 8):
+        self._wkb = shapely.to_wkb(geoms)  # the source, as immutable bytes
+        self._limit = limit
+        self._free: queue.SimpleQueue = queue.SimpleQueue()
+        self._made = 0
+        self._lock = threading.Lock()
+        self._free.put(self._copy())  # one ready before any thread starts
+
+    def _copy(self) -> np.ndarray:
+        geoms = shapely.from_wkb(self._wkb)
+        shapely.prepare(geoms)
+        self._made += 1
+        return geoms
+
+    @contextmanager
+    def checkout(self):
+        """A prepared copy of the polygons, exclusively the caller's until the block ends."""
+        try:
+            geoms = self._free.get_nowait()
+        except queue.Empty:
+            with self._lock:
+                make = self._made < self._limit
+                if make:
+                    self._made += 1  # reserve the slot under the lock
+            if make:
+                geoms = shapely.from_wkb(self._wkb)  # this thread's own objects: safe to prepare here
+                shapely.prepare(geoms)
+            else:
+                geoms = self._free.get()
+        try:
+            yield geoms
+        finally:
+            self._free.put(geoms)
+
+    def __reduce__(self):
+        return (_PreparedPool._from_wkb, (self._wkb, self._limit))
+
+    @staticmethod
+    def _from_wkb(wkb: np.ndarray, limit: int) -> _PreparedPool:
+        return _PreparedPool(shapely.from_wkb(wkb), limit)
+
+
+def _hilbert_codes(x: np.ndarray, y: np.ndarray, level: int = 16) -> np.ndarray:
+    """Position along a Hilbert curve of order ``level`` over the points' bounding box [-].
+
+    The classic ``xy2d`` bit loop (Hilbert 1891; Skilling 2004), vectorized over the points.
+    """
+    x0, x1 = float(np.min(x)), float(np.max(x))
+    y0, y1 = float(np.min(y)), float(np.max(y))
+    side = (1 << level) - 1
+    xi = np.zeros(len(x), dtype=np.int64) if x1 <= x0 else ((x - x0) / (x1 - x0) * side).astype(np.int64)
+    yi = np.zeros(len(y), dtype=np.int64) if y1 <= y0 else ((y - y0) / (y1 - y0) * side).astype(np.int64)
+    d = np.zeros(len(x), dtype=np.int64)
+    s = 1 << (level - 1)
+    while s > 0:
+        rx = (xi & s) > 0
+        ry = (yi & s) > 0
+        d += s * s * ((3 * rx.astype(np.int64)) ^ ry.astype(np.int64))
+        flip = ~ry & rx
+        xi = np.where(flip, side - xi, xi)
+        yi = np.where(flip, side - yi, yi)
+        swap = ~ry
+        xi, yi = np.where(swap, yi, xi), np.where(swap, xi, yi)
+        s >>= 1
+    return d
+
+
+def _pack_boxes(xmin, ymin, xmax, ymax) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Boxes of every level of the packed R-tree over items already in curve order."""
+    levels = []
+    cur = (xmin, ymin, xmax, ymax)
+    while True:
+        starts = np.arange(0, len(cur[0]), _NODE_SIZE)
+        cur = (np.minimum.reduceat(cur[0], starts), np.minimum.reduceat(cur[1], starts),
+               np.maximum.reduceat(cur[2], starts), np.maximum.reduceat(cur[3], starts))
+        levels.append(np.stack(cur))
+        if len(cur[0]) <= _NODE_SIZE:
+            break
+    count = np.array([lv.shape[1] for lv in levels], dtype=np.int64)
+    start = np.r_[0, np.cumsum(count)[:-1]].astype(np.int64)
+    return np.ascontiguousarray(np.concatenate(levels, axis=1)), start, count
+
+
+def _segments(geoms: np.ndarray, *, strtree: bool | None = None) -> _Segments:
+    """The segments of ``geoms`` and their packed R-tree (and the STRtree when ``strtree``)."""
     parts, part_owner = shapely.get_parts(geoms, return_index=True)
     coords, vert_part = shapely.get_coordinates(parts, return_index=True)
     same = vert_part[1:] == vert_part[:-1]
     a, b = coords[:-1][same], coords[1:][same]
-    owner = part_owner[vert_part[:-1][same]]
-    lines = shapely.linestrings(np.stack([a, b], axis=1)) if len(a) else np.array([], dtype=object)
-    return _Segments(a[:, 0].copy(), a[:, 1].copy(), b[:, 0].copy(), b[:, 1].copy(), owner,
-                     shapely.STRtree(lines), cKDTree(coords))
+    owner = part_owner[vert_part[:-1][same]].astype(np.int64)
+    if len(a):
+        order = np.argsort(_hilbert_codes(0.5 * (a[:, 0] + b[:, 0]), 0.5 * (a[:, 1] + b[:, 1])), kind="stable")
+        a, b, owner = a[order], b[order], owner[order]
+    ax, ay, bx, by = (np.ascontiguousarray(v) for v in (a[:, 0], a[:, 1], b[:, 0], b[:, 1]))
+    if len(a):
+        box, start, count = _pack_boxes(np.minimum(ax, bx), np.minimum(ay, by), np.maximum(ax, bx), np.maximum(ay, by))
+    else:
+        box, start, count = np.zeros((4, 0)), np.zeros(0, np.int64), np.zeros(0, np.int64)
+    tree = vertices = None
+    if strtree if strtree is not None else _lines_kernel is _lines_kernel_py:
+        lines = shapely.linestrings(np.stack([a, b], axis=1)) if len(a) else np.array([], dtype=object)
+        tree, vertices = shapely.STRtree(lines), cKDTree(coords)
+    segs = _Segments(ax, ay, bx, by, owner, box, start, count, tree, vertices)
+    if len(a) and _lines_kernel is not _lines_kernel_py:
+        _search_segments(np.zeros((1, 2)), segs, None)  # compile (or load) the kernel now, in this thread
+    return segs
+
+
+def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_count, node_size, limit, slack,
+                     out_pos, out_d):
+    """Nearest segment of every point: depth-first branch and bound over the packed R-tree.
+
+    Distances are computed exactly as in :func:`_nearest_lines` (projection parameter
+    clipped to the segment, then ``hypot``), ties go to the lowest ``owner``. Squared
+    distances only screen: a box or segment is skipped when its squared distance exceeds
+    the square of (best so far + slack), and every segment not skipped gets the exact
+    ``hypot`` distance, so round-off in the screening can cost time, never a result.
+    """
+    n_seg = ax.shape[0]
+    n_lev = level_start.shape[0]
+    cap = (n_lev + 1) * node_size
+    st_lev = np.empty(cap, dtype=np.int64)
+    st_node = np.empty(cap, dtype=np.int64)
+    st_md2 = np.empty(cap, dtype=np.float64)
+    c_node = np.empty(node_size, dtype=np.int64)
+    c_md2 = np.empty(node_size, dtype=np.float64)
+    top = n_lev - 1
+    for i in range(px.shape[0]):
+        x = px[i]
+        y = py[i]
+        best = np.inf
+        best_owner = -1
+        thr = limit
+        cut = thr + slack + thr * 1e-12
+        cut2 = cut * cut
+        sp = 0
+        for k in range(level_count[top]):
+            st_lev[sp] = top
+            st_node[sp] = k
+            st_md2[sp] = 0.0
+            sp += 1
+        while sp > 0:
+            sp -= 1
+            if st_md2[sp] > cut2:
+                continue
+            lev = st_lev[sp]
+            k = st_node[sp]
+            if lev == 0:
+                s1 = min((k + 1) * node_size, n_seg)
+                for s in range(k * node_size, s1):
+                    dx = bx[s] - ax[s]
+                    dy = by[s] - ay[s]
+                    len2 = dx * dx + dy * dy
+                    t = ((x - ax[s]) * dx + (y - ay[s]) * dy) / len2 if len2 > 0 else 0.0
+                    if t < 0.0:
+                        t = 0.0
+                    elif t > 1.0:
+                        t = 1.0
+                    ex = x - (ax[s] + t * dx)
+                    ey = y - (ay[s] + t * dy)
+                    if ex * ex + ey * ey > cut2:
+                        continue
+                    d = np.hypot(ex, ey)
+                    if d < best or (d == best and owner[s] < best_owner):
+                        best = d
+                        best_owner = owner[s]
+                        thr = best if best < limit else limit
+                        cut = thr + slack + thr * 1e-12
+                        cut2 = cut * cut
+            else:
+                first = level_start[lev - 1]
+                c1 = min((k + 1) * node_size, level_count[lev - 1])
+                m = 0
+                for c in range(k * node_size, c1):
+                    j = first + c
+                    ddx = box[0, j] - x if x < box[0, j] else (x - box[2, j] if x > box[2, j] else 0.0)
+                    ddy = box[1, j] - y if y < box[1, j] else (y - box[3, j] if y > box[3, j] else 0.0)
+                    md2 = ddx * ddx + ddy * ddy
+                    if md2 <= cut2:
+                        # insertion by distance, farthest first: the nearest child is popped first
+                        q = m
+                        while q > 0 and c_md2[q - 1] < md2:
+                            c_md2[q] = c_md2[q - 1]
+                            c_node[q] = c_node[q - 1]
+                            q -= 1
+                        c_md2[q] = md2
+                        c_node[q] = c
+                        m += 1
+                for q in range(m):
+                    st_lev[sp] = lev - 1
+                    st_node[sp] = c_node[q]
+                    st_md2[sp] = c_md2[q]
+                    sp += 1
+        if best <= limit and best_owner >= 0:
+            out_pos[i] = best_owner
+            out_d[i] = best
+        else:
+            out_pos[i] = -1
+            out_d[i] = np.nan
+
+
+if numba is not None:
+    # nogil: the query threads of :func:`_threaded` run it in parallel; no parallel=True, so no
+    # numba threading layer is involved and concurrent calls from several threads are safe
+    _lines_kernel = numba.njit(nogil=True, cache=True, fastmath=False, boundscheck=False)(_lines_kernel_py)
+else:  # pragma: no cover
+    _lines_kernel = _lines_kernel_py
+
+
+def _search_segments(xy: np.ndarray, seg: _Segments, max_m: float | None, kernel=None) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest segment's owner and exact distance for every point (the packed R-tree search) [-], [m]."""
+    n = len(xy)
+    pos = np.full(n, -1, dtype=np.int64)
+    dist = np.full(n, np.nan)
+    if n == 0 or len(seg) == 0:
+        return pos, dist
+    px, py = np.ascontiguousarray(xy[:, 0], dtype=np.float64), np.ascontiguousarray(xy[:, 1], dtype=np.float64)
+    limit = np.inf if max_m is None else float(max_m)
+    (kernel or _lines_kernel)(px, py, seg.ax, seg.ay, seg.bx, seg.by, seg.owner, seg.box, seg.level_start,
+                              seg.level_count, _NODE_SIZE, limit, _PRUNE_SLACK_M, pos, dist)
+    return pos, dist
+
+
+@dataclass(frozen=True)
+class _Boxes:
+    """Bounding boxes of polygons in a packed R-tree (Hilbert order of their centres), for
+    finding the polygons whose box holds each point from its coordinates alone."""
+
+    item: np.ndarray  # polygon row position of each box, in tree order
+    ibox: np.ndarray  # (4, n) xmin, ymin, xmax, ymax of each polygon, in tree order [m]
+    box: np.ndarray  # (4, n_nodes) node boxes, level 0 first [m]
+    level_start: np.ndarray
+    level_count: np.ndarray
+
+
+def _boxes(geoms: np.ndarray) -> _Boxes:
+    b = shapely.bounds(geoms)
+    order = np.argsort(_hilbert_codes(0.5 * (b[:, 0] + b[:, 2]), 0.5 * (b[:, 1] + b[:, 3])), kind="stable")
+    ibox = np.ascontiguousarray(b[order].T)
+    box, start, count = _pack_boxes(ibox[0], ibox[1], ibox[2], ibox[3])
+    out = _Boxes(order.astype(np.int64), ibox, box, start, count)
+    if _box_kernel is not _box_kernel_py:
+        _box_candidates(np.zeros((1, 2)), out)  # compile (or load) the kernel now, in this thread
+    return out
+
+
+def _box_kernel_py(px, py, item, ibox, box, level_start, level_count, node_size, offsets, out_q, out_t, fill):
+    """Pairs (point, polygon) whose box holds the point (bounds inclusive, as an envelope
+    intersection), by a depth-first walk of the packed R-tree. With ``fill`` False only
+    counts them per point into ``offsets[i + 1]``; with ``fill`` True writes them from
+    ``offsets[i]`` on, in increasing point order."""
+    n_lev = level_start.shape[0]
+    n_item = item.shape[0]
+    cap = (n_lev + 1) * node_size
+    st_lev = np.empty(cap, dtype=np.int64)
+    st_node = np.empty(cap, dtype=np.int64)
+    top = n_lev - 1
+    for i in range(px.shape[0]):
+        x = px[i]
+        y = py[i]
+        w = offsets[i] if fill else 0
+        sp = 0
+        for k in range(level_count[top]):
+            st_lev[sp] = top
+            st_node[sp] = k
+            sp += 1
+        while sp > 0:
+            sp -= 1
+            lev = st_lev[sp]
+            k = st_node[sp]
+            if lev == 0:
+                for s in range(k * node_size, min((k + 1) * node_size, n_item)):
+                    if ibox[0, s] <= x and x <= ibox[2, s] and ibox[1, s] <= y and y <= ibox[3, s]:
+                        if fill:
+                            out_q[w] = i
+                            out_t[w] = item[s]
+                        w += 1
+            else:
+                first = level_start[lev - 1]
+                for c in range(k * node_size, min((k + 1) * node_size, level_count[lev - 1])):
+                    j = first + c
+                    if box[0, j] <= x and x <= box[2, j] and box[1, j] <= y and y <= box[3, j]:
+                        st_lev[sp] = lev - 1
+                        st_node[sp] = c
+                        sp += 1
+        if not fill:
+            offsets[i + 1] = w
+
+
+if numba is not None:
+    _box_kernel = numba.njit(nogil=True, cache=True, boundscheck=False)(_box_kernel_py)
+else:  # pragma: no cover
+    _box_kernel = _box_kernel_py
+
+
+def _box_candidates(xy: np.ndarray, boxes: _Boxes, kernel=None) -> tuple[np.ndarray, np.ndarray]:
+    """(point position, polygon position) pairs whose polygon's bounding box holds the point [-]."""
+    kernel = kernel or _box_kernel
+    px, py = np.ascontiguousarray(xy[:, 0], dtype=np.float64), np.ascontiguousarray(xy[:, 1], dtype=np.float64)
+    offsets = np.zeros(len(xy) + 1, dtype=np.int64)
+    if len(xy) == 0 or len(boxes.item) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    args = (boxes.item, boxes.ibox, boxes.box, boxes.level_start, boxes.level_count, _NODE_SIZE, offsets)
+    kernel(px, py, *args, np.zeros(0, np.int64), np.zeros(0, np.int64), False)
+    np.cumsum(offsets, out=offsets)
+    qi = np.empty(offsets[-1], dtype=np.int64)
+    ti = np.empty(offsets[-1], dtype=np.int64)
+    kernel(px, py, *args, qi, ti, True)
+    return qi, ti
 
 
 def _nearest_points(xy: np.ndarray, kd: cKDTree, max_m: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -158,6 +514,12 @@ def _nearest_points(xy: np.ndarray, kd: cKDTree, max_m: float | None) -> tuple[n
 
 
 def _nearest_lines(xy: np.ndarray, geoms: np.ndarray, seg: _Segments, max_m: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The search without numba: vertex k-d tree bound, then ``STRtree.query(predicate="dwithin")``.
+
+    Also the independent cross-check of :func:`_search_segments` in the tests.
+    """
+    if seg.tree is None or seg.vertices is None:
+        raise DataError("this segment index was built without its STRtree; rebuild it with _segments(geoms, strtree=True)")
     n = len(xy)
     pos = np.full(n, -1, dtype=np.int64)
     dist = np.full(n, np.nan)
@@ -214,7 +576,72 @@ def _threaded(fn, n: int, *arrays):
 def site_coordinates(points: gpd.GeoSeries | gpd.GeoDataFrame) -> np.ndarray:
     """x and y of point geometries, shape (n, 2) [m in the projected CRS]; NaN for missing or empty ones."""
     arr = (points.geometry if isinstance(points, gpd.GeoDataFrame) else points).to_numpy()
-    return np.column_stack([shapely.get_x(arr), shapely.get_y(arr)]) if len(arr) else np.zeros((0, 2))
+    if len(arr) == 0:
+        return np.zeros((0, 2))
+    types = shapely.get_type_id(arr)
+    if not np.all((types == 0) | (types == -1)):  # not only points (or missing): per-geometry x and y
+        return np.column_stack([shapely.get_x(arr), shapely.get_y(arr)])
+    # points: one coordinate pair per non-empty point, placed back at its row (4x faster than get_x/get_y)
+    xy, row = shapely.get_coordinates(arr, return_index=True)
+    if len(row) == len(arr):
+        return xy
+    out = np.full((len(arr), 2), np.nan)
+    out[row] = xy
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def _transformer(src: str, dst: str):
+    from pyproj import Transformer
+
+    return Transformer.from_crs(src, dst, always_xy=True)  # thread-safe since pyproj 3.1
+
+
+def project_lonlat(lon: np.ndarray, lat: np.ndarray, crs: str = CONUS_METRIC_CRS) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude [deg, EPSG:4326] projected to ``crs`` [m], without building geometries.
+
+    The same pyproj transformation as ``GeoSeries.to_crs`` (``always_xy``), so the same
+    numbers; non-finite inputs or results give NaN.
+
+    Parameters
+    ----------
+    lon, lat : numpy.ndarray
+        Coordinates [deg].
+    crs : str
+        Target projected CRS [-].
+
+    Returns
+    -------
+    x, y : numpy.ndarray
+        Projected coordinates [m].
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if lon.shape != lat.shape:
+        raise DataError(f"lon has shape {lon.shape} and lat {lat.shape}; expected two arrays of the same shape")
+    x, y = _transformer(GEOGRAPHIC_CRS, crs).transform(lon, lat)
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    bad = ~(np.isfinite(x) & np.isfinite(y) & np.isfinite(lon) & np.isfinite(lat))
+    if bad.any():
+        x, y = np.where(bad, np.nan, x), np.where(bad, np.nan, y)
+    return x, y
+
+
+def hilbert_order_xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Positions that sort points given by coordinates along a Hilbert curve [-].
+
+    Curve of order 16 over the finite points' bounding box; points with a non-finite
+    coordinate go last, in input order. Stable, so reproducible.
+    """
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    if len(x) < 2:
+        return np.arange(len(x))
+    codes = np.full(len(x), np.iinfo(np.int64).max, dtype=np.int64)
+    if ok.any():
+        codes[ok] = _hilbert_codes(x[ok], y[ok])
+    return np.argsort(codes, kind="stable")
 
 
 def hilbert_order(points: gpd.GeoSeries) -> np.ndarray:
@@ -285,7 +712,9 @@ def nearest(
     xs, gs = (xy, arr) if all_valid else (xy[sel], arr[sel])
     if index.kind == "points":
         p, d = _nearest_points(xs, index.points, max_m)
-    elif index.kind == "lines":
+    elif index.kind == "lines" and index.segments.tree is None:
+        p, d = _threaded(lambda xy_: _search_segments(xy_, index.segments, max_m), len(sel), xs)
+    elif index.kind == "lines":  # pragma: no cover - only without numba
         p, d = _threaded(lambda xy_, g: _nearest_lines(xy_, g, index.segments, max_m), len(sel), xs, gs)
     else:
         if sort:
@@ -348,8 +777,9 @@ def nearest_attributes(
 def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestIndex, *, xy: np.ndarray | None = None) -> np.ndarray:
     """Row position of the polygon of ``index`` containing each point (-1 when none) [-].
 
-    One vectorized bounding-box query on the tree, then ``shapely.intersects_xy`` on the
-    prepared polygons for the candidate pairs; a point on a shared boundary or in
+    One vectorized bounding-box query (the compiled packed R-tree of polygon boxes, on the
+    coordinates), then ``shapely.intersects_xy`` on a prepared copy of the polygons for the
+    candidate pairs; a point on a shared boundary or in
     overlapping polygons takes the lowest row position, so the answer is deterministic.
     """
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
@@ -357,24 +787,34 @@ def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestI
     out = np.full(len(geoms), -1, dtype=np.int64)
     if len(geoms) == 0 or len(index) == 0:
         return out
-    polys = index.frame.geometry.to_numpy()
+    pool = index.polygons if index.polygons is not None else _PreparedPool(index.frame.geometry.to_numpy())
+    boxes = index.boxes
 
-    def run(arr, pxy):
-        qi, ti = index.tree.query(arr)
-        res = np.full(len(arr), -1, dtype=np.int64)
+    def run(pxy, *arr):
+        if boxes is not None:  # from the coordinates alone: no point geometry is touched
+            qi, ti = _box_candidates(pxy, boxes)
+        else:  # pragma: no cover - only without numba
+            qi, ti = index.tree.query(arr[0])  # bounding boxes only: the STRtree is read-only once built
+        res = np.full(len(pxy), -1, dtype=np.int64)
         if len(qi):
-            hit = shapely.intersects_xy(polys[ti], pxy[qi, 0], pxy[qi, 1])
+            with pool.checkout() as polys:  # a prepared copy no other thread is using
+                hit = shapely.intersects_xy(polys[ti], pxy[qi, 0], pxy[qi, 1])
             qi, ti = qi[hit], ti[hit]
         if len(qi):
-            order = np.lexsort((ti, qi))
-            qi, ti = qi[order], ti[order]
-            first = np.r_[True, qi[1:] != qi[:-1]]
-            res[qi[first]] = ti[first]
+            # pairs come grouped by point (qi non-decreasing): the lowest polygon position per point
+            if len(qi) > 1 and not np.all(qi[1:] >= qi[:-1]):
+                order = np.argsort(qi, kind="stable")
+                qi, ti = qi[order], ti[order]
+            starts = np.flatnonzero(np.r_[True, qi[1:] != qi[:-1]])
+            res[qi[starts]] = np.minimum.reduceat(ti, starts)
         return (res,)
 
-    arr = geoms.to_numpy()
     xy = site_coordinates(geoms) if xy is None else np.asarray(xy, dtype=float)
-    return _threaded(run, len(arr), arr, xy)[0]
+    if xy.shape != (len(geoms), 2):
+        raise DataError(f"xy has shape {xy.shape}; expected ({len(geoms)}, 2), the coordinates of the {len(geoms)} points")
+    if boxes is not None:
+        return _threaded(run, len(xy), xy)[0]
+    return _threaded(run, len(xy), xy, geoms.to_numpy())[0]  # pragma: no cover - only without numba
 
 
 class PreparedLayers:
@@ -396,15 +836,17 @@ class PreparedLayers:
         # same index twice at once would run shapely.prepare / GEOS on shared geometries from two
         # threads. One re-entrant lock serialises the lazy builds; reads of built entries are free.
         self._lock = threading.RLock()
+        self._local = threading.local()  # per-thread cache of the current frame's coordinates
 
     def __getstate__(self):  # a lock does not pickle (Dask ships this object to workers)
         state = self.__dict__.copy()
-        del state["_lock"]
+        del state["_lock"], state["_local"]
         return state
 
     def __setstate__(self, state):
         self.__dict__.update(state)
         self._lock = threading.RLock()
+        self._local = threading.local()
 
     def _build(self, key, make: Callable):
         """The memo entry for ``key``, made once under the lock (double-checked)."""
@@ -459,14 +901,23 @@ class PreparedLayers:
         """:func:`site_coordinates` of ``sites``, computed once for the frame most recently asked about.
 
         The cache holds the frame itself and is checked by identity, so a new frame (a new
-        chunk) never gets another frame's coordinates.
+        chunk) never gets another frame's coordinates; it is per thread, so threads scoring
+        different chunks with one instance never see each other's frames.
         """
-        cached = self._memo.get("_coords")
+        cached = getattr(self._local, "coords", None)
         if cached is not None and cached[0] is sites:
             return cached[1]
         xy = site_coordinates(sites)
-        self._memo["_coords"] = (sites, xy)
+        self._local.coords = (sites, xy)
         return xy
+
+    def remember_coords(self, sites, xy: np.ndarray) -> None:
+        """Give :meth:`coords` the coordinates of ``sites`` [m in ``crs``] the caller already has
+        (e.g. from :func:`project_lonlat`), so they are not read back from the geometries."""
+        xy = np.asarray(xy, dtype=float)
+        if xy.shape != (len(sites), 2):
+            raise DataError(f"xy has shape {xy.shape}; expected ({len(sites)}, 2), the coordinates of the {len(sites)} sites")
+        self._local.coords = (sites, xy)
 
     def memo(self, key, make: Callable):
         """Memoise any derived object (a lookup table, per-station result) under ``key``."""

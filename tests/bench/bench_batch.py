@@ -42,7 +42,7 @@ import shapely
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
 from siting.batch import score_sites
-from siting.proximity import PreparedLayers, hilbert_order
+from siting.proximity import PreparedLayers, hilbert_order_xy, nearest, project_lonlat
 from siting.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -149,17 +149,19 @@ PROXIMITY_CRITERIA = ("location", "grid", "gas", "land", "air")
 def ours(sites: pd.DataFrame, layers) -> pd.DataFrame:
     """Our engine: fresh indexes (built inside the timing), every proximity and polygon criterion."""
     prepared = PreparedLayers(layers)
+    # as score_sites does: project the coordinates, put the sites in Hilbert-curve order (spatially
+    # compact queries), then make the point geometries in that order (compact in memory too)
+    x, y = project_lonlat(sites["longitude_deg"].to_numpy(), sites["latitude_deg"].to_numpy())
+    order = hilbert_order_xy(x, y)
     pts = gpd.GeoDataFrame(
-        {"site_id": sites["site_id"], "it_load_mw": np.nan},
-        geometry=gpd.points_from_xy(sites["longitude_deg"], sites["latitude_deg"], crs=GEOGRAPHIC_CRS),
-    ).to_crs(CONUS_METRIC_CRS)
-    pts = pts.iloc[hilbert_order(pts.geometry)]  # as score_sites does: spatially compact queries
+        {"site_id": sites["site_id"].to_numpy()[order], "it_load_mw": np.nan},
+        geometry=gpd.points_from_xy(x[order], y[order], crs=CONUS_METRIC_CRS), index=sites.index[order],
+    )
+    prepared.remember_coords(pts, np.column_stack([x[order], y[order]]))
     out = C.evaluate(pts, prepared, Scenario(), include=PROXIMITY_CRITERIA)
     if prepared.has("weather_stations"):
         idx = prepared.index("weather_stations")
-        from siting.proximity import nearest
-
-        out["distance_to_weather_station_km"] = nearest(pts, idx)[1]
+        out["distance_to_weather_station_km"] = nearest(pts, idx, xy=prepared.coords(pts))[1]
     return out.sort_index()
 
 
