@@ -638,3 +638,27 @@ def test_cli_data_fetch_pages_and_reports_the_cap(server, tmp_path, capsys):
     assert (entry["pages"], entry["features"]) == (6, 2537)  # 2,537 features at 500 a page
     assert main(args + ["--page-size", "500", "--max-pages", "2"]) == 2  # a clear error, not a traceback
     assert "max_pages=2" in capsys.readouterr().err
+
+
+def test_readme_lists_every_source_at_its_registry_url():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### `siting data fetch`"):]
+    for src in F.SOURCES.values():
+        location = src.url.split("/query?")[0]
+        assert f"| `{src.name}` | {location}" in section, src.name
+        assert f"`{src.format}`" in section, src.name
+    assert "exceededTransferLimit" in section and "--max-pages" in section
+
+
+def test_second_fetch_into_the_folder_keeps_the_roles_of_the_first(server, tmp_path):
+    handler, base = server
+    handler.files["/census_states/cb_2018_us_state_20m.zip"] = _states_zip(tmp_path)
+    handler.files["/census_counties/cb_2018_us_county_20m.zip"] = _counties_zip(tmp_path)
+    out = tmp_path / "c"
+    F.fetch(["census_states"], out, base_url_override=base, progress=False, retries=0)
+    toml = F.fetch(["census_counties"], out, base_url_override=base, progress=False, retries=0)
+    layers = LayerSet.from_path(toml, use_cache=False)
+    assert layers.roles == ("states", "counties")
+    assert len(layers.load("states")) == 2 and len(layers.load("counties")) == 2
+    assert set(json.loads((out / "manifest.json").read_text())["files"]) == {
+        "census_states/2018/cb_2018_us_state_20m.zip", "census_counties/2018/cb_2018_us_county_20m.zip"}
