@@ -255,6 +255,7 @@ def renewables_sizing(
     units_count: int,
     it_load_mw: float | None = None,
     sizing_day_stride: int = 4,
+    solver: str = "choose",
 ) -> sz.SizingResult:
     """Least-cost PV, wind and battery next to a fixed N+k gas fleet (the capacity LP).
 
@@ -277,6 +278,8 @@ def renewables_sizing(
         IT load [MW]; default the scenario's.
     sizing_day_stride : int
         Solve on every n-th day (scaled to a year) [-]; 1 = all days.
+    solver : str
+        HiGHS solver (:data:`models.sizing.SOLVERS`).
 
     Returns
     -------
@@ -299,7 +302,7 @@ def renewables_sizing(
     wd = np.broadcast_to(np.asarray(wind_mw_per_mw, dtype=float), (hours,))
     return sz.optimize_capacity(load[pick], pv[pick], wd[pick], m[pick], hr[pick], costs,
                                 max_gas_share_frac=scenario.max_gas_share_frac,
-                                fixed={"gas_iso_mw": iso_mw}, gas_reserve_frac=max(reserve, 0.0))
+                                fixed={"gas_iso_mw": iso_mw}, gas_reserve_frac=max(reserve, 0.0), solver=solver)
 
 
 @dataclass(frozen=True)

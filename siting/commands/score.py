@@ -49,6 +49,10 @@ def register(sub) -> None:
     p.add_argument("--no-explain", action="store_true",
                    help="leave out the plain-language 'explanation' column (faster and much smaller for millions of sites)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--design-top", type=int, default=0, metavar="N",
+                   help="after scoring, give the N best-ranked sites full hourly power and water designs "
+                        "(siting.designs.design_sites: four options with LCOE, time to power, fuel, emissions, "
+                        "permit path, the cheapest qualifying option and its water); other rows keep NaN and a note")
     add_json(p)
     add_scenario(p)
     p.set_defaults(func=run)
@@ -90,6 +94,24 @@ def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
     return path
 
 
+#: Design columns the map's site popups show when the table has designs.
+MAP_DESIGN_COLUMNS = ("design_option", "design_lcoe_usd_per_mwh", "design_months_to_first_power")
+
+
+def _popup_columns(frame: pd.DataFrame) -> list[str] | None:
+    """The map's default popup columns plus the chosen design and its LCOE; None (the default) without designs."""
+    if "design_option" not in frame.columns:
+        return None
+    from maps.sitemap import HEADLINE_COLUMNS
+    from siting import schema
+
+    cols = ["score_total", "rank"]
+    cols += [c.name for c in schema.output_columns("score") if c.name.startswith("score_") and c.name not in cols]
+    cols += [c for c in frame.columns if c.startswith("score_") and c not in cols]
+    cols += list(MAP_DESIGN_COLUMNS) + list(HEADLINE_COLUMNS)
+    return [c for c in dict.fromkeys(cols) if c in frame.columns]
+
+
 def _write_map(scored: gpd.GeoDataFrame, layers, out: Path, synthetic: bool) -> Path | None:
     try:
         from maps.sitemap import save_map
@@ -107,7 +129,9 @@ def _write_map(scored: gpd.GeoDataFrame, layers, out: Path, synthetic: bool) -> 
                 log.info("map: %s layer has %d features; left off the map", role, len(frame))
     path = out.with_name(out.stem + "_map.html")
     title = f"Scored sites: {out.name}" + (" (synthetic sample)" if synthetic else "")
-    return save_map(drawn, context, path, overwrite=True, title=title, synthetic=synthetic)
+    popup = _popup_columns(drawn)
+    extra = {} if popup is None else {"popup_columns": popup}
+    return save_map(drawn, context, path, overwrite=True, title=title, synthetic=synthetic, **extra)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -121,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--out {str(out)!r}: expected a .gpkg, .parquet or .csv file name")
     if out.exists() and not args.overwrite and not args.resume:
         raise ConfigError(f"output {str(out)!r} exists; pass --overwrite to replace it")
+    if args.design_top < 0:
+        raise ConfigError(f"--design-top {args.design_top}: expected a number of sites >= 0 (0 = no designs)")
     sites = read_sites(args.input)
     if args.layers is None:
         from gis_data.layerset import LayerSet
@@ -136,6 +162,13 @@ def run(args: argparse.Namespace) -> int:
         checkpoint_dir=checkpoints, resume=args.resume, chunk_size=args.chunk_size,
         progress=False if args.no_progress else None, explain=not args.no_explain,
     )
+    designs = None
+    if args.design_top > 0:
+        from siting.designs import add_designs, design_sites
+
+        designs = design_sites(scored, layers, scenario, top=args.design_top,
+                               progress=False if args.no_progress else None)
+        scored = add_designs(scored, designs)
     write_table(scored, out)
     shutil.rmtree(checkpoints, ignore_errors=True)
     synthetic = bool(getattr(layers, "is_synthetic", False))
@@ -145,6 +178,7 @@ def run(args: argparse.Namespace) -> int:
         best = scored[scored["rank"] == 1]
         print_json({
             "output": out, "map": map_path, "summary": summary,
+            "designs": None if designs is None else designs.attrs["design_summary"],
             "best_site": None if best.empty else best.iloc[0][["site_id", "name", "score_total"]].to_dict(),
         })
         return 0
@@ -155,6 +189,10 @@ def run(args: argparse.Namespace) -> int:
                  f"in {summary['seconds']:.1f} s ({summary['errors']:,} rows with errors kept)")
     for reason, n in summary["error_reasons"].items():
         lines.append(f"  {n:,} {reason}")
+    if designs is not None:
+        d = designs.attrs["design_summary"]
+        lines.append(f"full hourly designs for {d['designed']:,} of the best {d['requested']:,} sites in "
+                     f"{d['seconds']:.1f} s ({d['stations']} weather stations, {d['lp_groups']} shared capacity LPs)")
     lines.append(f"table: {out}")
     if map_path:
         lines.append(f"map  : {map_path}")
