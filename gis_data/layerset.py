@@ -57,6 +57,8 @@ LAYERS_FILE = "layers.toml"
 NATIONAL_LON_SPAN_DEG = 40.0
 _TOP_KEYS = {"name", "synthetic", "description", "layers"}
 _LAYER_KEYS = {"path", "format", "options"}
+#: Keys of a raster role's table; ``units`` states what the cells hold (e.g. "USD/acre").
+_RASTER_KEYS = {"path", "format", "units"}
 #: Suffixes (after stripping .gz) that scan_directory looks into.
 _SCAN_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".parquet", ".geoparquet", ".fgb", ".csv", ".zip")
 
@@ -152,8 +154,13 @@ class LayerSet:
                 if table.get("format") != RASTER_FORMAT or not isinstance(table.get("path"), str):
                     raise ConfigError(f"{where}: raster role [layers.{role}] needs one path and "
                                       f"format = {RASTER_FORMAT!r}, got {table!r}")
+                bad = set(table) - _RASTER_KEYS
+                if bad or not isinstance(table.get("units", ""), str):
+                    raise ConfigError(f"{where}: raster role [layers.{role}] takes keys {sorted(_RASTER_KEYS)} "
+                                      f"(units a string such as \"USD/acre\"), got {table!r}")
                 rp = Path(os.path.normpath(base / Path(table["path"]).expanduser()))
-                rasters[role] = LayerSpec(role, (rp,), RASTER_FORMAT)
+                units = (("units", table["units"]),) if table.get("units") else ()
+                rasters[role] = LayerSpec(role, (rp,), RASTER_FORMAT, units)
                 continue
             bad = set(table) - _LAYER_KEYS
             if bad:
@@ -220,6 +227,11 @@ class LayerSet:
             raise MissingDataError(f"{role} raster {str(path)!r} does not exist; fix its path in "
                                    f"{self.source_path or 'the layer set'}")
         return path
+
+    def raster_units(self, role: str) -> str:
+        """Units the layer set states for raster role ``role`` (its ``units`` key), "" when not stated."""
+        spec = self.rasters.get(role)
+        return str(spec.options_dict().get("units", "")) if spec is not None else ""
 
     def spec(self, role: str) -> LayerSpec:
         if role not in self.specs:
@@ -344,6 +356,8 @@ class LayerSet:
         for role, spec in self.rasters.items():
             lines += ["", f"[layers.{role}]", f"# {RASTER_ROLES[role]}",
                       f"path = {_toml_str(_rel(spec.paths[0], base_dir))}", f"format = {_toml_str(RASTER_FORMAT)}"]
+            if spec.options_dict().get("units"):
+                lines.append(f"units = {_toml_str(spec.options_dict()['units'])}")
         unplaced = [a for a in self.alternatives if a.role not in self.specs]
         for alt in unplaced:
             lines.append(f"# found but not used: {_rel(alt.path, base_dir)} ({alt.format}): {alt.reason}")

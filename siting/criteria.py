@@ -50,12 +50,24 @@ class FrameLayers:
     and callers that already hold GeoDataFrames in EPSG:4326.
     """
 
-    def __init__(self, frames: Mapping[str, pd.DataFrame], *, synthetic: bool = False):
+    def __init__(self, frames: Mapping[str, pd.DataFrame], *, synthetic: bool = False,
+                 rasters: Mapping[str, tuple[str | Path, str]] | None = None):
         self._frames = dict(frames)
+        self._rasters = {role: (Path(p), str(u)) for role, (p, u) in (rasters or {}).items()}
         self.is_synthetic = synthetic
 
     def has(self, role: str) -> bool:
-        return role in self._frames
+        return role in self._frames or role in self._rasters
+
+    def raster_path(self, role: str) -> Path:
+        """GeoTIFF of a raster role given as ``rasters={role: (path, units)}``."""
+        if role not in self._rasters:
+            raise MissingDataError(f"no {role!r} raster; rasters present: {', '.join(sorted(self._rasters)) or 'none'}")
+        return self._rasters[role][0]
+
+    def raster_units(self, role: str) -> str:
+        """Units stated for a raster role ("" when not stated)."""
+        return self._rasters[role][1] if role in self._rasters else ""
 
     def load(self, role: str) -> pd.DataFrame:
         if role not in self._frames:
@@ -545,21 +557,69 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
 # -- land: existing plants and datacenters ---------------------------------------------------
 
 
+#: Value rasters :func:`land` samples, and the column each fills.
+RASTER_VALUE_COLUMNS = {"cost_raster": "cost_raster_value", "resource_raster": "resource_raster_value"}
+
+
+def _raster(L, role: str) -> tuple[Path, str] | None:
+    """(GeoTIFF, stated units) of a raster role, or None when the layer set has none."""
+    inner = getattr(L, "layers", L)
+    if not hasattr(inner, "raster_path") or not L.has(role):
+        return None
+    path = inner.raster_path(role)
+    units = inner.raster_units(role) if hasattr(inner, "raster_units") else ""
+    if not units:
+        import rasterio
+
+        with rasterio.open(path) as src:  # the GeoTIFF's own band unit, when it states one
+            units = (src.units or ("",))[0] or ""
+    return path, units
+
+
+def _sample(L, sites: gpd.GeoDataFrame, path: Path) -> np.ndarray:
+    from gis_data.elevation import sample_raster
+    from pyproj import Transformer
+
+    xy = L.coords(sites)
+    lon, lat = Transformer.from_crs(sites.crs, "EPSG:4326", always_xy=True).transform(xy[:, 0], xy[:, 1])
+    return sample_raster(path, lon, lat)
+
+
 def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
-    """Distance to the nearest existing power plant and datacenter (for setback rules).
+    """Distance to existing plants and datacenters (setbacks), and the layer set's rasters at the sites.
 
     Returns
     -------
     pandas.DataFrame
-        ``distance_to_power_plant_km`` and ``distance_to_datacenter_km`` [km].
+        ``distance_to_power_plant_km`` and ``distance_to_datacenter_km`` [km];
+        ``excluded_by_raster`` [-] (the site's cell of the ``exclusion_raster`` is nonzero;
+        missing on nodata or outside the raster, or without the raster) and
+        ``exclusion_raster_name`` [-] (that raster's file name, on excluded sites);
+        ``cost_raster_value`` and ``resource_raster_value`` [the units the layer set
+        states for the raster, its ``units`` key, else the GeoTIFF's band unit]: the
+        cell values, NaN on nodata or outside.
     """
     _check_sites(sites)
     L = _prep(layers)
-    out = _empty(sites, {"distance_to_power_plant_km": "float", "distance_to_datacenter_km": "float"})
+    out = _empty(sites, {"distance_to_power_plant_km": "float", "distance_to_datacenter_km": "float",
+                         "excluded_by_raster": "bool", "exclusion_raster_name": "str",
+                         **{c: "float" for c in RASTER_VALUE_COLUMNS.values()}})
     if L.has("plants"):
         out["distance_to_power_plant_km"] = nearest(sites, L.index("plants"), xy=L.coords(sites))[1]
     if L.has("datacenters"):
         out["distance_to_datacenter_km"] = nearest(sites, L.index("datacenters"), xy=L.coords(sites))[1]
+    raster = L.memo(("raster", "exclusion_raster"), lambda: _raster(L, "exclusion_raster"))
+    if raster is not None and len(sites):
+        v = _sample(L, sites, raster[0])
+        excluded = np.isfinite(v) & (v != 0)
+        out["excluded_by_raster"] = pd.array(np.where(np.isfinite(v), excluded, None), dtype="boolean")
+        out["exclusion_raster_name"] = _text(np.where(excluded, raster[0].name, None), sites.index)
+    for role, col in RASTER_VALUE_COLUMNS.items():
+        raster = L.memo(("raster", role), lambda role=role: _raster(L, role))
+        if raster is not None and len(sites):
+            out[col] = _sample(L, sites, raster[0])
+            L.memo(("raster_units_logged", role), lambda role=role, raster=raster: log.info(
+                "%s: %s values in %s", role, raster[0].name, raster[1] or "units not stated (add units = ... to the layer set)"))
     return out
 
 

@@ -351,3 +351,69 @@ def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
     assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.111 * LM6000_HR_HHV
     none = C.climate(sites, C.FrameLayers({}), SCN)
     assert none["weather_station_too_far"].isna().all() and none["co2_t_per_yr"].isna().all()
+
+
+# -- raster exclusion, cost and resource layers ---------------------------------------------------
+
+
+def _tif(path, values, *, nodata=-9999.0, units=None):
+    """A 3 x 3 GeoTIFF of 1 km cells in EPSG:5070 whose top-left corner is 1.5 km west, 1.5 km north of O."""
+    import rasterio
+    from affine import Affine
+
+    x0, y0 = SL.km(-1.5, 1.5)
+    with rasterio.open(path, "w", driver="GTiff", width=3, height=3, count=1, dtype="float32", crs="EPSG:5070",
+                       transform=Affine(1000.0, 0.0, x0, 0.0, -1000.0, y0), nodata=nodata) as dst:
+        dst.write(np.asarray(values, dtype="float32"), 1)
+        if units:
+            dst.update_tags(1, units=units)
+            dst.units = (units,)
+    return path
+
+
+def test_land_samples_exclusion_cost_and_resource_rasters(tmp_path):
+    # Cells by hand (row 0 north): the site at O is in the centre cell; (+1, +1) km is the north-east cell;
+    # (-1, -1) km the south-west cell; (10, 0) km is outside the raster.
+    excl = _tif(tmp_path / "protected areas.tif", [[0, 0, 1], [0, 0, 0], [-9999, 0, 0]])
+    cost = _tif(tmp_path / "cost.tif", [[1, 2, 3], [4, 5, 6], [7, -9999, 9]])
+    res = _tif(tmp_path / "ghi.tif", [[5.1, 5.2, 5.3], [5.4, 5.5, 5.6], [5.7, 5.8, 5.9]], units="kWh/m2/day")
+    frames = SL.frames()
+    L = C.FrameLayers(frames, rasters={"exclusion_raster": (excl, ""), "cost_raster": (cost, "USD/acre"), "resource_raster": (res, "")})
+    s = _sites([(0, 0), (1, 1), (-1, -1), (0, -1), (10, 0)])
+    out = C.land(s, L, SCN)
+    assert out["excluded_by_raster"].tolist() == [False, True, pd.NA, False, pd.NA]  # nodata and outside: unknown
+    assert out["exclusion_raster_name"].tolist()[:2] == [pd.NA, "protected areas.tif"]
+    np.testing.assert_array_equal(out["cost_raster_value"], [5.0, 3.0, 7.0, np.nan, np.nan])  # (0,-1) is the nodata cell
+    np.testing.assert_allclose(out["resource_raster_value"], [5.5, 5.3, 5.7, 5.8, np.nan], rtol=1e-6)  # float32 cells
+    assert C._raster(L, "resource_raster")[1] == "kWh/m2/day"  # no units in the layer set: the GeoTIFF's band unit
+    np.testing.assert_allclose(out["distance_to_datacenter_km"].iloc[0], 0.5, rtol=RTOL)  # setbacks unchanged
+    # scored: the excluded cell is a hard exclusion naming the raster file
+    from siting.profiles import load_profile
+    from siting.scoring import score_table
+
+    crit = C.evaluate(s, L, SCN)
+    scored = score_table(crit, load_profile("lowest_cost"), SCN)
+    assert scored["exclusion_weight_frac"].iloc[1] == 0.0
+    assert "inside an excluded cell of protected areas.tif" in scored["exclusion_reason"].iloc[1]
+
+
+def test_raster_roles_from_a_layer_set_with_units(tmp_path):
+    from gis_data.layerset import LayerSet
+    from siting.proximity import PreparedLayers
+
+    _tif(tmp_path / "excl.tif", [[0, 0, 1], [0, 1, 0], [0, 0, 0]])
+    _tif(tmp_path / "cost.tif", [[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+    doc = {"layers": {"exclusion_raster": {"path": "excl.tif", "format": "geotiff"},
+                      "cost_raster": {"path": "cost.tif", "format": "geotiff", "units": "USD/acre"}}}
+    ls = LayerSet.from_dict(doc, base_dir=tmp_path)
+    assert ls.raster_units("cost_raster") == "USD/acre" and ls.raster_units("exclusion_raster") == ""
+    assert 'units = "USD/acre"' in ls.to_toml(tmp_path)
+    out = C.land(_sites([(0, 0), (-1, 1)]), PreparedLayers(ls), SCN)
+    assert out["excluded_by_raster"].tolist() == [True, False]
+    np.testing.assert_array_equal(out["cost_raster_value"], [5.0, 1.0])
+    assert out["resource_raster_value"].isna().all()  # no resource raster: empty, not invented
+    from siting.errors import ConfigError
+
+    doc["layers"]["cost_raster"]["unit"] = "typo"
+    with pytest.raises(ConfigError, match="takes keys"):
+        LayerSet.from_dict(doc, base_dir=tmp_path)
