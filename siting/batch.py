@@ -30,7 +30,7 @@ from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
 from siting.errors import ConfigError, DataError
 from siting.profiles import Profile, load_profile
-from siting.proximity import PreparedLayers, hilbert_order
+from siting.proximity import PreparedLayers, hilbert_order_xy, project_lonlat
 from siting.scenario import Scenario
 from siting.schema import coerce_input_table, columns as schema_columns
 from siting.scoring import rank_sites, score_table
@@ -94,10 +94,18 @@ def prepare_sites(sites_frame: pd.DataFrame) -> pd.DataFrame:
     return coerce_input_table(pd.DataFrame(frame).reset_index(drop=True))
 
 
-def _points(table: pd.DataFrame) -> gpd.GeoDataFrame:
-    geom = gpd.points_from_xy(table["longitude_deg"], table["latitude_deg"], crs=GEOGRAPHIC_CRS)
-    g = gpd.GeoDataFrame(table[["site_id", "it_load_mw"]].copy(), geometry=geom, crs=GEOGRAPHIC_CRS)
-    return g.to_crs(CONUS_METRIC_CRS)
+def _projected_xy(table: pd.DataFrame) -> np.ndarray:
+    """The sites' coordinates in EPSG:5070, shape (n, 2) [m]: pyproj on the raw arrays (the
+    same numbers as ``GeoSeries.to_crs``, without making and transforming point geometries)."""
+    x, y = project_lonlat(table["longitude_deg"].to_numpy(dtype=float), table["latitude_deg"].to_numpy(dtype=float))
+    return np.column_stack([x, y])
+
+
+def _points(table: pd.DataFrame, xy: np.ndarray | None = None) -> gpd.GeoDataFrame:
+    """The sites as EPSG:5070 points with ``site_id`` and ``it_load_mw``, on ``table.index``."""
+    xy = _projected_xy(table) if xy is None else xy
+    geom = gpd.points_from_xy(xy[:, 0], xy[:, 1], crs=CONUS_METRIC_CRS)
+    return gpd.GeoDataFrame(table[["site_id", "it_load_mw"]].copy(), geometry=geom, crs=CONUS_METRIC_CRS)
 
 
 def _outside_conus(table: pd.DataFrame) -> np.ndarray:
@@ -115,7 +123,10 @@ def score_chunk(table: pd.DataFrame, layers: PreparedLayers, scenario: Scenario,
     Rows found outside the layers' coverage (no county or state polygon contains them)
     get an ``error`` and no scores.
     """
-    sites = _points(table)
+    xy = _projected_xy(table)
+    sites = _points(table, xy)
+    if isinstance(layers, PreparedLayers):
+        layers.remember_coords(sites, xy)  # the criteria read the coordinates, not the geometries
     crit = C.evaluate(sites, layers, scenario)
     err = pd.Series("", index=table.index, dtype="string")
     if layers.has("counties") and "county_fips" in crit:
@@ -301,7 +312,8 @@ def score_sites(
     valid_pos = np.flatnonzero(err == "")
     if len(valid_pos) > 1:
         # chunks of spatially close sites (Hilbert curve order) touch fewer tree nodes and cache better
-        valid_pos = valid_pos[hilbert_order(_points(table.iloc[valid_pos]).geometry)]
+        xy = _projected_xy(table.iloc[valid_pos])
+        valid_pos = valid_pos[hilbert_order_xy(xy[:, 0], xy[:, 1])]
     chunks = _chunks(valid_pos, int(chunk_size))
 
     done: set[int] = set()

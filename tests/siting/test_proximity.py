@@ -176,3 +176,171 @@ def test_point_in_bbox_but_outside_polygon():
     tri = gpd.GeoDataFrame(geometry=[Polygon([(0, 0), (10, 10), (0, 10)])], crs=CRS)
     assert points_in_polygons(_pts([(9, 1)]), NearestIndex.build(tri)).tolist() == [-1]
     assert points_in_polygons(_pts([(9, 1), (1, 9)]), NearestIndex.build(tri)).tolist() == [-1, 0]
+
+
+# -- the compiled searches against independent paths ------------------------------------------
+
+
+def _random_lines(rng, n, spread=400_000.0):
+    """Lines of 2-4 vertices, some segments of zero length, some features MultiLineStrings."""
+    from shapely.geometry import MultiLineString
+
+    out = []
+    for i in range(n):
+        x, y = rng.uniform(0, spread, 2)
+        k = rng.integers(2, 5)
+        pts = np.cumsum(np.vstack([[x, y], rng.normal(0, 8000, (k - 1, 2))]), axis=0)
+        if i % 7 == 0:
+            pts[1] = pts[0]  # a zero-length segment
+        line = LineString(pts)
+        out.append(MultiLineString([line, LineString(pts[:2] + 3000)]) if i % 5 == 0 else line)
+    return out
+
+
+def test_segment_tree_search_is_bit_identical_to_strtree_search():
+    # Independent path: the vertex-bound STRtree "dwithin" query with numpy distances (the engine
+    # before the packed R-tree) must give the same positions and the same float64 distances.
+    import siting.proximity as X
+
+    rng = np.random.default_rng(3)
+    geoms = np.array(_random_lines(rng, 400), dtype=object)
+    seg = X._segments(geoms, strtree=True)
+    xy = rng.uniform(-50_000, 450_000, size=(3000, 2))
+    xy[::50] = np.column_stack([seg.ax[:60], seg.ay[:60]])  # sites exactly on vertices: distance 0, ties
+    arr = shapely.points(xy)
+    for max_m in (None, 4000.0):
+        ref = X._nearest_lines(xy, arr, seg, max_m)
+        got = X._search_segments(xy, seg, max_m)
+        np.testing.assert_array_equal(got[0], ref[0])
+        np.testing.assert_array_equal(got[1], ref[1])  # bit-identical: same arithmetic, exact search
+        py = X._search_segments(xy[:300], seg, max_m, kernel=X._lines_kernel_py)  # the uncompiled kernel
+        np.testing.assert_array_equal(py[0], ref[0][:300])
+        np.testing.assert_array_equal(py[1], ref[1][:300])
+
+
+def test_box_candidates_match_strtree_envelope_query():
+    # Independent path: shapely's STRtree.query (envelope intersection) gives the same pairs.
+    import siting.proximity as X
+
+    rng = np.random.default_rng(4)
+    c = rng.uniform(0, 100_000, size=(300, 2))
+    polys = shapely.buffer(shapely.points(c), rng.uniform(500, 9000, 300))
+    boxes = X._boxes(polys)
+    xy = rng.uniform(-5000, 105_000, size=(2000, 2))
+    b = shapely.bounds(polys)
+    xy[:20] = b[:20, :2]  # on a box corner: bounds are inclusive
+    qi, ti = X._box_candidates(xy, boxes)
+    rq, rt = shapely.STRtree(polys).query(shapely.points(xy))
+    assert set(zip(qi.tolist(), ti.tolist())) == set(zip(rq.tolist(), rt.tolist()))
+    assert np.all(np.diff(qi) >= 0)  # grouped by point, as points_in_polygons expects
+    pq, pt = X._box_candidates(xy[:200], boxes, kernel=X._box_kernel_py)
+    sel = rq < 200
+    assert set(zip(pq.tolist(), pt.tolist())) == set(zip(rq[sel].tolist(), rt[sel].tolist()))
+
+
+def test_points_in_polygons_matches_sjoin_on_overlapping_polygons():
+    # Independent check: geopandas.sjoin(predicate="intersects"), lowest polygon position per point.
+    rng = np.random.default_rng(9)
+    c = rng.uniform(0, 50_000, size=(80, 2))
+    polys = gpd.GeoDataFrame(geometry=shapely.buffer(shapely.points(c), rng.uniform(1000, 8000, 80)), crs=CRS)
+    pts = _pts(rng.uniform(-2000, 52_000, size=(30_000, 2)))
+    got = points_in_polygons(pts, NearestIndex.build(polys))
+    j = gpd.sjoin(gpd.GeoDataFrame(geometry=pts), polys, how="left", predicate="intersects")
+    ref = j["index_right"].groupby(level=0).min().reindex(range(len(pts))).fillna(-1).to_numpy().astype(int)
+    assert (ref >= 0).any() and (ref == -1).any()
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_concurrent_queries_from_many_threads_equal_serial():
+    # The threaded path must be safe when several callers (Dask worker threads) query the same
+    # indexes at once while each also splits its query over THREADS threads: results equal a
+    # one-thread run, and every prepared polygon copy is used by one thread at a time.
+    from concurrent.futures import ThreadPoolExecutor
+
+    import siting.proximity as X
+
+    rng = np.random.default_rng(12)
+    c = rng.uniform(0, 200_000, size=(150, 2))
+    polys = NearestIndex.build(gpd.GeoDataFrame(
+        geometry=shapely.buffer(shapely.points(c), rng.uniform(2000, 20_000, 150), quad_segs=64), crs=CRS))
+    lines = NearestIndex.build(gpd.GeoDataFrame(geometry=_random_lines(rng, 300, 200_000), crs=CRS))
+    chunks = [_pts(rng.uniform(0, 200_000, size=(45_000, 2))) for _ in range(4)]
+    serial = [(points_in_polygons(p, polys), nearest(p, lines)[1]) for p in chunks]
+    old = X.THREADS
+    try:
+        X.THREADS = 2
+        with ThreadPoolExecutor(4) as pool:
+            got = list(pool.map(lambda p: (points_in_polygons(p, polys), nearest(p, lines)[1]), chunks * 2))
+    finally:
+        X.THREADS = old
+    for (a, b), (ra, rb) in zip(got, serial * 2):
+        np.testing.assert_array_equal(a, ra)
+        np.testing.assert_array_equal(b, rb)
+    assert polys.polygons._made <= polys.polygons._limit
+
+
+def test_prepared_pool_hands_out_distinct_copies_and_pickles():
+    import pickle
+    import threading
+
+    import siting.proximity as X
+
+    geoms = np.array([Polygon([(0, 0), (1, 0), (1, 1)]), Polygon([(2, 2), (3, 2), (3, 3)])], dtype=object)
+    pool = X._PreparedPool(geoms, limit=3)
+    held, barrier = [], threading.Barrier(3)
+
+    def hold():
+        with pool.checkout() as g:
+            held.append(g)
+            barrier.wait(timeout=10)  # all three hold a copy at the same time
+
+    ts = [threading.Thread(target=hold) for _ in range(3)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    assert len({id(g) for g in held}) == 3  # never the same prepared objects in two threads
+    assert all(shapely.is_prepared(g).all() for g in held)
+    assert all(shapely.equals_exact(g, geoms, tolerance=0).all() for g in held)  # exact copies
+    again = pickle.loads(pickle.dumps(pool))
+    with again.checkout() as g:
+        assert shapely.equals_exact(g, geoms, tolerance=0).all()
+
+
+def test_project_lonlat_equals_to_crs_and_hilbert_order():
+    from siting.proximity import hilbert_order_xy, project_lonlat
+
+    rng = np.random.default_rng(2)
+    lon, lat = rng.uniform(-124, -67, 500), rng.uniform(25, 49, 500)
+    x, y = project_lonlat(lon, lat)
+    ref = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs(CRS)
+    np.testing.assert_array_equal(x, ref.x.to_numpy())  # the same pyproj transformation: same numbers
+    np.testing.assert_array_equal(y, ref.y.to_numpy())
+    xn, yn = project_lonlat(np.array([np.nan, -100.0]), np.array([40.0, np.inf]))
+    assert np.isnan(xn).all() and np.isnan(yn).all()
+    with pytest.raises(DataError, match="same shape"):
+        project_lonlat(lon, lat[:3])
+    x[3] = np.nan
+    order = hilbert_order_xy(x, y)
+    assert sorted(order.tolist()) == list(range(500)) and order[-1] == 3  # a permutation, non-finite last
+    # Hilbert order keeps neighbours close: consecutive sites are far nearer than random pairs
+    ok = np.isfinite(x)
+    xs, ys = x[order][: ok.sum()], y[order][: ok.sum()]
+    step = np.hypot(np.diff(xs), np.diff(ys)).mean()
+    assert step < 0.2 * np.hypot(np.diff(x[ok]), np.diff(y[ok])).mean()
+
+
+def test_site_coordinates_missing_empty_and_remembered():
+    from siting.proximity import site_coordinates
+
+    pts = gpd.GeoSeries([Point(1, 2), None, Point(), Point(3, 4)], crs=CRS)
+    xy = site_coordinates(pts)
+    np.testing.assert_array_equal(xy[[0, 3]], [[1, 2], [3, 4]])
+    assert np.isnan(xy[[1, 2]]).all()
+    p = PreparedLayers(object())
+    frame = gpd.GeoDataFrame(geometry=pts)
+    p.remember_coords(frame, np.zeros((4, 2)))
+    assert (p.coords(frame) == 0).all()  # the remembered coordinates, not read from the geometries
+    np.testing.assert_array_equal(p.coords(frame.copy())[[0, 3]], [[1, 2], [3, 4]])  # another frame: read
+    with pytest.raises(DataError, match="expected \\(4, 2\\)"):
+        p.remember_coords(frame, np.zeros((3, 2)))
