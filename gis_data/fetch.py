@@ -466,7 +466,7 @@ def _url_for(src: Source, bbox, base_url_override: str | None) -> str:
 
 def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_override: str | None = None,
           progress: bool | None = None, timeout_s: float = 60, retries: int = 3, backoff_s: float = 1.0,
-          page_size: int = ARCGIS_PAGE_SIZE, max_pages: int = ARCGIS_MAX_PAGES) -> Path:
+          page_size: int = ARCGIS_PAGE_SIZE, max_pages: int = ARCGIS_MAX_PAGES, refresh: bool = False) -> Path:
     """Download official sources into ``out_dir/<source>/<vintage>/`` and write a layer set.
 
     Parameters
@@ -494,6 +494,9 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         Features asked for per ArcGIS page [-] (:func:`fetch_arcgis`).
     max_pages : int
         Pages after which a paged ArcGIS query is an error [-].
+    refresh : bool
+        Download again even when the cache already holds the file: by default a file whose
+        manifest entry has the same URL and whose sha256 still matches is reused.
 
     Returns
     -------
@@ -520,8 +523,15 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         folder = out / src.name / src.vintage
         url = _url_for(src, bbox, base_url_override)
         paging = {}
-        if src.arcgis:
-            dest = folder / src.filename
+        dest = folder / src.filename
+        rel = str(dest.relative_to(out))
+        before = manifest["files"].get(rel, {})
+        reused = (not refresh and before.get("url") == url and dest.is_file()
+                  and _sha256(dest) == before.get("sha256"))
+        if reused:
+            log.info("%s: %s already in the cache (sha256 checked), not downloaded again", src.name, rel)
+            paging = {k: before[k] for k in ("pages", "features", "duplicates") if k in before}
+        elif src.arcgis:
             dest.parent.mkdir(parents=True, exist_ok=True)
             paging = fetch_arcgis(url, dest, object_id_field=src.object_id_field, page_size=page_size,
                                   max_pages=max_pages, timeout_s=timeout_s, retries=retries, backoff_s=backoff_s,
@@ -529,14 +539,15 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         else:
             dest = download(url, folder / src.filename, timeout_s=timeout_s, retries=retries, progress=progress,
                             backoff_s=backoff_s)
-        digest = _sha256(dest)
+        digest = before["sha256"] if reused else _sha256(dest)
         if src.sha256 and digest != src.sha256.lower():
             dest.rename(dest.with_name(dest.name + ".bad"))
             raise DataError(f"{src.name}: sha256 of {dest.name} is {digest}, the registry expects {src.sha256}; "
                             "the download is corrupt or the file changed upstream (it was moved aside as .bad)")
         layer_paths = [dest]
         if src.extract:
-            safe_extract(dest, folder)
+            if not (reused and before.get("extracted")):
+                safe_extract(dest, folder)
             if src.layer_glob == ".":
                 layer_paths = [folder]
             elif src.layer_glob:
@@ -545,10 +556,11 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
                     raise MissingDataError(
                         f"{src.name}: no extracted file matches {src.layer_glob!r} in {folder}; the archive "
                         "layout changed upstream: update layer_glob in gis_data/fetch.py")
-        manifest["files"][str(dest.relative_to(out))] = {
+        manifest["files"][rel] = {
             "source": src.name, "url": url, "sha256": digest, "bytes": dest.stat().st_size,
             "vintage": src.vintage, "license": src.license, "terms": src.terms, "verified": bool(src.sha256),
-            "fetched_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), **paging,
+            "fetched_utc": before.get("fetched_utc") if reused else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "extracted": src.extract, **paging,
         }
         _write_json(manifest_path, manifest)  # after each source, so a later failure keeps the record
         specs[src.role] = LayerSpec(src.role, tuple(p.resolve() for p in layer_paths), src.format)

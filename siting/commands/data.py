@@ -44,6 +44,8 @@ def register(sub) -> None:
     fet.add_argument("--timeout", type=float, default=60.0, metavar="S", help="socket timeout per attempt [s]")
     fet.add_argument("--retries", type=int, default=3, help="further attempts per file")
     fet.add_argument("--base-url", default=None, help="mirror serving <base>/<source>/<filename>")
+    fet.add_argument("--refresh", action="store_true",
+                     help="download again files the cache already holds (default: reuse them after a sha256 check)")
     fet.add_argument("--page-size", type=int, default=None, metavar="N",
                      help="features asked for per ArcGIS page (default 1000; servers cap it at their maxRecordCount)")
     fet.add_argument("--max-pages", type=int, default=None, metavar="N",
@@ -58,7 +60,7 @@ def run_fetch(args: argparse.Namespace) -> int:
     sources = [s.strip() for s in args.sources.split(",") if s.strip()] if args.sources else None
     paging = {k: v for k, v in (("page_size", args.page_size), ("max_pages", args.max_pages)) if v is not None}
     toml = fetch(sources, args.out, bbox=args.bbox, state=args.state, base_url_override=args.base_url,
-                 timeout_s=args.timeout, retries=args.retries, **paging)
+                 timeout_s=args.timeout, retries=args.retries, refresh=args.refresh, **paging)
     manifest = Path(args.out) / "manifest.json"
     if args.json:
         import json

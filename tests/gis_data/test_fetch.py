@@ -642,7 +642,7 @@ def test_cli_data_fetch_pages_and_reports_the_cap(server, tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     entry = doc["manifest"]["files"]["hifld_substations/2023/substations.geojson"]
     assert (entry["pages"], entry["features"]) == (6, 2537)  # 2,537 features at 500 a page
-    assert main(args + ["--page-size", "500", "--max-pages", "2"]) == 2  # a clear error, not a traceback
+    assert main(args + ["--page-size", "500", "--max-pages", "2", "--refresh"]) == 2  # a clear error, no traceback
     assert "max_pages=2" in capsys.readouterr().err
 
 
@@ -668,3 +668,23 @@ def test_second_fetch_into_the_folder_keeps_the_roles_of_the_first(server, tmp_p
     assert len(layers.load("states")) == 2 and len(layers.load("counties")) == 2
     assert set(json.loads((out / "manifest.json").read_text())["files"]) == {
         "census_states/2018/cb_2018_us_state_20m.zip", "census_counties/2018/cb_2018_us_county_20m.zip"}
+
+
+def test_second_fetch_reuses_checked_files_and_refresh_downloads_again(server, tmp_path):
+    handler, base = server
+    handler.files["/tmy3/alltmy3a.zip"] = _tmy3_zip()
+    handler.arcgis["/hifld_substations/substations.geojson"] = _arcgis_layer(_substation_features(1200))
+    out = tmp_path / "c"
+    kw = dict(bbox=(-107, 25, -93, 37), base_url_override=base, progress=False, retries=0)
+    F.fetch(["tmy3", "hifld_substations"], out, **kw)
+    first = json.loads((out / "manifest.json").read_text())["files"]
+    n = len(handler.urls)
+    toml = F.fetch(["tmy3", "hifld_substations"], out, **kw)
+    assert len(handler.urls) == n  # nothing asked of the server: both files reused after their sha256 check
+    assert json.loads((out / "manifest.json").read_text())["files"] == first
+    assert len(LayerSet.from_path(toml, use_cache=False).load("weather_stations")) == 2
+    (out / "tmy3/1991-2005/alltmy3a.zip").write_bytes(b"corrupted")  # no longer matches the manifest
+    F.fetch(["tmy3"], out, **kw)
+    assert len(handler.urls) == n + 1
+    F.fetch(["hifld_substations"], out, refresh=True, **kw)
+    assert _offsets(handler, "/hifld_substations/substations.geojson")[-2:] == ["0", "1000"]
