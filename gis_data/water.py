@@ -274,6 +274,9 @@ def _aqueduct_rows(raw: pd.DataFrame, report: LoadReport, country: str | None) -
 
 
 _AQ_EXTRA = ("string_id", "pfaf_id", "gid_1", "state_name", "area_km2", "bws_raw", "bws_cat")
+#: Columns of the Aqueduct baseline table that :func:`load_aqueduct_table` reads.
+_AQ_READ = frozenset({"string_id", "pfaf_id", "gid_0", "gid_1", "name_1", "area_km2", "bws_raw", "bws_score",
+                      "bws_cat", "bws_label"})
 
 
 @register_format(
@@ -306,7 +309,9 @@ def load_aqueduct_table(path, *, country: str | None = "USA", vintage: str = "20
     Kuzma et al. (2023), Aqueduct 4.0 technical note, doi:10.46830/writn.23.00061.
     """
     report = LoadReport()
-    raw = io.read_table(path, dtype=str, keep_default_na=False, na_values=[""])
+    # the official table has 231 columns (193 MB); read only the ones used
+    raw = io.read_table(path, dtype=str, keep_default_na=False, na_values=[""],
+                        usecols=lambda c: str(c).strip().lower() in _AQ_READ)
     report.source_rows = len(raw)
     out = _aqueduct_rows(raw, report, country)
     src = SourceMeta(AQUEDUCT_NAME, vintage, "CC BY 4.0", AQUEDUCT_ATTRIBUTION, AQUEDUCT_URL)
