@@ -367,9 +367,13 @@ def _reason_kind(message: str) -> str:
 
 def _assemble(table: pd.DataFrame, err: np.ndarray, results: dict[int, pd.DataFrame], n_chunks: int) -> gpd.GeoDataFrame:
     parts = [results[i] for i in range(n_chunks) if i in results]
-    crit = pd.concat(parts).sort_index() if parts else pd.DataFrame(index=pd.RangeIndex(0))
+    crit = pd.concat(parts) if parts else pd.DataFrame(index=pd.RangeIndex(0))
     crit_err = crit.pop("error").astype(str) if "error" in crit else pd.Series(dtype=str)
     base = table.drop(columns=["error"])
+    if len(crit.columns):
+        # chunks come in Hilbert order: one reindex puts them in input order (rows of bad input
+        # missing), so the join below finds equal indexes and moves no data
+        crit = crit.reindex(base.index)
     out = base.join(crit, how="left") if len(crit.columns) else base.copy()
     errors = pd.Series(err, index=table.index, dtype=object)
     if len(crit_err):

@@ -75,7 +75,7 @@ def check_metric_crs(frame, what: str, crs: str = CONUS_METRIC_CRS) -> None:
 
 
 #: Segments per leaf and children per node of the packed segment R-tree [-].
-_NODE_SIZE = 8
+_NODE_SIZE = 4
 #: Pruning slack of the segment search: a box is skipped only when it is farther than the best
 #: distance so far plus this much [m] (plus 1e-12 relative), so float round-off (about 1e-9 m at
 #: CONUS coordinates of 10^6 m) never drops a segment that ties or beats the best.
@@ -238,29 +238,45 @@ class _PreparedPool:
         return _PreparedPool(shapely.from_wkb(wkb), limit)
 
 
-def _hilbert_codes(x: np.ndarray, y: np.ndarray, level: int = 16) -> np.ndarray:
+def _hilbert_codes(x: np.ndarray, y: np.ndarray, level: int = 16, kernel=None) -> np.ndarray:
     """Position along a Hilbert curve of order ``level`` over the points' bounding box [-].
 
-    The classic ``xy2d`` bit loop (Hilbert 1891; Skilling 2004), vectorized over the points.
+    The classic ``xy2d`` bit loop (Hilbert 1891; Skilling 2004), compiled per point.
     """
     x0, x1 = float(np.min(x)), float(np.max(x))
     y0, y1 = float(np.min(y)), float(np.max(y))
     side = (1 << level) - 1
     xi = np.zeros(len(x), dtype=np.int64) if x1 <= x0 else ((x - x0) / (x1 - x0) * side).astype(np.int64)
     yi = np.zeros(len(y), dtype=np.int64) if y1 <= y0 else ((y - y0) / (y1 - y0) * side).astype(np.int64)
-    d = np.zeros(len(x), dtype=np.int64)
-    s = 1 << (level - 1)
-    while s > 0:
-        rx = (xi & s) > 0
-        ry = (yi & s) > 0
-        d += s * s * ((3 * rx.astype(np.int64)) ^ ry.astype(np.int64))
-        flip = ~ry & rx
-        xi = np.where(flip, side - xi, xi)
-        yi = np.where(flip, side - yi, yi)
-        swap = ~ry
-        xi, yi = np.where(swap, yi, xi), np.where(swap, xi, yi)
-        s >>= 1
+    d = np.empty(len(x), dtype=np.int64)
+    (kernel or _hilbert_kernel)(xi, yi, level, d)
     return d
+
+
+def _hilbert_kernel_py(xi, yi, level, out):
+    side = (1 << level) - 1
+    for i in range(xi.shape[0]):
+        x = xi[i]
+        y = yi[i]
+        d = 0
+        s = 1 << (level - 1)
+        while s > 0:
+            rx = 1 if (x & s) > 0 else 0
+            ry = 1 if (y & s) > 0 else 0
+            d += s * s * ((3 * rx) ^ ry)
+            if ry == 0:
+                if rx == 1:
+                    x = side - x
+                    y = side - y
+                x, y = y, x
+            s >>= 1
+        out[i] = d
+
+
+if numba is not None:
+    _hilbert_kernel = numba.njit(nogil=True, cache=True)(_hilbert_kernel_py)
+else:  # pragma: no cover
+    _hilbert_kernel = _hilbert_kernel_py
 
 
 def _pack_boxes(xmin, ymin, xmax, ymax) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -323,12 +339,26 @@ def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_coun
     c_node = np.empty(node_size, dtype=np.int64)
     c_md2 = np.empty(node_size, dtype=np.float64)
     top = n_lev - 1
+    prev = -1  # the previous point's nearest segment: sites come in curve order, so a close bound
     for i in range(px.shape[0]):
         x = px[i]
         y = py[i]
         best = np.inf
         best_owner = -1
-        thr = limit
+        best_seg = -1
+        if prev >= 0:  # start from that segment's exact distance (a real candidate, so still exact)
+            dx = bx[prev] - ax[prev]
+            dy = by[prev] - ay[prev]
+            len2 = dx * dx + dy * dy
+            t = ((x - ax[prev]) * dx + (y - ay[prev]) * dy) / len2 if len2 > 0 else 0.0
+            if t < 0.0:
+                t = 0.0
+            elif t > 1.0:
+                t = 1.0
+            best = np.hypot(x - (ax[prev] + t * dx), y - (ay[prev] + t * dy))
+            best_owner = owner[prev]
+            best_seg = prev
+        thr = best if best < limit else limit
         cut = thr + slack + thr * 1e-12
         cut2 = cut * cut
         sp = 0
@@ -362,6 +392,7 @@ def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_coun
                     if d < best or (d == best and owner[s] < best_owner):
                         best = d
                         best_owner = owner[s]
+                        best_seg = s
                         thr = best if best < limit else limit
                         cut = thr + slack + thr * 1e-12
                         cut2 = cut * cut
@@ -389,6 +420,8 @@ def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_coun
                     st_node[sp] = c_node[q]
                     st_md2[sp] = c_md2[q]
                     sp += 1
+        if best_seg >= 0:
+            prev = best_seg
         if best <= limit and best_owner >= 0:
             out_pos[i] = best_owner
             out_d[i] = best
