@@ -12,9 +12,12 @@ builds no renewables at these prices) and one with ``max_gas_share_frac`` (defau
 where the capacity LP matters. For each it writes ``seconds``, ``sites_per_second``,
 ``peak_rss_mb`` (resident memory sampled every 20 ms during the design run), the
 distinct stations, dispatch rows and shared LPs, and the error of sharing the LP: a seeded
-sample of designed sites is re-designed one by one with
-:func:`siting.power.design_power` (own position, elevation and LP), and the maximum and
-median relative LCOE difference of each option and of the chosen option are reported.
+sample of designed sites (stratified over nonattainment status and elevation tercile) is
+re-designed one by one with :func:`siting.power.design_power` (own elevation, class, grid
+wait and LP), and the maximum and median relative LCOE difference of each option and of
+the chosen option are reported twice: with the station's PV profile as the batch uses
+(``lp_sharing_error``: the shared LP alone) and with PV at the site's own position as the
+site report does (``error_vs_design_power_at_site_position``).
 Not collected by pytest.
 """
 
@@ -103,8 +106,6 @@ def run(scored, layers, scenario: Scenario, top: int, sample: int, seed: int) ->
         designs = design_sites(scored, layers, scenario, top=top, progress=False)
         seconds = time.perf_counter() - t0
     summary = designs.attrs["design_summary"]
-    t1 = time.perf_counter()
-    cmp = compare_with_design_power(scored, designs, layers, scenario, sample=sample, seed=seed)
     entry = {
         "scenario": {k: v for k, v in scenario.to_dict().items() if k in ("max_gas_share_frac", "it_load_mw",
                                                                             "prime_mover", "fuel_price_usd_per_mmbtu")},
@@ -116,16 +117,23 @@ def run(scored, layers, scenario: Scenario, top: int, sample: int, seed: int) ->
         "dispatch_rows": summary["dispatch_rows"],
         "lp_groups": summary["lp_groups"],
         "chosen_options": designs["design_option"].value_counts().to_dict(),
-        "lp_sharing_error": {
+    }
+    # the shared LP alone (single-site designs with the station's PV profile, as the batch), then the shared LP
+    # plus the station-position PV profile (single-site designs at the site's own position, as the site report)
+    for key, at_site in (("lp_sharing_error", False), ("error_vs_design_power_at_site_position", True)):
+        t1 = time.perf_counter()
+        cmp = compare_with_design_power(scored, designs, layers, scenario, sample=sample, seed=seed,
+                                        site_position=at_site)
+        entry[key] = {
             "sample_sites": len(cmp),
             "sample_altitude_m": _stats(cmp["altitude_m"]) | {"min": float(cmp["altitude_m"].min())},
-            "sample_nonattainment_classes": cmp["nonattainment_class"].value_counts().to_dict(),
+            "sample_nonattainment_status": cmp["nonattainment_status"].value_counts().to_dict(),
+            "sample_distance_to_weather_station_km": _stats(cmp["distance_to_weather_station_km"]),
             "chosen_lcoe_rel_diff": _stats(cmp["chosen_lcoe_rel_diff"]),
             "same_chosen_option_frac": float(cmp["same_option"].mean()),
             **{f"{o}_lcoe_rel_diff": _stats(cmp[f"{o}_lcoe_rel_diff"]) for o in OPTIONS},
             "seconds_for_single_site_designs": time.perf_counter() - t1,
-        },
-    }
+        }
     return entry
 
 

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from gis_data.weather import load_weather
@@ -75,3 +76,57 @@ def test_fleet_columns_for_many_sites_match_the_site_design(design, weather):
     assert cols["gas_units_count"].iloc[0] == design.fleet.units_count
     assert cols["gas_fleet_availability_frac"].iloc[0] == pytest.approx(design.fleet.availability_frac, rel=1e-12)
     assert cols["gas_units_count"].iloc[2] >= cols["gas_units_count"].iloc[0]  # thinner air, more units
+
+
+def test_grid_and_gas_costs_by_hand(design):
+    # ATB 2024 gas-CT (costs.csv, USD 2022): capex 1092.8 USD/kW, fixed O&M 25.8 USD/kW-yr; capital recovery
+    # factor at the scenario's 8 % over 20 yr; 5 x 46.5 MW LM6000PF; 100 MW IT x 1.25 PUE flat all year.
+    crf = 0.08 * 1.08**20 / (1.08**20 - 1)
+    backup_usd_per_yr = 5 * 46.5 * (crf * 1092.8 + 25.8) * 1000.0
+    energy = 125.0 * 8760
+    grid = design.option("grid_with_backup")
+    # rtol 1e-12: the same arithmetic evaluated by hand, only the operation order differs
+    assert grid.lcoe_usd_per_mwh == pytest.approx(80.0 + backup_usd_per_yr / energy, rel=1e-12)
+    gas = design.option("gas_only")
+    # fuel at 3.5 USD/MMBtu and ATB variable O&M 6.94 USD/MWh on top of the same capital (hand calculation)
+    hand = backup_usd_per_yr + gas.fuel_mmbtu_hhv_per_yr * 3.5 + gas.gas_mwh_per_yr * 6.94
+    assert gas.annual_cost_usd_per_yr == pytest.approx(hand, rel=1e-12)
+    assert gas.lcoe_usd_per_mwh == pytest.approx(hand / energy, rel=1e-12)
+
+
+def test_year_block_of_many_sites_equals_one_site_blocks(weather):
+    """Vectorizing over sites changes nothing: three sites in one block equal three one-site blocks exactly."""
+    from models import solar, wind
+    from siting.power import site_options, year_block
+
+    temp = weather["temp_air_degc"].to_numpy(dtype=float)
+    pv = solar.pv_ac_mw_per_mw_dc(weather, 36.1, -79.9, 273.0, solar.PVSystem(mount="single_axis"))
+    wd = wind.wind_mw_per_mw(weather)
+    sc = Scenario()
+    sites = dict(altitude_m=[0.0, 900.0, 273.0], it_load_mw=[100.0, 250.0, 100.0], units_count=[4, 9, 5],
+                 pv_capacity_mw_dc=[0.0, 150.0, 80.0], wind_capacity_mw=[0.0, 40.0, 0.0],
+                 battery_capacity_mw=[0.0, 20.0, 0.0], battery_energy_mwh=[0.0, 80.0, 0.0])
+    many = year_block(temp, sc, pv_mw_per_mw_dc=pv, wind_mw_per_mw=wd, **sites)
+    opts = site_options(many, sc, nonattainment_class=[None, "serious", "marginal"], grid_wait_yr=[np.nan, 2.0, 6.0])
+    for i in range(3):
+        one = year_block(temp, sc, pv_mw_per_mw_dc=pv, wind_mw_per_mw=wd, **{k: [v[i]] for k, v in sites.items()})
+        o1 = site_options(one, sc, nonattainment_class=[[None, "serious", "marginal"][i]],
+                          grid_wait_yr=[[np.nan, 2.0, 6.0][i]])
+        for d in OPTIONS:
+            for k, v in opts[d].items():
+                assert v[i] == o1[d][k][0], (i, d, k)
+
+
+def test_batch_lp_solver_reaches_the_same_optimum(weather):
+    from models import solar, wind
+    from siting.power import renewables_sizing
+
+    temp = weather["temp_air_degc"].to_numpy(dtype=float)
+    pv = solar.pv_ac_mw_per_mw_dc(weather, 36.1, -79.9, 273.0, solar.PVSystem(mount="single_axis"))
+    wd = wind.wind_mw_per_mw(weather)
+    sc = Scenario(max_gas_share_frac=0.6)
+    a = renewables_sizing(temp, pv, wd, sc, altitude_m=273.0, units_count=5, sizing_day_stride=8)
+    b = renewables_sizing(temp, pv, wd, sc, altitude_m=273.0, units_count=5, sizing_day_stride=8, solver="ipm")
+    # rtol 1e-6: both are optimal within HiGHS's default optimality tolerance (1e-7 relative on the duals)
+    assert b.annual_cost_usd == pytest.approx(a.annual_cost_usd, rel=1e-6)
+    assert a.pv_mw_dc + a.wind_mw > 0
