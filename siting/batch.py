@@ -396,7 +396,9 @@ def _assemble(table: pd.DataFrame, err: np.ndarray, results: dict[int, pd.DataFr
     geom = np.array([None] * len(out), dtype=object)
     pts = gpd.points_from_xy(out["longitude_deg"].to_numpy()[ok_xy], out["latitude_deg"].to_numpy()[ok_xy])
     geom[ok_xy] = np.asarray(pts)
-    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geom, index=out.index, crs=GEOGRAPHIC_CRS), crs=GEOGRAPHIC_CRS)
+    # copy=False: out is this function's own frame; a copy would also merge every float column into one block
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geom, index=out.index, crs=GEOGRAPHIC_CRS), crs=GEOGRAPHIC_CRS,
+                            copy=False)
 
 
 def batch_summary(frame: pd.DataFrame) -> BatchSummary:
