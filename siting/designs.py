@@ -354,6 +354,14 @@ def design_sites(
             note[sites] = "designed"
 
     done = note == "designed"
+    if "weather_station_too_far" in sel.columns:
+        far = done & sel["weather_station_too_far"].fillna(False).to_numpy(dtype=bool)
+        dist = (pd.to_numeric(sel["distance_to_weather_station_km"], errors="coerce").to_numpy(dtype=float)
+                if "distance_to_weather_station_km" in sel.columns else np.full(n, np.nan))
+        for i in np.flatnonzero(far):
+            note[i] = (f"designed with the weather of station {sid[i]}, {dist[i]:,.0f} km away (beyond "
+                       f"max_weather_station_km = {scenario.max_weather_station_km:g} km): weather-dependent figures "
+                       "are indicative")
     for name in design_columns():
         if name == "design_note":
             out[name] = pd.array(note.astype(str), dtype="string")
@@ -587,7 +595,7 @@ def compare_with_design_power(
         from gis_data.layerset import LayerSet
 
         layers = LayerSet.sample()
-    done = designs[designs["design_note"] == "designed"]
+    done = designs[designs["design_note"].fillna("").str.startswith("designed")]
     if done.empty:
         raise DataError("no designed sites to compare; run design_sites first")
     pick = _stratified_sample(scored.loc[done.index], done, sample, seed)

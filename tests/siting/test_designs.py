@@ -185,3 +185,13 @@ def test_cli_score_with_design_top(tmp_path, capsys):
     assert (best["design_note"] == "designed").all()
     html = (tmp_path / "scored_map.html").read_text(encoding="utf-8")
     assert "design_option" in html and "design_lcoe_usd_per_mwh" in html
+
+
+def test_far_weather_station_is_designed_with_a_caveat(scored, layers):
+    far = scored.copy()
+    best = far["rank"].idxmin()
+    far["weather_station_too_far"] = pd.array([i == best for i in far.index], dtype="boolean")
+    d = design_sites(far, layers, SCENARIO, top=2, progress=False, **FAST)
+    assert d.loc[best, "design_note"].startswith("designed with the weather of station")
+    assert "max_weather_station_km" in d.loc[best, "design_note"]
+    assert np.isfinite(d.loc[best, "design_lcoe_usd_per_mwh"]) and design_summary(d).designed == 2
