@@ -253,8 +253,10 @@ def design_sites(
     scored : pandas.DataFrame
         Output of :func:`siting.batch.score_sites`: ``site_id``, ``rank``, ``error``,
         ``latitude_deg``/``longitude_deg`` [deg], ``weather_station_id``, and when present
-        ``it_load_mw`` [MW] (NaN: the scenario's), ``nonattainment_status``,
-        ``interconnection_wait_months`` [months].
+        ``it_load_mw`` [MW] (NaN: the scenario's), ``nonattainment_status`` (an ozone class
+        sets the NOx permit thresholds; ``attainment``, missing, or ``nonattainment`` for
+        other pollutants count as ozone attainment), ``interconnection_wait_months``
+        [months] (NaN: the LBNL national median), ``weather_station_too_far`` (noted).
     layers : LayerSet-like, optional
         The layer set the table was scored against (weather stations, optional
         ``elevation`` raster); default the embedded sample.
@@ -459,7 +461,8 @@ def power_water_gal_per_yr(option: str, fields: dict, block_ren: dict | None, fa
     def part(mwh, factor):
         return np.where(mwh > 0, mwh * factor, 0.0)  # no energy, no water (even where a factor is unknown)
 
-    water = part(fields["gas_mwh_per_yr"], factors["gas"][which]) + part(fields["grid_mwh_per_yr"], factors["grid"][which])
+    water = (part(fields["gas_mwh_per_yr"], factors["gas"][which])
+             + part(fields["grid_mwh_per_yr"], factors["grid"][which]))
     if option == "renewables_plus_gas" and block_ren is not None:
         pv_used = block_ren["pv_used_mwh"]
         wind_used = block_ren["renewable_used_mwh"] - pv_used
@@ -618,7 +621,8 @@ def compare_with_design_power(
                          longitude=float(s["longitude_deg"] if site_position else st.geometry.x),
                          sizing_day_stride=sizing_day_stride, include_wind=include_wind)
         rec = {"site_id": d["site_id"], "altitude_m": float(d["design_altitude_m"]),
-               "nonattainment_status": str(s.get("nonattainment_status", "")), "nonattainment_class": cls or "attainment",
+               "nonattainment_status": str(s.get("nonattainment_status", "")),
+               "nonattainment_class": cls or "attainment",
                "distance_to_weather_station_km": float(s.get("distance_to_weather_station_km", math.nan))}
         single = {}
         for o in OPTIONS:

@@ -117,7 +117,8 @@ def test_water_from_station_cooling_and_dispatch(designs, scored, layers):
     # the LM6000 is a simple-cycle turbine: no power-generation water (catalog factor 0)
     assert (designs["gas_only_power_water_consumption_gal_per_yr"] == 0).all()
     assert (designs["renewables_plus_gas_power_water_consumption_gal_per_yr"] > 0).all()  # PV washing, 1 gal/MWh
-    total = designs["design_cooling_water_consumption_gal_per_yr"] + designs["design_power_water_consumption_gal_per_yr"]
+    total = (designs["design_cooling_water_consumption_gal_per_yr"]
+             + designs["design_power_water_consumption_gal_per_yr"])
     np.testing.assert_allclose(designs["design_total_water_consumption_gal_per_yr"], total, rtol=1e-12)
 
 
