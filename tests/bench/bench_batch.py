@@ -232,7 +232,15 @@ def main() -> None:
     ap.add_argument("--sizes", default="1e4,1e5,1e6", help="comma-separated site counts")
     ap.add_argument("--json", required=True, type=Path, help="output JSON file")
     ap.add_argument("--lines", type=int, default=100_000, help="lines of the generated transmission layer")
+    ap.add_argument("--threads", type=int, default=None,
+                    help="query threads (siting.proximity.THREADS; default min(4, cpus)); 1 is the single-thread control")
     args = ap.parse_args()
+    import siting.proximity as prox
+
+    if args.threads is not None:
+        if args.threads < 1:
+            ap.error(f"--threads {args.threads}: expected a whole number >= 1")
+        prox.THREADS = args.threads
 
     from gis_data.layerset import LayerSet, scan_directory
 
@@ -257,7 +265,7 @@ def main() -> None:
     res = {
         "machine": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
         "note": "shared 2-core machine with other engineers' jobs running: figures are under load",
-        "layers": {r: len(f) for r, f in frames.items()}, "layer_notes": notes,
+        "threads": prox.THREADS, "layers": {r: len(f) for r, f in frames.items()}, "layer_notes": notes,
         "layer_load_and_projection_seconds": load_s, "sizes": {},
     }
     sizes = [int(float(s)) for s in args.sizes.split(",")]
@@ -266,11 +274,13 @@ def main() -> None:
         pts = random_points(frames["states"], n, seed=n)
         sites = pd.DataFrame({"site_id": [f"s{i:07d}" for i in range(n)], "latitude_deg": pts.y.to_numpy(),
                               "longitude_deg": pts.x.to_numpy()})
+        load_before = os.getloadavg()[0]
         with _Peak() as peak:
             t = time.perf_counter()
             a = ours(sites, layers)
             secs = time.perf_counter() - t
-        entry = {"seconds": secs, "peak_rss_mb": peak.peak / 2**20, "sites_per_second": n / secs}
+        entry = {"seconds": secs, "peak_rss_mb": peak.peak / 2**20, "sites_per_second": n / secs,
+                 "load_average_1min_before": load_before}
         t = time.perf_counter()
         full = score_sites(sites, layers, progress=False, explain=False, chunk_size=100_000)
         entry["full_score_sites_seconds"] = time.perf_counter() - t
@@ -289,6 +299,7 @@ def main() -> None:
             entry["county_fips_agree_frac"] = float((a["county_fips"].astype("string").fillna("") ==
                                                      b["county_fips"].astype("string").fillna("")).mean())
             last_ratio = entry["baseline_seconds"] / n
+        entry["load_average_1min_after"] = os.getloadavg()[0]  # the machine is shared: context for the figures
         res["sizes"][str(n)] = entry
         print(json.dumps({n: entry}), flush=True)
         args.json.parent.mkdir(parents=True, exist_ok=True)
