@@ -320,9 +320,9 @@ def queue_waits(queue: pd.DataFrame, counties: pd.DataFrame | None = None, *, ha
 
 
 def national_wait_basis() -> str:
-    """Basis text of the national median wait (the catalog row's source)."""
+    """Basis text of the national median wait (``models/catalogs/siting_criteria.csv`` row)."""
     row = reference_values()["interconnection_wait_months_national_median"]
-    return f"LBNL national median (projects reaching COD in {row['data_year']}, request to COD; {row['source']})"
+    return f"LBNL Queued Up national median (projects reaching COD in {row['data_year']}, request to COD)"
 
 
 def interconnection_wait(keys: pd.DataFrame, waits: QueueWaits) -> tuple[np.ndarray, pd.Series]:
@@ -347,10 +347,17 @@ def interconnection_wait(keys: pd.DataFrame, waits: QueueWaits) -> tuple[np.ndar
     months = np.full(n, national)
     code = np.zeros(n, dtype=np.int64)
     covered = np.zeros(n, dtype=bool)
+    cats: dict[str, pd.Categorical] = {}
     for key, table, needs_cover in waits.levels:
         if key not in keys.columns or not len(table):
             continue
-        pos = pd.Index(table.index.astype(str)).get_indexer(keys[key].astype("string").fillna("").to_numpy())
+        if key not in cats:  # hash the site keys once per column, then look up only the distinct values
+            cats[key] = pd.Categorical(keys[key].astype("string"))
+        cat = cats[key]
+        if not len(cat.categories):
+            continue
+        lookup = pd.Index(table.index.astype(str)).get_indexer(cat.categories.astype(str))
+        pos = np.where(cat.codes >= 0, lookup[np.maximum(cat.codes, 0)], -1)
         hit = pos >= 0
         if needs_cover:
             hit &= covered
@@ -360,7 +367,10 @@ def interconnection_wait(keys: pd.DataFrame, waits: QueueWaits) -> tuple[np.ndar
         code[hit] = len(labels) + pos[hit]
         labels.extend(table["basis"].tolist())
         covered |= hit
-    basis = pd.Series(pd.array(np.asarray(labels, dtype=object)[code], dtype="string"), index=keys.index)
+    import pyarrow as pa
+
+    # few distinct labels, many sites: an Arrow take builds the string column without a Python object per site
+    basis = pd.Series(pd.array(pa.array(labels, type=pa.string()).take(pa.array(code)), dtype="string"), index=keys.index)
     return months, basis
 
 
@@ -434,8 +444,7 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
                              "county_fips": context["county_fips"]}, index=sites.index)
         months, basis = interconnection_wait(keys, waits)
     else:
-        months = np.full(len(sites), reference_value("interconnection_wait_months_national_median"))
-        basis = pd.Series(pd.array(np.full(len(sites), national_wait_basis(), dtype=object), dtype="string"), index=sites.index)
+        months, basis = interconnection_wait(pd.DataFrame(index=sites.index), waits)
     out["interconnection_wait_months"] = months
     out["interconnection_wait_basis"] = basis
     return out
@@ -612,7 +621,7 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     if raster is not None and len(sites):
         v = _sample(L, sites, raster[0])
         excluded = np.isfinite(v) & (v != 0)
-        out["excluded_by_raster"] = pd.array(np.where(np.isfinite(v), excluded, None), dtype="boolean")
+        out["excluded_by_raster"] = pd.arrays.BooleanArray(excluded, ~np.isfinite(v))
         out["exclusion_raster_name"] = _text(np.where(excluded, raster[0].name, None), sites.index)
     for role, col in RASTER_VALUE_COLUMNS.items():
         raster = L.memo(("raster", role), lambda role=role: _raster(L, role))
@@ -809,8 +818,8 @@ def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, fleet: bool 
     idx = L.index("weather_stations")
     pos, dist = nearest(sites, idx, xy=L.coords(sites))
     out["distance_to_weather_station_km"] = dist
-    out["weather_station_too_far"] = pd.array(np.where(np.isnan(dist), None, dist > scenario.max_weather_station_km),
-                                              dtype="boolean")
+    with np.errstate(invalid="ignore"):
+        out["weather_station_too_far"] = pd.arrays.BooleanArray(dist > scenario.max_weather_station_km, np.isnan(dist))
     ids = idx.frame["station_id"].astype("string").to_numpy()
     out["weather_station_id"] = _text(np.where(pos >= 0, ids[np.where(pos >= 0, pos, 0)], None), sites.index)
     load = (pd.to_numeric(sites["it_load_mw"], errors="coerce").to_numpy(dtype=float)

@@ -220,7 +220,7 @@ def test_interconnection_wait_ercot_county_zone_region_national():
     basis = out["interconnection_wait_basis"].tolist()
     assert basis[0] == "ERCOT GIS report 2025-11, county Alpha median of 5 projects (earliest study milestone to projected COD)"
     assert basis[1].startswith("ERCOT GIS report 2025-11, CDR zone WEST median of 2 projects")
-    assert basis[2].startswith("LBNL national median")
+    assert basis[2].startswith("LBNL Queued Up national median")
     assert basis[3].startswith("ERCOT GIS report 2025-11, ERCOT-wide median of 7 projects")
 
 
@@ -263,7 +263,7 @@ def test_queue_without_dates_falls_back_to_national(caplog):
     q = _ercot_queue().drop(columns=["screening_study_start", "fis_requested", "projected_cod"])
     out = C.grid(_sites(), C.FrameLayers(SL.frames() | {"queue": q}), SCN)
     assert out["interconnection_wait_months"].iloc[0] == 55.0
-    assert out["interconnection_wait_basis"].iloc[0].startswith("LBNL national median")
+    assert out["interconnection_wait_basis"].iloc[0].startswith("LBNL Queued Up national median")
     assert "none of the dated columns" in caplog.text
 
 
