@@ -76,6 +76,26 @@ def test_chunk_size_does_not_change_results(layers):
     pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
 
 
+def test_chunk_from_array_projection_equals_geometry_path(layers):
+    # score_chunk projects the coordinates with pyproj on arrays and hands them to the criteria;
+    # the criteria on plain layers read them back from the EPSG:5070 geometries (GeoSeries.to_crs).
+    # Both must give the same table, and the sites must be the to_crs points exactly.
+    from siting.batch import _points, prepare_sites, score_chunk
+    from siting.profiles import load_profile
+    from siting.proximity import PreparedLayers
+    from siting.scenario import Scenario
+
+    table = prepare_sites(_grid_sites(5))
+    ref = gpd.GeoSeries(gpd.points_from_xy(table["longitude_deg"], table["latitude_deg"]), crs="EPSG:4326").to_crs(5070)
+    pts = _points(table)
+    np.testing.assert_array_equal(pts.geometry.x.to_numpy(), ref.x.to_numpy())  # same pyproj numbers
+    np.testing.assert_array_equal(pts.geometry.y.to_numpy(), ref.y.to_numpy())
+    prof = load_profile("speed_to_power")
+    a = score_chunk(table, PreparedLayers(layers), Scenario(), prof)
+    b = score_chunk(table, layers, Scenario(), prof)
+    pd.testing.assert_frame_equal(a, b)
+
+
 def test_output_bytes_deterministic(layers, tmp_path):
     t = _grid_sites(6)
     for suffix in (".csv", ".parquet"):
