@@ -378,3 +378,28 @@ def test_first_use_of_prepared_polygons_from_many_threads_does_not_corrupt_the_h
     res = subprocess.run([sys.executable, "-c", _RACE], capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, f"exit {res.returncode}: {res.stderr[-500:]}"
     assert "survived" in res.stdout
+
+
+def test_indexes_survive_pickling_for_dask_workers():
+    # Dask ships PreparedLayers (with every built index) to worker processes by pickle: the
+    # unpickled indexes (segment tree, polygon boxes, prepared-copy pool) answer identically.
+    import pickle
+
+    rng = np.random.default_rng(21)
+    c = rng.uniform(0, 100_000, size=(40, 2))
+    frames = {
+        "lines": gpd.GeoDataFrame(geometry=_random_lines(rng, 60, 100_000), crs=CRS),
+        "polys": gpd.GeoDataFrame(geometry=shapely.buffer(shapely.points(c), 6000), crs=CRS),
+        "points": gpd.GeoDataFrame(geometry=shapely.points(c), crs=CRS),
+    }
+    from siting.criteria import FrameLayers
+
+    p = PreparedLayers(FrameLayers(frames))
+    built = {r: p.index(r) for r in frames}
+    q = pickle.loads(pickle.dumps(p))
+    pts = _pts(rng.uniform(0, 100_000, size=(500, 2)))
+    for role in ("lines", "points"):
+        for a, b in zip(nearest(pts, built[role]), nearest(pts, q.index(role))):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(points_in_polygons(pts, built["polys"]), points_in_polygons(pts, q.index("polys")))
+    assert q.index("lines").segments.level_count.tolist() == built["lines"].segments.level_count.tolist()
