@@ -801,9 +801,12 @@ def nearest_attributes(
     found = pos >= 0
     for src, dst in (columns or {}).items():
         values = index.frame[src]
-        taken = values.take(np.where(found, pos, 0)).to_numpy() if len(values) else np.array([None] * len(pos))
-        col = pd.Series(taken, index=points.index, dtype=values.dtype if len(values) else object)
-        out[dst] = col.where(found)
+        if len(values) == 0:
+            out[dst] = pd.Series(np.array([None] * len(pos)), index=points.index, dtype=object).where(found)
+            continue
+        # take on the column's own array (an Arrow take for strings), never a Python object per site
+        col = pd.Series(values.array.take(np.where(found, pos, 0)), index=points.index, dtype=values.dtype)
+        out[dst] = col if found.all() else col.where(found)
     return out
 
 
