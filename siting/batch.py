@@ -18,6 +18,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from tqdm.auto import tqdm
 
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
+from siting import proximity
 from siting.errors import ConfigError, DataError
 from siting.profiles import Profile, load_profile
 from siting.proximity import PreparedLayers, hilbert_order_xy, project_lonlat
@@ -365,6 +367,29 @@ def _reason_kind(message: str) -> str:
     return "other"
 
 
+def _reindex_columns_threaded(frame: pd.DataFrame, target: pd.Index) -> pd.DataFrame:
+    """``frame.reindex(target)``, the columns split over :data:`siting.proximity.THREADS` threads.
+
+    The permutation of a million rows is memory-bound and the Arrow and numpy takes release
+    the GIL. Each thread gets its own column subset and its own copies of both indexes, so no
+    lazily built pandas state (an index's hash table) is shared between threads.
+    """
+    threads = min(proximity.THREADS, len(frame.columns))
+    if threads < 2 or len(frame) < 100_000:
+        return frame.reindex(target)
+    cols = list(frame.columns)
+    subs = []
+    for k in range(threads):
+        sub = frame[cols[k::threads]]
+        sub.index = frame.index.copy()
+        subs.append((sub, target.copy()))
+    with ThreadPoolExecutor(threads) as pool:
+        parts = list(pool.map(lambda st: st[0].reindex(st[1]), subs))
+    out = pd.concat(parts, axis=1)[cols]
+    out.index = target
+    return out
+
+
 def _assemble(table: pd.DataFrame, err: np.ndarray, results: dict[int, pd.DataFrame], n_chunks: int) -> gpd.GeoDataFrame:
     parts = [results[i] for i in range(n_chunks) if i in results]
     crit = pd.concat(parts) if parts else pd.DataFrame(index=pd.RangeIndex(0))
@@ -373,7 +398,7 @@ def _assemble(table: pd.DataFrame, err: np.ndarray, results: dict[int, pd.DataFr
     if len(crit.columns):
         # chunks come in Hilbert order: one reindex puts them in input order (rows of bad input
         # missing), so the join below finds equal indexes and moves no data
-        crit = crit.reindex(base.index)
+        crit = _reindex_columns_threaded(crit, base.index)
     out = base.join(crit, how="left") if len(crit.columns) else base.copy()
     errors = pd.Series(err, index=table.index, dtype=object)
     if len(crit_err):
