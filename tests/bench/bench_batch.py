@@ -41,7 +41,7 @@ import shapely
 
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
-from siting.batch import score_sites
+from siting.batch import _reindex_columns_threaded, score_sites
 from siting.proximity import PreparedLayers, hilbert_order_xy, nearest, project_lonlat
 from siting.scenario import Scenario
 
@@ -162,7 +162,7 @@ def ours(sites: pd.DataFrame, layers) -> pd.DataFrame:
     if prepared.has("weather_stations"):
         idx = prepared.index("weather_stations")
         out["distance_to_weather_station_km"] = nearest(pts, idx, xy=prepared.coords(pts))[1]
-    return out.sort_index()
+    return _reindex_columns_threaded(out, sites.index)  # back to input order, as score_sites does
 
 
 def _sjoin_nearest_km(pts: gpd.GeoDataFrame, layer: gpd.GeoDataFrame, cols=()) -> pd.DataFrame:
