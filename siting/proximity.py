@@ -742,12 +742,13 @@ def nearest(
         return pos, dist
     max_m = None if max_distance_km is None else float(max_distance_km) * M_PER_KM
     all_valid = len(sel) == n
-    xs, gs = (xy, arr) if all_valid else (xy[sel], arr[sel])
+    xs = xy if all_valid else xy[sel]  # points and lines are searched from the coordinates alone
     if index.kind == "points":
         p, d = _nearest_points(xs, index.points, max_m)
     elif index.kind == "lines" and index.segments.tree is None:
         p, d = _threaded(lambda xy_: _search_segments(xy_, index.segments, max_m), len(sel), xs)
     elif index.kind == "lines":  # pragma: no cover - only without numba
+        gs = arr if all_valid else arr[sel]
         p, d = _threaded(lambda xy_, g: _nearest_lines(xy_, g, index.segments, max_m), len(sel), xs, gs)
     else:
         if sort:
