@@ -20,11 +20,12 @@ import shapely
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from models.units import M_PER_KM
 from siting.errors import ConfigError, DataError, unknown_name
+from siting.profiles import SUBSCORES
 
 log = logging.getLogger(__name__)
 
-#: Bands of the score raster, in order.
-SCORE_BANDS = ("score_total", "score_grid", "score_gas", "score_water", "score_air", "score_climate")
+#: Bands of the score raster, in order: the total, then every sub-score of the profiles.
+SCORE_BANDS = ("score_total",) + tuple(f"score_{k}" for k in SUBSCORES)
 
 #: Refuse grids larger than this (a typo in --spacing-km would otherwise fill the disk) [points].
 MAX_CELLS = 20_000_000
