@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import platform
-import threading
 import time
 from pathlib import Path
 
@@ -45,6 +44,8 @@ from siting.batch import _reindex_columns_threaded, score_sites
 from siting.proximity import PreparedLayers, hilbert_order_xy, nearest, project_lonlat
 from siting.scenario import Scenario
 
+from _benchutil import PeakRSS, random_conus_points
+
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared" / "data"
 BASELINE_LIMIT_S = 600.0
@@ -52,34 +53,6 @@ BASELINE_LIMIT_S = 600.0
 # below dominate; >= 345 kV is a few percent). Only the count and spread matter for timing.
 GEN_KV = np.array([69.0, 115.0, 138.0, 161.0, 230.0, 345.0, 500.0, 765.0])
 GEN_SHARE = np.array([0.30, 0.20, 0.22, 0.08, 0.10, 0.07, 0.025, 0.005])
-
-
-class _Peak:
-    """Samples this process's resident memory every 20 ms (Linux /proc) and keeps the maximum."""
-
-    def __init__(self):
-        self.peak = 0
-        self._stop = threading.Event()
-        self._page = os.sysconf("SC_PAGE_SIZE")
-
-    def _rss(self) -> int:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * self._page
-
-    def __enter__(self):
-        self.peak = self._rss()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-        return self
-
-    def _run(self):
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self._rss())
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._t.join()
-        self.peak = max(self.peak, self._rss())
 
 
 class BenchLayers:
@@ -123,22 +96,7 @@ def generated_transmission(states: gpd.GeoDataFrame, n: int, seed: int = 42) -> 
 
 def random_points(states: gpd.GeoDataFrame, n: int, seed: int = 0) -> gpd.GeoSeries:
     """``n`` seeded points uniform over the CONUS states (EPSG:4326)."""
-    rng = np.random.default_rng(seed)
-    conus = states[~states["state_abbr"].isin(["AK", "HI", "PR", "VI", "GU", "AS", "MP"])].to_crs(CONUS_METRIC_CRS)
-    area = conus.geometry.union_all()
-    shapely.prepare(area)
-    x0, y0, x1, y1 = area.bounds
-    xs, ys = [], []
-    got = 0
-    while got < n:
-        m = int((n - got) * 1.6) + 100
-        x, y = rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)
-        keep = shapely.contains_xy(area, x, y)
-        xs.append(x[keep])
-        ys.append(y[keep])
-        got += int(keep.sum())
-    x, y = np.concatenate(xs)[:n], np.concatenate(ys)[:n]
-    return gpd.GeoSeries(gpd.points_from_xy(x, y), crs=CONUS_METRIC_CRS).to_crs(GEOGRAPHIC_CRS)
+    return random_conus_points(states, n, seed)
 
 
 # -- the two pipelines -----------------------------------------------------------------------
@@ -264,7 +222,7 @@ def main() -> None:
     load_s = time.perf_counter() - t
     res = {
         "machine": platform.platform(), "python": platform.python_version(), "cpus": os.cpu_count(),
-        "note": "shared 2-core machine with other engineers' jobs running: figures are under load",
+        "note": "2-core machine that may be shared: load_average_1min_before/after of each size say how busy it was",
         "threads": prox.THREADS, "layers": {r: len(f) for r, f in frames.items()}, "layer_notes": notes,
         "layer_load_and_projection_seconds": load_s, "sizes": {},
     }
@@ -275,7 +233,7 @@ def main() -> None:
         sites = pd.DataFrame({"site_id": [f"s{i:07d}" for i in range(n)], "latitude_deg": pts.y.to_numpy(),
                               "longitude_deg": pts.x.to_numpy()})
         load_before = os.getloadavg()[0]
-        with _Peak() as peak:
+        with PeakRSS() as peak:
             t = time.perf_counter()
             a = ours(sites, layers)
             secs = time.perf_counter() - t

@@ -27,70 +27,24 @@ import argparse
 import json
 import os
 import platform
-import threading
 import time
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from gis_data.layerset import LayerSet
 from siting.batch import score_sites
 from siting.designs import compare_with_design_power, design_sites
 from siting.power import OPTIONS
 from siting.scenario import Scenario
 
-NON_CONUS = ["AK", "HI", "PR", "VI", "GU", "AS", "MP"]
-
-
-class _Peak:
-    """Samples this process's resident memory every 20 ms (Linux /proc) and keeps the maximum."""
-
-    def __init__(self):
-        self.peak = 0
-        self._stop = threading.Event()
-        self._page = os.sysconf("SC_PAGE_SIZE")
-
-    def _rss(self) -> int:
-        with open("/proc/self/statm") as fh:
-            return int(fh.read().split()[1]) * self._page
-
-    def __enter__(self):
-        self.peak = self._rss()
-        self._t = threading.Thread(target=self._run, daemon=True)
-        self._t.start()
-        return self
-
-    def _run(self):
-        while not self._stop.wait(0.02):
-            self.peak = max(self.peak, self._rss())
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._t.join()
-        self.peak = max(self.peak, self._rss())
-
+from _benchutil import PeakRSS, random_conus_points
 
 def random_sites(states: gpd.GeoDataFrame, n: int, seed: int = 0) -> pd.DataFrame:
     """``n`` seeded points uniform (by area) over the CONUS states, as a lat/lon site table."""
-    rng = np.random.default_rng(seed)
-    conus = states[~states["state_abbr"].isin(NON_CONUS)].to_crs(CONUS_METRIC_CRS)
-    area = conus.geometry.union_all()
-    shapely.prepare(area)
-    x0, y0, x1, y1 = area.bounds
-    xs, ys, got = [], [], 0
-    while got < n:
-        m = int((n - got) * 1.6) + 100
-        x, y = rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)
-        keep = shapely.contains_xy(area, x, y)
-        xs.append(x[keep])
-        ys.append(y[keep])
-        got += int(keep.sum())
-    pts = gpd.GeoSeries(gpd.points_from_xy(np.concatenate(xs)[:n], np.concatenate(ys)[:n]), crs=CONUS_METRIC_CRS)
-    pts = pts.to_crs(GEOGRAPHIC_CRS)
+    pts = random_conus_points(states, n, seed)
     return pd.DataFrame({"site_id": [f"b{i:07d}" for i in range(n)], "lat": pts.y.to_numpy(), "lon": pts.x.to_numpy()})
 
 
@@ -101,7 +55,7 @@ def _stats(values) -> dict:
 
 
 def run(scored, layers, scenario: Scenario, top: int, sample: int, seed: int) -> dict:
-    with _Peak() as peak:
+    with PeakRSS() as peak:
         t0 = time.perf_counter()
         designs = design_sites(scored, layers, scenario, top=top, progress=False)
         seconds = time.perf_counter() - t0
