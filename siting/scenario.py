@@ -84,7 +84,7 @@ class Scenario:
         300.0, "km",
         "Farthest typical-year weather station whose climate is scored; beyond it the climate columns are still "
         "computed from the nearest station but flagged (weather_station_too_far) and the climate sub-score is left "
-        "unknown. A policy choice: no published distance within which a TMY station represents a site was found.",
+        "unknown (the total counts it as 0.5). A policy choice: no published distance within which a TMY station represents a site was found.",
         lo=0.0, hi=5000.0, lo_open=True,
     )
 

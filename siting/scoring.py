@@ -18,7 +18,10 @@ Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
   (100 t/yr, no ratio given: 1:1).
 - **climate**: mean of decays of (PUE - 1) over (scale - 1) and of on-site WUE; unknown
   (NaN) where the nearest weather station is beyond the scenario's
-  ``max_weather_station_km`` (``weather_station_too_far``).
+  ``max_weather_station_km`` (``weather_station_too_far``). Such a site's total counts its
+  climate as :data:`UNKNOWN_CLIMATE_SCORE` (0.5, the middle of the scale): leaving it out and
+  renormalising would rank sites higher for lacking nearby weather (on the Texas 5 km grid the
+  ten best cells were all such sites).
 - **carbon**: CO2 per MWh of IT energy of the behind-the-meter gas supply
   (``co2_intensity_kg_per_mwh_it``), 1 at the profile's best intensity falling linearly
   to 0 at its zero intensity.
@@ -175,10 +178,24 @@ def exclusions(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     )
 
 
-def total_score(sub: pd.DataFrame, profile: Profile, exclusion_weight) -> np.ndarray:
-    """Weight-normalised mean of the available sub-scores times the inclusion weight [-]."""
+#: Climate sub-score a site's total counts when its nearest weather station is beyond the
+#: cutoff: the middle of the 0-1 scale (a policy choice), so missing nearby weather neither
+#: lifts a site (as renormalising over the other sub-scores would) nor rules it out [-].
+UNKNOWN_CLIMATE_SCORE = 0.5
+
+
+def total_score(sub: pd.DataFrame, profile: Profile, exclusion_weight, *, climate_unknown=None) -> np.ndarray:
+    """Weight-normalised mean of the available sub-scores times the inclusion weight [-].
+
+    ``climate_unknown`` (bool per row) marks sites whose climate is counted as
+    :data:`UNKNOWN_CLIMATE_SCORE` instead of being left out.
+    """
     w = profile.normalised_weights()
-    parts = [(w[k], sub[f"score_{k}"].to_numpy(dtype=float)) for k in SUBSCORES if w[k] > 0]
+    values = {k: sub[f"score_{k}"].to_numpy(dtype=float) for k in SUBSCORES if w[k] > 0}
+    if climate_unknown is not None and "climate" in values:
+        unknown = np.asarray(climate_unknown, dtype=bool) & np.isnan(values["climate"])
+        values["climate"] = np.where(unknown, UNKNOWN_CLIMATE_SCORE, values["climate"])
+    parts = [(w[k], v) for k, v in values.items()]
     return _nanmean_weighted(parts) * np.asarray(exclusion_weight, dtype=float)
 
 
@@ -273,7 +290,7 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
         if missing:
             text += f" No data for {', '.join(missing)}."
         if too_far[i]:
-            text += f" Climate from station {station[i]}, {station_km[i]:.0f} km away (beyond {cutoff}): not scored."
+            text += f" Climate from station {station[i]}, {station_km[i]:.0f} km away (beyond {cutoff}): not scored, counted as {UNKNOWN_CLIMATE_SCORE:g} in the total."
         if reason[i]:
             text += f" Excluded or restricted: {reason[i]}."
         else:
@@ -309,7 +326,7 @@ def score_table(table: pd.DataFrame, profile: Profile, scenario: Scenario, *, ex
     """
     sub = subscores(table, profile, scenario)
     excl = exclusions(table, profile)
-    total = total_score(sub, profile, excl["exclusion_weight_frac"])
+    total = total_score(sub, profile, excl["exclusion_weight_frac"], climate_unknown=_flag(table, "weather_station_too_far"))
     out = pd.concat([sub, excl], axis=1)
     out["score_total"] = total
     if explain_rows:

@@ -123,12 +123,15 @@ def test_station_too_far_leaves_climate_unknown_not_bad():
     sub = subscores(t, P, SCN)
     assert sub["score_climate"].iloc[0] == pytest.approx(0.5, rel=1e-12)  # as in test_subscores_hand
     assert np.isnan(sub["score_climate"].iloc[1])
-    # neutral: the far site's total is the weight-renormalised mean of the other sub-scores (hand, as above)
-    w = {k: v for k, v in P.normalised_weights().items() if k not in ("climate", "carbon")}
-    hand = (w["grid"] * 0.625 + w["gas"] * 0.5 + w["water"] * 0.625 + w["air"] * 1.0) / sum(w.values())
+    # the far site's total counts its climate as the middle of the scale, 0.5 (hand, sub-scores as above);
+    # renormalising over the others instead would lift it for lacking nearby weather
+    w = {k: v for k, v in P.normalised_weights().items() if k != "carbon"}
+    hand = (w["grid"] * 0.625 + w["gas"] * 0.5 + w["water"] * 0.625 + w["air"] * 1.0 + w["climate"] * 0.5) / sum(w.values())
     scored = score_table(t, P, SCN.replace(max_weather_station_km=300.0))
     assert scored["score_total"].iloc[1] == pytest.approx(hand, rel=1e-12)
-    assert "Climate from station 722780, 812 km away (beyond the 300 km cutoff): not scored." in scored["explanation"].iloc[1]
+    assert np.isnan(scored["score_climate"].iloc[1])  # the column still says unknown
+    assert ("Climate from station 722780, 812 km away (beyond the 300 km cutoff): not scored, counted as 0.5 in the total."
+            in scored["explanation"].iloc[1])
     assert "not scored" not in scored["explanation"].iloc[0]
 
 
