@@ -320,6 +320,25 @@ def _segments(geoms: np.ndarray, *, strtree: bool | None = None) -> _Segments:
     return segs
 
 
+def _segment_offset_py(x, y, ax, ay, bx, by):
+    """Offset (x, y) minus its closest point on segment a-b [m]; a zero-length segment is its point a."""
+    dx = bx - ax
+    dy = by - ay
+    len2 = dx * dx + dy * dy
+    t = ((x - ax) * dx + (y - ay) * dy) / len2 if len2 > 0 else 0.0
+    if t < 0.0:
+        t = 0.0
+    elif t > 1.0:
+        t = 1.0
+    return x - (ax + t * dx), y - (ay + t * dy)
+
+
+if numba is not None:
+    _segment_offset = numba.njit(nogil=True, cache=True, fastmath=False, inline="always")(_segment_offset_py)
+else:  # pragma: no cover
+    _segment_offset = _segment_offset_py
+
+
 def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_count, node_size, limit, slack,
                      out_pos, out_d):
     """Nearest segment of every point: depth-first branch and bound over the packed R-tree.
@@ -347,15 +366,8 @@ def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_coun
         best_owner = -1
         best_seg = -1
         if prev >= 0:  # start from that segment's exact distance (a real candidate, so still exact)
-            dx = bx[prev] - ax[prev]
-            dy = by[prev] - ay[prev]
-            len2 = dx * dx + dy * dy
-            t = ((x - ax[prev]) * dx + (y - ay[prev]) * dy) / len2 if len2 > 0 else 0.0
-            if t < 0.0:
-                t = 0.0
-            elif t > 1.0:
-                t = 1.0
-            best = np.hypot(x - (ax[prev] + t * dx), y - (ay[prev] + t * dy))
+            ex, ey = _segment_offset(x, y, ax[prev], ay[prev], bx[prev], by[prev])
+            best = np.hypot(ex, ey)
             best_owner = owner[prev]
             best_seg = prev
         thr = best if best < limit else limit
@@ -376,16 +388,7 @@ def _lines_kernel_py(px, py, ax, ay, bx, by, owner, box, level_start, level_coun
             if lev == 0:
                 s1 = min((k + 1) * node_size, n_seg)
                 for s in range(k * node_size, s1):
-                    dx = bx[s] - ax[s]
-                    dy = by[s] - ay[s]
-                    len2 = dx * dx + dy * dy
-                    t = ((x - ax[s]) * dx + (y - ay[s]) * dy) / len2 if len2 > 0 else 0.0
-                    if t < 0.0:
-                        t = 0.0
-                    elif t > 1.0:
-                        t = 1.0
-                    ex = x - (ax[s] + t * dx)
-                    ey = y - (ay[s] + t * dy)
+                    ex, ey = _segment_offset(x, y, ax[s], ay[s], bx[s], by[s])
                     if ex * ex + ey * ey > cut2:
                         continue
                     d = np.hypot(ex, ey)
