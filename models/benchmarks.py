@@ -27,9 +27,10 @@ shared reference set (``in_reference`` is False) and cites its own source.
 
 Golf courses: the catalog has applied water per facility for three GCSAA agronomic regions
 (Southwest, Upper West/Mountain, Northeast; 2005 data) and the US total of all golf
-facilities (2020). The translator shows one golf line: the region's per-facility figure when
-the caller names the site's GCSAA region, the national total otherwise, and says which. The
-region is not inferred from the site's state: no published list of the states in each GCSAA
+facilities (2020). When the caller names the site's GCSAA region, the translator shows that
+region's per-facility figure; otherwise it shows the national total and, for a per-course
+scale, the per-facility figure of each of the three regions, each labelled with its region,
+and says why. The region is not inferred from the site's state: no published list of the states in each GCSAA
 region was found (the survey reports show the regions as a map), so no state-to-region table
 ships. No national per-facility average is derived either: the catalog has no count of US golf
 facilities with a source.
@@ -125,6 +126,9 @@ GOLF_REGIONAL_PREFIX = "golf_facility_"
 GOLF_NATIONAL_KEY = "golf_us_all_facilities_2020"
 #: What the translator says when it falls back to the national golf figure.
 GOLF_REGION_NOT_USED = "regional golf figure not used: no published state list for the GCSAA regions found"
+#: Note on the regional per-facility rows shown when the site's region is not known.
+GOLF_REGIONS_FOR_SCALE = ("average golf facility of the GCSAA {region} region ({year} report, 2005 data), for a "
+                          "per-course scale; the site's own region is not known")
 
 
 @functools.cache
@@ -247,12 +251,14 @@ def translate(
     withdrawal_gal : float
         Site withdrawal [gal]; NaN when unknown (withdrawal benchmarks are then skipped).
     keys : list of str, optional
-        Benchmarks to use (default: all, with one golf line chosen by :func:`golf_benchmark`).
+        Benchmarks to use (default: all; golf as :func:`golf_benchmark` chooses, plus the
+        regional per-facility rows, labelled, when no region is named).
     include_other_scopes : bool
         Also list blue-green and total-footprint benchmarks against the consumption figure,
         flagged ``like_for_like=False`` with the caveat. Default False.
     golf_region : str, optional
-        The site's GCSAA agronomic region, when known (:func:`golf_benchmark`); None: national figure.
+        The site's GCSAA agronomic region, when known (:func:`golf_benchmark`): its per-facility
+        figure only. None: the national total and each region's per-facility figure.
 
     Returns
     -------
@@ -269,7 +275,15 @@ def translate(
         chosen = [
             b for b in benchmarks().values()
             if not (b.key.startswith(GOLF_REGIONAL_PREFIX) or b.key == GOLF_NATIONAL_KEY) or b.key == golf.key
+            or (golf_region is None and b.key.startswith(GOLF_REGIONAL_PREFIX))
         ]
+
+    def note(b: Benchmark) -> str:
+        if b.key == golf.key:
+            return golf_note
+        if b.key.startswith(GOLF_REGIONAL_PREFIX):
+            return GOLF_REGIONS_FOR_SCALE.format(region=b.region, year=b.source_year)
+        return ""
     rows = []
     for b in chosen:
         metric = SITE_METRIC_FOR_SCOPE[b.water_scope]
@@ -301,7 +315,7 @@ def translate(
                 "region": b.region,
                 "source": b.source,
                 "source_url": b.source_url,
-                "note": golf_note if b.key == golf.key else "",
+                "note": note(b),
             }
         )
     cols = ["key", "per_unit", "count", "site_metric", "site_gal", "gal_per_unit", "water_scope", "like_for_like",

@@ -68,7 +68,9 @@ def test_translate_pairs_each_benchmark_with_the_matching_site_metric():
         assert row["site_gal"] == expected_site
         assert row["count"] == pytest.approx(expected_site / row["gal_per_unit"], rel=1e-12)
     golf = t[t["key"].str.startswith("golf")]
-    assert list(golf["key"]) == ["golf_us_all_facilities_2020"]  # one golf line: national unless a region is named
+    # no region named: the national total, plus each region's average facility for a per-course scale
+    assert list(golf["key"]) == ["golf_facility_southwest", "golf_facility_upper_west_mountain", "golf_facility_northeast",
+                                 "golf_us_all_facilities_2020"]
 
 
 def test_translate_without_withdrawal_skips_withdrawal_benchmarks_and_flags_other_scopes():
@@ -143,6 +145,11 @@ def test_golf_national_figure_by_default_and_it_says_why():
     assert row["water_scope"] == "withdrawal" and row["site_metric"] == "withdrawal" and row["site_gal"] == 400e6
     assert row["count"] == pytest.approx(400e6 / 547e9, rel=1e-12)
     assert bm.GOLF_REGION_NOT_USED in row["note"]
+    # each regional row says it is another region's average course, not the site's region
+    # (Northeast: 13.8 million gal per facility per year, GCSAA 2005 data, from the reference)
+    ne = bm.translate(300e6, 400e6).set_index("key").loc["golf_facility_northeast"]
+    assert ne["count"] == pytest.approx(400e6 / 13.8e6, rel=1e-12) and ne["region"] == "Northeast"
+    assert "not known" in ne["note"] and "Northeast region" in ne["note"]
 
 
 def test_golf_region_named_by_the_caller_gets_that_regions_figure():
