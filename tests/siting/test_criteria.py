@@ -91,18 +91,23 @@ def test_evaluate_water_needs_wue(layers):
     assert not out.columns.duplicated().any()
 
 
-def test_climate_from_real_tmy3_station(layers):
-    # Greensboro TMY3 shipped with pvlib (real weather); the hottest hour is read from the file itself.
+def _greensboro_station() -> gpd.GeoDataFrame:
+    """The Greensboro TMY3 station that pvlib ships (real weather), placed 10 km north of the fixture origin."""
     import pvlib
 
     path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
     if not path.exists():
         pytest.skip("pvlib's Greensboro TMY3 file is not installed")
     lon, lat = SL.lonlat(0, 10)
-    st = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         {"station_id": ["723170"], "station_name": ["GSO"], "state_abbr": ["NC"], "elevation_m": [273.0], "path": ["pvlib:723170TYA.CSV"]},
         geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326",
     )
+
+
+def test_climate_from_real_tmy3_station(layers):
+    # Greensboro TMY3 shipped with pvlib (real weather); the hottest hour is read from the file itself.
+    st = _greensboro_station()
     frames = SL.frames() | {"weather_stations": st}
     sites = _sites([(0, 0), (0, 20)])
     sites["it_load_mw"] = [np.nan, 200.0]
@@ -110,7 +115,7 @@ def test_climate_from_real_tmy3_station(layers):
     np.testing.assert_allclose(out["distance_to_weather_station_km"], [10.0, 10.0], rtol=RTOL)
     from gis_data.weather import load_weather
 
-    hot = load_weather(str(path))["temp_air_degc"].max()
+    hot = load_weather("pvlib:723170TYA.CSV")["temp_air_degc"].max()
     assert out["hot_hour_temp_air_degc"].iloc[0] == pytest.approx(hot, rel=1e-12)  # same file, same maximum
     assert 1.0 < out["cooling_pue_annual"].iloc[0] < 1.5
     # site consumption = WUE x IT energy: 100 MW x 8760 h x 1000 kWh/MWh x WUE / 3.785411784 L/gal
@@ -330,16 +335,7 @@ def test_gas_supply_carbon_part_load_and_utilisation_by_hand():
 
 
 def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
-    import pvlib
-
-    path = Path(pvlib.__file__).parent / "data" / "723170TYA.CSV"
-    if not path.exists():
-        pytest.skip("pvlib's Greensboro TMY3 file is not installed")
-    lon, lat = SL.lonlat(0, 10)
-    st = gpd.GeoDataFrame(
-        {"station_id": ["723170"], "station_name": ["GSO"], "state_abbr": ["NC"], "elevation_m": [273.0], "path": ["pvlib:723170TYA.CSV"]},
-        geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326",
-    )
+    st = _greensboro_station()
     sites = _sites([(0, 0), (0, 410)])  # 10 km and 400 km from the station
     out = C.climate(sites, C.FrameLayers({"weather_stations": st}), SCN.replace(max_weather_station_km=300.0))
     assert out["weather_station_too_far"].tolist() == [False, True]
