@@ -45,3 +45,21 @@ def chromium() -> str:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def write_geotiff():
+    """A writer of one-band north-up GeoTIFFs for raster tests:
+    ``write_geotiff(path, data, crs, west=, north=, xres=, yres=, nodata=)``."""
+    import rasterio
+    from affine import Affine
+
+    def write(path, data, crs, *, west, north, xres, yres, nodata):
+        # the transform is built directly: rasterio's from_origin uses Affine's deprecated '*'
+        transform = Affine(xres, 0.0, west, 0.0, -yres, north)
+        with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
+                           dtype=data.dtype, crs=crs, transform=transform, nodata=nodata) as dst:
+            dst.write(data, 1)
+        return path
+
+    return write

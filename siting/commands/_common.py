@@ -69,6 +69,20 @@ def prepare_out(path: Path, overwrite: bool) -> Path:
     return path
 
 
+def check_out_file(
+    path: Path, suffixes: tuple[str, ...] | None, overwrite: bool, *, also: tuple[Path, ...] = ()
+) -> Path:
+    """Check an output file name: its extension is one of ``suffixes`` (None: any), and neither it
+    nor the files in ``also`` (written next to it) exist unless ``overwrite``."""
+    path = Path(path)
+    if suffixes is not None and path.suffix.lower() not in suffixes:
+        raise ConfigError(f"--out {str(path)!r}: expected a {', '.join(suffixes)} file name")
+    for p in (path, *also):
+        if p.exists() and not overwrite:
+            raise ConfigError(f"output {str(p)!r} exists; pass --overwrite to replace it")
+    return path
+
+
 def to_jsonable(obj: Any) -> Any:
     """Convert numpy/pandas scalars, paths and NaN into plain JSON values (NaN -> null)."""
     if isinstance(obj, dict):

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
-from siting.errors import ConfigError
+from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
 
 
 def register(sub) -> None:
@@ -39,13 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from siting.candidates import candidate_grid, write_score_geotiff
     from siting.commands.score import OUTPUT_SUFFIXES, write_table
 
-    out = Path(args.out)
-    if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise ConfigError(f"--out {str(out)!r}: expected a .gpkg, .parquet or .csv file name")
-    tif = out.with_suffix(".tif")
-    for p in (out, tif) if args.score else (out,):
-        if p.exists() and not args.overwrite:
-            raise ConfigError(f"output {str(p)!r} exists; pass --overwrite to replace it")
+    tif = Path(args.out).with_suffix(".tif")
+    out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite, also=(tif,) if args.score else ())
     scenario = scenario_from_args(args)
     layers = open_layers(args.layers)
     grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from siting.commands._common import add_json, add_layers, print_json
-from siting.errors import ConfigError
+from siting.commands._common import add_json, add_layers, check_out_file, print_json
 
 
 def register(sub) -> None:
@@ -74,9 +73,7 @@ def run_fetch(args: argparse.Namespace) -> int:
 def run_scan(args: argparse.Namespace) -> int:
     from gis_data.layerset import scan_directory
 
-    out = Path(args.out)
-    if out.exists() and not args.overwrite:
-        raise ConfigError(f"--out {str(out)!r} exists; pass --overwrite to replace it")
+    out = check_out_file(args.out, None, args.overwrite)
     layers = scan_directory(args.directory)
     layers.write(out, overwrite=True)
     if args.json:

@@ -9,7 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from siting.commands._common import print_json
+from siting.commands._common import check_out_file, print_json
 from siting.errors import ConfigError, DataError, MissingDataError
 from siting.map_context import context_layers
 
@@ -82,11 +82,7 @@ def read_scored(path: Path) -> gpd.GeoDataFrame:
 def run(args: argparse.Namespace) -> int:
     from maps.sitemap import save_map
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise ConfigError(f"--out {str(out)!r}: expected an .html file")
-    if out.exists() and not args.overwrite:
-        raise ConfigError(f"{str(out)!r} exists; pass --overwrite to replace it")
+    out = check_out_file(args.out, (".html", ".htm"), args.overwrite)
     sites = read_scored(args.scored_file)
     layers, attributions, synthetic = {}, [], False
     if args.layers is not None:

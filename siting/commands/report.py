@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
-from siting.errors import ConfigError
+from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
 
 
 def register(sub) -> None:
@@ -39,11 +38,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from siting.site_report import build_site_report, write_site_report
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".html", ".htm"):
-        raise ConfigError(f"--out {str(out)!r}: expected an .html file name")
-    if out.exists() and not args.overwrite:
-        raise ConfigError(f"{str(out)!r} exists; pass --overwrite to replace it")
+    out = check_out_file(args.out, (".html", ".htm"), args.overwrite)
     scenario = scenario_from_args(args)
     deal = None
     if args.deal is not None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from siting.commands._common import add_json, add_layers, add_scenario, print_json, scenario_from_args
+from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
 from siting.errors import ConfigError, MissingDataError
 
 log = logging.getLogger(__name__)
@@ -140,11 +140,7 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args)
     profile = load_profile(args.profile)
-    out = Path(args.out)
-    if out.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise ConfigError(f"--out {str(out)!r}: expected a .gpkg, .parquet or .csv file name")
-    if out.exists() and not args.overwrite and not args.resume:
-        raise ConfigError(f"output {str(out)!r} exists; pass --overwrite to replace it")
+    out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite or args.resume)
     if args.design_top < 0:
         raise ConfigError(f"--design-top {args.design_top}: expected a number of sites >= 0 (0 = no designs)")
     sites = read_sites(args.input)

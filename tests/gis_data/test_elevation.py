@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import rasterio
 from pvlib.location import lookup_altitude
-from affine import Affine
 
 from gis_data import elevation as el
 from models.errors import ConfigError, CRSError, MissingDataError
@@ -36,18 +34,7 @@ def test_pvlib_altitude_plausible_and_nodata():
         el.altitude_at([91.0], [0.0])
 
 
-def from_origin(west, north, xsize, ysize):
-    """North-up transform (rasterio.transform.from_origin without its deprecated Affine '*')."""
-    return Affine(xsize, 0.0, west, 0.0, -ysize, north)
-
-
-def _write_tif(path, crs, data, transform, nodata):
-    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
-                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata) as dst:
-        dst.write(data, 1)
-
-
-def test_sample_raster_in_utm_with_nodata(tmp_path):
+def test_sample_raster_in_utm_with_nodata(tmp_path, write_geotiff):
     # 10 x 10 cells of 1 km in UTM 17N (EPSG:32617) around Greensboro; value = 100*row + col; one nodata cell
     from pyproj import Transformer
 
@@ -55,7 +42,7 @@ def test_sample_raster_in_utm_with_nodata(tmp_path):
     data = (100 * np.arange(10)[:, None] + np.arange(10)[None, :]).astype("float32")
     data[2, 3] = -9999.0
     tif = tmp_path / "dem.tif"
-    _write_tif(tif, "EPSG:32617", data, from_origin(x0, y0, 1000.0, 1000.0), -9999.0)
+    write_geotiff(tif, data, "EPSG:32617", west=x0, north=y0, xres=1000.0, yres=1000.0, nodata=-9999.0)
     to_ll = Transformer.from_crs("EPSG:32617", "EPSG:4326", always_xy=True)
     # cell centres of (row 5, col 7), (row 2, col 3) (nodata), and a point 50 km outside
     xs = np.array([x0 + 7500.0, x0 + 3500.0, x0 - 50_000.0])
@@ -73,10 +60,10 @@ def test_sample_raster_in_utm_with_nodata(tmp_path):
         el.MAX_WINDOW_PIXELS = old
 
 
-def test_sample_raster_geographic_and_errors(tmp_path):
+def test_sample_raster_geographic_and_errors(tmp_path, write_geotiff):
     data = np.array([[1, 2], [3, 4]], dtype="uint8")
     tif = tmp_path / "mask.tif"
-    _write_tif(tif, "EPSG:4326", data, from_origin(-80.0, 36.0, 0.5, 0.5), 0)
+    write_geotiff(tif, data, "EPSG:4326", west=-80.0, north=36.0, xres=0.5, yres=0.5, nodata=0)
     # cells: columns [-80, -79.5], [-79.5, -79]; rows [35.5, 36], [35, 35.5] (by hand)
     # (-79.75, 35.75) row 0 col 0 = 1; (-79.25, 35.25) row 1 col 1 = 4; (-79.25, 35.75) row 0 col 1 = 2;
     # (-78.75, 35.75) is east of the raster -> NaN
@@ -86,12 +73,12 @@ def test_sample_raster_geographic_and_errors(tmp_path):
     data0 = data.copy()
     data0[0, 0] = 0
     tif0 = tmp_path / "mask0.tif"
-    _write_tif(tif0, "EPSG:4326", data0, from_origin(-80.0, 36.0, 0.5, 0.5), 0)
+    write_geotiff(tif0, data0, "EPSG:4326", west=-80.0, north=36.0, xres=0.5, yres=0.5, nodata=0)
     assert np.isnan(el.sample_raster(tif0, [-79.75], [35.75])[0])
     with pytest.raises(ConfigError, match="band 2"):
         el.sample_raster(tif, [-79.75], [35.75], band=2)
     nocrs = tmp_path / "nocrs.tif"
-    _write_tif(nocrs, None, data, from_origin(-80.0, 36.0, 0.5, 0.5), 0)
+    write_geotiff(nocrs, data, None, west=-80.0, north=36.0, xres=0.5, yres=0.5, nodata=0)
     with pytest.raises(CRSError, match="no CRS"):
         el.sample_raster(nocrs, [-79.75], [35.75])
     with pytest.raises(MissingDataError):

@@ -6,35 +6,23 @@ import json
 
 import numpy as np
 import pytest
-import rasterio
-from rasterio.transform import Affine
-
-
-def from_origin(west, north, xres, yres):
-    """North-up transform (rasterio's from_origin uses the deprecated Affine ``*``)."""
-    return Affine(xres, 0.0, west, 0.0, -yres, north)
 
 from gis_data.elevation import sample_raster
 from gis_data.layerset import LayerSet, scan_directory
 from models.errors import ConfigError, MissingDataError, UnknownNameError
 
 
-def _write_tif(path, data, crs, transform, nodata):
-    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
-                       dtype=data.dtype, crs=crs, transform=transform, nodata=nodata) as ds:
-        ds.write(data, 1)
-
-
 @pytest.fixture
-def raster_set(tmp_path):
+def raster_set(tmp_path, write_geotiff):
     # 4326 DEM: 4x4 cells of 0.25 deg from (-100, 32) down to 31; value = 100*row + col, one nodata cell.
     dem = (100 * np.arange(4)[:, None] + np.arange(4)[None, :]).astype("float32")
     dem[3, 3] = -9999.0
-    _write_tif(tmp_path / "dem.tif", dem, "EPSG:4326", from_origin(-100.0, 32.0, 0.25, 0.25), -9999.0)
+    write_geotiff(tmp_path / "dem.tif", dem, "EPSG:4326", west=-100.0, north=32.0, xres=0.25, yres=0.25, nodata=-9999.0)
     # EPSG:5070 exclusion raster, 1 km cells, uint8 with nodata 255.
     excl = np.zeros((5, 6), dtype="uint8")
     excl[0, 0] = 1
-    _write_tif(tmp_path / "excl.tif", excl, "EPSG:5070", from_origin(-300_000.0, 1_000_000.0, 1000.0, 1000.0), 255)
+    write_geotiff(tmp_path / "excl.tif", excl, "EPSG:5070", west=-300_000.0, north=1_000_000.0, xres=1000.0, yres=1000.0,
+                  nodata=255)
     (tmp_path / "layers.toml").write_text(
         '[layers.elevation]\npath = "dem.tif"\nformat = "geotiff"\n'
         '[layers.exclusion_raster]\npath = "excl.tif"\nformat = "geotiff"\n', encoding="utf-8")
