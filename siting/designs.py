@@ -72,6 +72,7 @@ from models.fleet import size_gas_fleet
 from siting.errors import ConfigError, DataError
 from siting.power import OPTIONS, design_power, renewables_sizing, site_options, year_block
 from siting.scenario import Scenario
+from siting.water import gas_technology
 
 log = logging.getLogger(__name__)
 
@@ -317,7 +318,7 @@ def design_sites(
     by_id = {} if stations is None else {str(r["station_id"]): r for _, r in stations.iterrows()}
     note[sid == ""] = "not designed: no weather station for the site"
 
-    factors = _water_factors(unit)
+    factors = _water_factors(scenario.prime_mover)
     n_rows = n_lp = 0
     station_ids = sorted({s for s in sid if s})
     show = sys.stderr.isatty() if progress is None else bool(progress)
@@ -419,9 +420,10 @@ def _shared_capacities(st: _Station, scenario: Scenario, uniq: np.ndarray, count
     return caps, lp_alt, groups
 
 
-def _water_factors(unit) -> dict[str, tuple[float, float]]:
-    """(consumption, withdrawal) [gal/MWh] by source, from ``water_use_factors.csv``."""
-    gas_tech = wt.technology_for_prime_mover(unit.unit_class.replace("_", " "))
+def _water_factors(prime_mover: str) -> dict[str, tuple[float, float]]:
+    """(consumption, withdrawal) [gal/MWh] by source, from ``water_use_factors.csv``; the gas
+    unit's technology as the site water budget picks it (:func:`siting.water.gas_technology`)."""
+    gas_tech = gas_technology(prime_mover)
     out = {}
     for source, tech in (("gas", gas_tech), ("pv", "solar_pv"), ("wind", "wind"), ("grid", "grid_average_us")):
         f = wt.power_water_factor(tech)

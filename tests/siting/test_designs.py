@@ -122,6 +122,20 @@ def test_water_from_station_cooling_and_dispatch(designs, scored, layers):
     np.testing.assert_allclose(designs["design_total_water_consumption_gal_per_yr"], total, rtol=1e-12)
 
 
+def test_combined_cycle_designs_take_the_site_budgets_water_technology(scored, layers):
+    # A combined-cycle unit's steam cycle needs cooling: the batch design must count it with the same
+    # technology the site water budget picks (combined_cycle_wet, water_use_factors.csv), not simple cycle.
+    cc = Scenario(prime_mover="GE 7HA.02 CC")
+    d = design_sites(scored, layers, cc, top=3, progress=False, **FAST)
+    from siting.water import gas_technology
+
+    assert gas_technology(cc.prime_mover) == "combined_cycle_wet"
+    factor = wt.power_water_factor("combined_cycle_wet").consumption_gal_per_mwh
+    gas_mwh = d["gas_only_gas_mwh_per_yr"].to_numpy()
+    assert (gas_mwh > 0).all()
+    np.testing.assert_allclose(d["gas_only_power_water_consumption_gal_per_yr"], gas_mwh * factor, rtol=1e-12)
+
+
 def test_error_rows_are_skipped_and_say_so(layers):
     sites = pd.DataFrame({"site_id": ["a", "b", "c"], "lat": [36.1, np.nan, 36.15], "lon": [-79.9, -79.8, -79.85]})
     scored = score_sites(sites, layers, SCENARIO, explain=False, progress=False)
