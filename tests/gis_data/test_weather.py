@@ -114,7 +114,7 @@ def test_real_tmy3_stations_and_phoenix(shared_data):
     folder = shared_data / "weather_tmy3_selected"
     s = wx.load_tmy3_stations(folder / "stations.csv")
     check_canonical(s, "weather_stations")
-    assert len(s) == 14  # PROVENANCE: 14 stations
+    assert len(s) == 136  # PROVENANCE: 136 stations (14 chosen for datacenter regions, 122 added by a 200 km cover)
     f = wx.load_tmy3_folder(folder)
     assert sorted(f["station_id"]) == sorted(s["station_id"])  # headers agree with stations.csv
     row, d = wx.nearest_station(33.45, -112.07, s)  # downtown Phoenix
