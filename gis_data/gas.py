@@ -189,3 +189,45 @@ register_format("hifld_natgas_pipelines_wpp", role="pipelines", detect=io.never_
                 description="alias of hifld_natgas_pipelines")(load_hifld_natgas_pipelines_wpp)
 register_format("hifld_natgas_points_wpp", role="gas_facilities", detect=io.never_detect,
                 description="alias of hifld_natgas_facilities")(load_hifld_natgas_points_wpp)
+
+
+# -- pipeline operators and the gas plants they serve ---------------------------------------
+
+
+#: Abbreviations spelled out and legal suffixes dropped so that HIFLD operator names
+#: ("Texas Eastern Trans Co", "Natural Gas PL Co of Am") match EIA-860 ``gas_pipeline``
+#: names ("TEXAS EASTERN TRANSMISSION LP", "NATURAL GAS PL CO OF AMERICA").
+_NAME_WORDS = {"TRANS": "TRANSMISSION", "PL": "PIPELINE", "AM": "AMERICA", "NAT": "NATURAL"}
+_NAME_DROP = {"CO", "COMPANY", "LLC", "LP", "L", "P", "INC", "INCORPORATED", "CORP", "CORPORATION", "THE", "LTD"}
+
+
+def normalize_operator(s: pd.Series) -> pd.Series:
+    """Operator names in a comparable form (upper case, abbreviations expanded, suffixes dropped)."""
+    up = s.astype("string").str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+
+    def one(text):
+        if text is None or text is pd.NA:
+            return pd.NA
+        words = [_NAME_WORDS.get(w, w) for w in text.split() if w not in _NAME_DROP]
+        return " ".join(words)
+
+    uniq = up.dropna().unique()
+    mapping = {u: one(u) for u in uniq}
+    return up.map(mapping).astype("string")
+
+
+def served_capacity_by_pipeline(plants: pd.DataFrame) -> pd.Series:
+    """Operating natural-gas generator capacity per pipeline named in EIA-860 ``gas_pipeline`` [MW].
+
+    A generator that names several pipelines (``"A; B"``) counts towards each of them.
+    """
+    p = plants
+    gas = p["energy_source"].astype("string").str.upper().eq("NG").fillna(False)
+    status = p["status"].astype("string").str.lower().fillna("")
+    operating = status.str.startswith("op") | status.isin(["existing", "sb", "oa", "os"])
+    sel = p[(gas & operating & p["gas_pipeline"].notna()).to_numpy()]
+    names = sel["gas_pipeline"].astype("string").str.split(";")
+    exploded = pd.DataFrame({"name": names, "cap": pd.to_numeric(sel["capacity_mw"], errors="coerce")}).explode("name")
+    key = normalize_operator(exploded["name"])
+    keep = key.notna() & key.ne("")
+    return exploded["cap"][keep.to_numpy()].groupby(key[keep].to_numpy()).sum()

@@ -36,12 +36,12 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-import shapely
 from tqdm.auto import tqdm
 
 from gis_data import cache, io
@@ -304,13 +304,6 @@ class LayerSet:
             if not isinstance(frame, gpd.GeoDataFrame):
                 raise DataError(f"{role} is a table without geometry; it cannot be projected")
             self._memo[key] = io.to_metric(frame, crs)
-        return self._memo[key]
-
-    def tree(self, role: str, crs: str = CONUS_METRIC_CRS) -> shapely.STRtree:
-        """A shapely STRtree over :meth:`projected` geometries (indices are row positions), built once."""
-        key = ("tree", role, crs)
-        if key not in self._memo:
-            self._memo[key] = shapely.STRtree(self.projected(role, crs).geometry.to_numpy())
         return self._memo[key]
 
     def meta(self, role: str) -> dict:
@@ -631,3 +624,39 @@ def open_layers(layers=None):
     if layers is None or str(layers) == "sample":
         return LayerSet.sample()
     return LayerSet.from_path(Path(layers))
+
+
+class FrameLayers:
+    """A minimal layer set over in-memory canonical frames: ``{role: frame}``.
+
+    Implements the protocol the criteria need (``load``, ``has``) for tests, notebooks
+    and callers that already hold GeoDataFrames in EPSG:4326.
+    """
+
+    def __init__(self, frames: Mapping[str, pd.DataFrame], *, synthetic: bool = False,
+                 rasters: Mapping[str, tuple[str | Path, str]] | None = None):
+        self._frames = dict(frames)
+        self._rasters = {role: (Path(p), str(u)) for role, (p, u) in (rasters or {}).items()}
+        self.is_synthetic = synthetic
+
+    def has(self, role: str) -> bool:
+        return role in self._frames or role in self._rasters
+
+    def raster_path(self, role: str) -> Path:
+        """GeoTIFF of a raster role given as ``rasters={role: (path, units)}``."""
+        if role not in self._rasters:
+            raise MissingDataError(f"no {role!r} raster; rasters present: {', '.join(sorted(self._rasters)) or 'none'}")
+        return self._rasters[role][0]
+
+    def raster_units(self, role: str) -> str:
+        """Units stated for a raster role ("" when not stated)."""
+        return self._rasters[role][1] if role in self._rasters else ""
+
+    def load(self, role: str) -> pd.DataFrame:
+        if role not in self._frames:
+            raise MissingDataError(f"no {role!r} layer; roles present: {', '.join(sorted(self._frames)) or 'none'}")
+        return self._frames[role]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return tuple(self._frames)

@@ -29,10 +29,10 @@ from tqdm.auto import tqdm
 
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
-from siting import proximity
+from gis_data import nearest as proximity
 from siting.errors import ConfigError, DataError
 from siting.profiles import Profile, load_profile
-from siting.proximity import PreparedLayers, hilbert_order_xy, project_lonlat
+from gis_data.nearest import PreparedLayers, hilbert_order_xy, project_lonlat
 from siting.scenario import Scenario
 from siting.schema import coerce_input_table, columns as schema_columns
 from siting.scoring import rank_sites, score_table
@@ -368,7 +368,7 @@ def _reason_kind(message: str) -> str:
 
 
 def _reindex_columns_threaded(frame: pd.DataFrame, target: pd.Index) -> pd.DataFrame:
-    """``frame.reindex(target)``, the columns split over :data:`siting.proximity.THREADS` threads.
+    """``frame.reindex(target)``, the columns split over :data:`gis_data.nearest.THREADS` threads.
 
     The permutation of a million rows is memory-bound and the Arrow and numpy takes release
     the GIL. Each thread gets its own column subset and its own copies of both indexes, so no

@@ -739,10 +739,5 @@ def fleet_columns(temp_air_degc, scenario: Scenario, *, altitude_m=0.0, index=No
     )
 
 
-def scenario_prime_mover_ok(scenario: Scenario) -> str:
-    """Validate ``scenario.prime_mover`` against the catalog (for the integrator); returns the name."""
-    return validate_prime_mover_name(scenario.prime_mover)
-
-
 __all__ = ["OPTIONS", "PowerOption", "PowerDesign", "YearBlock", "cost_inputs_for", "design_power", "fleet_columns",
-           "renewables_sizing", "scenario_prime_mover_ok", "site_options", "year_block"]
+           "renewables_sizing", "site_options", "year_block"]

@@ -43,7 +43,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from siting.criteria import reference_value
+from models.siting_facts import reference_value
 from siting.profiles import SUBSCORES, Profile
 from siting.scenario import Scenario
 

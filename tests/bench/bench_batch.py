@@ -41,7 +41,7 @@ import shapely
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from siting import criteria as C
 from siting.batch import _reindex_columns_threaded, score_sites
-from siting.proximity import PreparedLayers, hilbert_order_xy, nearest, project_lonlat
+from gis_data.nearest import PreparedLayers, hilbert_order_xy, nearest, project_lonlat
 from siting.scenario import Scenario
 
 from _benchutil import PeakRSS, random_conus_points
@@ -149,7 +149,8 @@ def baseline(sites: pd.DataFrame, layers: BenchLayers) -> pd.DataFrame:
         bj = gpd.sjoin(pts[["geometry"]], P("balancing_authorities")[["ba_code", "geometry"]], how="left", predicate="within")
         out["balancing_authority"] = bj[~bj.index.duplicated(keep="first")]["ba_code"]
     tx = P("transmission")
-    kv = C._line_voltage(tx)
+    from siting.criteria.grid import _line_voltage
+    kv = _line_voltage(tx)
     for c in C.LINE_CLASSES_KV:
         out[f"distance_to_line_{c}kv_km"] = _sjoin_nearest_km(pts, tx[kv >= c])["distance_km"]
     subs = P("substations")
@@ -167,7 +168,8 @@ def baseline(sites: pd.DataFrame, layers: BenchLayers) -> pd.DataFrame:
         if layers.has(role):
             out[col] = _sjoin_nearest_km(pts, P(role))["distance_km"]
     if layers.has("nonattainment"):
-        worst = C._worst_classification(layers.load("nonattainment"))
+        from siting.criteria.air import _worst_classification
+        worst = _worst_classification(layers.load("nonattainment"))
         st = out["county_fips"].astype("string").map(worst)
         out["nonattainment_status"] = st.where(st.notna() | out["county_fips"].isna(), "attainment")
     return out
@@ -191,9 +193,9 @@ def main() -> None:
     ap.add_argument("--json", required=True, type=Path, help="output JSON file")
     ap.add_argument("--lines", type=int, default=100_000, help="lines of the generated transmission layer")
     ap.add_argument("--threads", type=int, default=None,
-                    help="query threads (siting.proximity.THREADS; default min(4, cpus)); 1 is the single-thread control")
+                    help="query threads (gis_data.nearest.THREADS; default min(4, cpus)); 1 is the single-thread control")
     args = ap.parse_args()
-    import siting.proximity as prox
+    import gis_data.nearest as prox
 
     if args.threads is not None:
         if args.threads < 1:

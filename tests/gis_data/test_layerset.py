@@ -61,12 +61,11 @@ def test_from_path_load_memo_and_meta(tmp_path):
         ls.load("pipes")
 
 
-def test_projected_and_tree_distances(tmp_path):
+def test_projected_distances(tmp_path):
     ls = LayerSet.from_path(_write_region(tmp_path / "region") / "layers.toml")
     proj = ls.projected("substations")
     assert proj.crs.to_epsg() == 5070 and ls.projected("substations") is proj
-    tree = ls.tree("substations")
-    assert ls.tree("substations") is tree
+    tree = shapely.STRtree(proj.geometry.to_numpy())
     # Nearest substation to a point 0.01 deg north of S1 is S1 (row 0); EPSG:5070 distance must match the
     # geodesic distance of 0.01 deg of latitude at 31 N, 1,108.7 m (pyproj Geod on WGS84), to 1 %
     # (Albers equal-area is not conformal: scale error along meridians < 1 % within CONUS).

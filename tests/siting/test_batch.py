@@ -18,7 +18,7 @@ import pytest
 from siting import cli
 from siting.batch import batch_summary, score_sites
 from siting.commands.score import write_table
-from siting.criteria import FrameLayers
+from gis_data.layerset import FrameLayers
 from siting.errors import ConfigError
 
 _spec = importlib.util.spec_from_file_location("synthetic_layers", Path(__file__).with_name("synthetic_layers.py"))
@@ -82,7 +82,7 @@ def test_chunk_from_array_projection_equals_geometry_path(layers):
     # Both must give the same table, and the sites must be the to_crs points exactly.
     from siting.batch import _points, prepare_sites, score_chunk
     from siting.profiles import load_profile
-    from siting.proximity import PreparedLayers
+    from gis_data.nearest import PreparedLayers
     from siting.scenario import Scenario
 
     table = prepare_sites(_grid_sites(5))
@@ -220,7 +220,7 @@ def test_threaded_reindex_equals_reindex(monkeypatch):
     # _assemble puts a million rows back in input order with the columns split over threads;
     # the result must be exactly DataFrame.reindex, including rows missing from the chunks
     # (bad input rows: ints become float, NA in extension dtypes).
-    import siting.proximity as X
+    import gis_data.nearest as X
     from siting.batch import _reindex_columns_threaded
 
     rng = np.random.default_rng(8)

@@ -14,7 +14,7 @@ import rasterio
 from siting import cli
 from siting.batch import score_sites
 from siting.candidates import SCORE_BANDS, candidate_grid, write_score_geotiff
-from siting.criteria import FrameLayers
+from gis_data.layerset import FrameLayers
 from siting.errors import ConfigError, DataError, UnknownNameError
 
 _spec = importlib.util.spec_from_file_location("synthetic_layers", Path(__file__).with_name("synthetic_layers.py"))

@@ -10,7 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from gis_data.layerset import FrameLayers
 from siting import criteria as C
+from gis_data.queue import queue_waits
+from siting.criteria.climate import gas_supply_carbon
 from siting.errors import CRSError, UnknownNameError
 from siting.scenario import Scenario
 
@@ -33,7 +36,7 @@ def _sites(offsets=((0, 0),)):
 
 @pytest.fixture(scope="module")
 def layers():
-    return C.FrameLayers(SL.frames(), synthetic=True)
+    return FrameLayers(SL.frames(), synthetic=True)
 
 
 def test_grid_hand_distances(layers):
@@ -77,7 +80,7 @@ def test_location_air_land(layers):
 
 
 def test_missing_layers_give_empty_columns():
-    g = C.evaluate(_sites(), C.FrameLayers({}), SCN)
+    g = C.evaluate(_sites(), FrameLayers({}), SCN)
     assert g["distance_to_substation_km"].isna().all()
     assert g["pipeline_operator"].isna().all()
     assert g["nonattainment_status"].isna().all()
@@ -111,7 +114,7 @@ def test_climate_from_real_tmy3_station(layers):
     frames = SL.frames() | {"weather_stations": st}
     sites = _sites([(0, 0), (0, 20)])
     sites["it_load_mw"] = [np.nan, 200.0]
-    out = C.evaluate(sites, C.FrameLayers(frames), SCN)
+    out = C.evaluate(sites, FrameLayers(frames), SCN)
     np.testing.assert_allclose(out["distance_to_weather_station_km"], [10.0, 10.0], rtol=RTOL)
     from gis_data.weather import load_weather
 
@@ -144,7 +147,7 @@ def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
     # shapely.distance to every line of each class, minimum per site, on 30,000 random sites.
     import shapely
 
-    import siting.proximity as X
+    import gis_data.nearest as X
 
     rng = np.random.default_rng(5)
     frames = SL.frames()
@@ -160,8 +163,8 @@ def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
     offsets = rng.uniform(-50, 50, size=(30_000, 2))
     sites = _sites([tuple(o) for o in offsets])
     monkeypatch.setattr(X, "THREADS", 2)
-    g = C.grid(sites, C.FrameLayers(frames), SCN)
-    gas = C.gas(sites, C.FrameLayers(frames), SCN)
+    g = C.grid(sites, FrameLayers(frames), SCN)
+    gas = C.gas(sites, FrameLayers(frames), SCN)
     txp = tx.to_crs("EPSG:5070")
     eff = np.where(np.isnan(kv), 345.0, kv)
     d_all = shapely.distance(sites.geometry.to_numpy()[:, None], txp.geometry.to_numpy()[None, :]) / 1000
@@ -173,9 +176,9 @@ def test_grid_cascade_and_threads_match_brute_force(monkeypatch):
     np.testing.assert_allclose(gas["distance_to_interstate_pipeline_km"], d_p[:, 0], rtol=1e-9)
     np.testing.assert_allclose(gas["distance_to_intrastate_pipeline_km"], d_p[:, 1], rtol=1e-9)
     np.testing.assert_allclose(gas["distance_to_pipeline_km"], d_p.min(axis=1), rtol=1e-9)
-    threaded = C.location(sites, C.FrameLayers(frames), SCN)
+    threaded = C.location(sites, FrameLayers(frames), SCN)
     monkeypatch.setattr(X, "THREADS", 1)
-    pd.testing.assert_frame_equal(threaded, C.location(sites, C.FrameLayers(frames), SCN))
+    pd.testing.assert_frame_equal(threaded, C.location(sites, FrameLayers(frames), SCN))
     # by hand: counties A and B tile x -20..60 km, y -20..20 km around the origin
     inside = (offsets[:, 0] > -20) & (offsets[:, 0] < 60) & (np.abs(offsets[:, 1]) < 20)
     np.testing.assert_array_equal(threaded["county_fips"].notna().to_numpy(), inside)
@@ -213,7 +216,7 @@ def _ba(code: str, *squares):
 def test_interconnection_wait_ercot_county_zone_region_national():
     frames = SL.frames() | {"queue": _ercot_queue(), "balancing_authorities": _ba("ERCO", (-20, -20, 40, 20), (90, -10, 110, 10))}
     s = _sites([(0, 0), (30, 0), (50, 0), (100, 0)])
-    out = C.evaluate(s, C.FrameLayers(frames), SCN, include=("location", "grid"))
+    out = C.evaluate(s, FrameLayers(frames), SCN, include=("location", "grid"))
     # Hand (days / 30.4375):
     #  S0 Alpha, 5 projects (>= 5): median of 365, 730, 1095, 1461, 1826 d = 1095 d
     #  S1 Beta (in ERCO), 2 projects (< 5): zone WEST median of 631 (600 + 31, FIS request earlier) and 800 d = 715.5 d
@@ -235,9 +238,9 @@ def test_queue_waits_without_ba_layer_apply_to_texas_and_grid_computes_location(
     frames = SL.frames()
     frames["counties"] = frames["counties"].assign(state_abbr="TX")
     frames["queue"] = q
-    out = C.grid(_sites([(0, 0)]), C.FrameLayers(frames), SCN)  # no context given: grid finds the county itself
+    out = C.grid(_sites([(0, 0)]), FrameLayers(frames), SCN)  # no context given: grid finds the county itself
     np.testing.assert_allclose(out["interconnection_wait_months"], [1095 / DAYS_PER_MONTH], rtol=1e-12)
-    w = C.queue_waits(q, frames["counties"], has_ba_layer=False)
+    w = queue_waits(q, frames["counties"], has_ba_layer=False)
     assert [k for k, _, _ in w.levels] == ["balancing_authority", "state_abbr", "county_fips", "county_fips"]
 
 
@@ -256,7 +259,7 @@ def test_interconnection_wait_lbnl_realised_by_state_and_iso_region():
     frames["counties"] = pd.concat([frames["counties"], gpd.GeoDataFrame(
         {"county_fips": ["51001"], "state_fips": ["51"], "county_name": ["Gamma"], "state_abbr": ["VA"]},
         geometry=[SL.to4326(SL._square(100, -20, 140, 20))], crs="EPSG:4326")], ignore_index=True)
-    out = C.evaluate(_sites([(0, 0), (120, 0), (300, 0)]), C.FrameLayers(frames), SCN, include=("location", "grid"))
+    out = C.evaluate(_sites([(0, 0), (120, 0), (300, 0)]), FrameLayers(frames), SCN, include=("location", "grid"))
     # timedelta keeps microseconds: rtol 1e-9 absorbs that rounding (1 us in ~1e8 s)
     np.testing.assert_allclose(out["interconnection_wait_months"], [36.0, 27.0, 55.0], rtol=1e-9)
     assert out["interconnection_wait_basis"].iloc[0] == (
@@ -266,7 +269,7 @@ def test_interconnection_wait_lbnl_realised_by_state_and_iso_region():
 
 def test_queue_without_dates_falls_back_to_national(caplog):
     q = _ercot_queue().drop(columns=["screening_study_start", "fis_requested", "projected_cod"])
-    out = C.grid(_sites(), C.FrameLayers(SL.frames() | {"queue": q}), SCN)
+    out = C.grid(_sites(), FrameLayers(SL.frames() | {"queue": q}), SCN)
     assert out["interconnection_wait_months"].iloc[0] == 55.0
     assert out["interconnection_wait_basis"].iloc[0].startswith("LBNL Queued Up national median")
     assert "none of the dated columns" in caplog.text
@@ -275,7 +278,7 @@ def test_queue_without_dates_falls_back_to_national(caplog):
 @pytest.mark.shared_data
 def test_interconnection_wait_on_real_ercot_report(shared_data):
     from gis_data.layerset import LayerSet
-    from siting.proximity import PreparedLayers
+    from gis_data.nearest import PreparedLayers
 
     data = shared_data
     doc = {"layers": {
@@ -313,7 +316,7 @@ def test_gas_supply_carbon_full_load_at_iso_by_hand():
     # = 2 x 46.5 MW, so 2 units run at full load all year (part-load multiplier 1.0).
     # Hand: fuel = 93 MW x 8760 h x 9,003.6 Btu/kWh / 1000 = 7,335,093 MMBtu/yr; CO2 = fuel x 117 x 0.45359237 / 1000
     # = 389,267 t/yr; per MWh of IT: 1.25 x 9.0036 MMBtu/MWh x 117 x 0.45359237 = 597.3 kg/MWh.
-    out = C.gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, SCN)
+    out = gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, SCN)
     fuel = 93.0 * 8760 * LM6000_HR_HHV / 1000.0
     # same arithmetic in another order: rtol only absorbs float round-off
     assert out["gas_heat_rate_annual_hhv_btu_per_kwh"] == pytest.approx(LM6000_HR_HHV, rel=1e-12)
@@ -326,7 +329,7 @@ def test_gas_supply_carbon_part_load_and_utilisation_by_hand():
     # 74.4 MW IT at 75 % utilisation x PUE 1.25 = 69.75 MW: 2 units at 69.75 / 93 = 75 % load, where the
     # gas-turbine part-load heat-rate multiplier is 1.035 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct).
     scn = SCN.replace(it_utilization_frac=0.75)
-    out = C.gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, scn)
+    out = gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, scn)
     hr = LM6000_HR_HHV * 1.035
     assert out["gas_heat_rate_annual_hhv_btu_per_kwh"] == pytest.approx(hr, rel=1e-9)  # catalog point, no interpolation
     # IT energy counts the utilisation: 55.8 MW x 8760 h; per MWh of IT the CO2 is PUE x heat rate x factor
@@ -337,7 +340,7 @@ def test_gas_supply_carbon_part_load_and_utilisation_by_hand():
 def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
     st = _greensboro_station()
     sites = _sites([(0, 0), (0, 410)])  # 10 km and 400 km from the station
-    out = C.climate(sites, C.FrameLayers({"weather_stations": st}), SCN.replace(max_weather_station_km=300.0))
+    out = C.climate(sites, FrameLayers({"weather_stations": st}), SCN.replace(max_weather_station_km=300.0))
     assert out["weather_station_too_far"].tolist() == [False, True]
     assert out["co2_t_per_yr"].notna().all()  # still computed from the nearest station, only flagged
     # Identity of the definition: kg/MWh IT = annual PUE x annual heat rate [MMBtu/MWh] x 117.0 lb/MMBtu x 0.45359237 kg/lb
@@ -345,7 +348,7 @@ def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
     np.testing.assert_allclose(out["co2_intensity_kg_per_mwh_it"], hand, rtol=1e-12)  # float round-off only
     # bounds from the catalog: temperature multipliers 0.97 (0 degC) .. 1.05 (30 degC) times part load 1 .. 1.111
     assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.111 * LM6000_HR_HHV
-    none = C.climate(sites, C.FrameLayers({}), SCN)
+    none = C.climate(sites, FrameLayers({}), SCN)
     assert none["weather_station_too_far"].isna().all() and none["co2_t_per_yr"].isna().all()
 
 
@@ -374,14 +377,15 @@ def test_land_samples_exclusion_cost_and_resource_rasters(tmp_path):
     cost = _tif(tmp_path / "cost.tif", [[1, 2, 3], [4, 5, 6], [7, -9999, 9]])
     res = _tif(tmp_path / "ghi.tif", [[5.1, 5.2, 5.3], [5.4, 5.5, 5.6], [5.7, 5.8, 5.9]], units="kWh/m2/day")
     frames = SL.frames()
-    L = C.FrameLayers(frames, rasters={"exclusion_raster": (excl, ""), "cost_raster": (cost, "USD/acre"), "resource_raster": (res, "")})
+    L = FrameLayers(frames, rasters={"exclusion_raster": (excl, ""), "cost_raster": (cost, "USD/acre"), "resource_raster": (res, "")})
     s = _sites([(0, 0), (1, 1), (-1, -1), (0, -1), (10, 0)])
     out = C.land(s, L, SCN)
     assert out["excluded_by_raster"].tolist() == [False, True, pd.NA, False, pd.NA]  # nodata and outside: unknown
     assert out["exclusion_raster_name"].tolist()[:2] == [pd.NA, "protected areas.tif"]
     np.testing.assert_array_equal(out["cost_raster_value"], [5.0, 3.0, 7.0, np.nan, np.nan])  # (0,-1) is the nodata cell
     np.testing.assert_allclose(out["resource_raster_value"], [5.5, 5.3, 5.7, 5.8, np.nan], rtol=1e-6)  # float32 cells
-    assert C._raster(L, "resource_raster")[1] == "kWh/m2/day"  # no units in the layer set: the GeoTIFF's band unit
+    from siting.criteria.land import _raster
+    assert _raster(L, "resource_raster")[1] == "kWh/m2/day"  # no units in the layer set: the GeoTIFF's band unit
     np.testing.assert_allclose(out["distance_to_datacenter_km"].iloc[0], 0.5, rtol=RTOL)  # setbacks unchanged
     # scored: the excluded cell is a hard exclusion naming the raster file
     from siting.profiles import load_profile
@@ -395,7 +399,7 @@ def test_land_samples_exclusion_cost_and_resource_rasters(tmp_path):
 
 def test_raster_roles_from_a_layer_set_with_units(tmp_path):
     from gis_data.layerset import LayerSet
-    from siting.proximity import PreparedLayers
+    from gis_data.nearest import PreparedLayers
 
     _tif(tmp_path / "excl.tif", [[0, 0, 1], [0, 1, 0], [0, 0, 0]])
     _tif(tmp_path / "cost.tif", [[1, 2, 3], [4, 5, 6], [7, 8, 9]])

@@ -10,7 +10,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 
 from siting.errors import CRSError, DataError
-from siting.proximity import NearestIndex, PreparedLayers, nearest, nearest_attributes, points_in_polygons
+from gis_data.nearest import NearestIndex, PreparedLayers, nearest, nearest_attributes, points_in_polygons
 
 CRS = "EPSG:5070"
 
@@ -200,7 +200,7 @@ def _random_lines(rng, n, spread=400_000.0):
 def test_segment_tree_search_is_bit_identical_to_strtree_search():
     # Independent path: the vertex-bound STRtree "dwithin" query with numpy distances (the engine
     # before the packed R-tree) must give the same positions and the same float64 distances.
-    import siting.proximity as X
+    import gis_data.nearest as X
 
     rng = np.random.default_rng(3)
     geoms = np.array(_random_lines(rng, 400), dtype=object)
@@ -220,7 +220,7 @@ def test_segment_tree_search_is_bit_identical_to_strtree_search():
 
 def test_box_candidates_match_strtree_envelope_query():
     # Independent path: shapely's STRtree.query (envelope intersection) gives the same pairs.
-    import siting.proximity as X
+    import gis_data.nearest as X
 
     rng = np.random.default_rng(4)
     c = rng.uniform(0, 100_000, size=(300, 2))
@@ -257,7 +257,7 @@ def test_concurrent_queries_from_many_threads_equal_serial():
     # one-thread run, and every prepared polygon copy is used by one thread at a time.
     from concurrent.futures import ThreadPoolExecutor
 
-    import siting.proximity as X
+    import gis_data.nearest as X
 
     rng = np.random.default_rng(12)
     c = rng.uniform(0, 200_000, size=(150, 2))
@@ -283,7 +283,7 @@ def test_prepared_pool_hands_out_distinct_copies_and_pickles():
     import pickle
     import threading
 
-    import siting.proximity as X
+    import gis_data.nearest as X
 
     geoms = np.array([Polygon([(0, 0), (1, 0), (1, 1)]), Polygon([(2, 2), (3, 2), (3, 3)])], dtype=object)
     pool = X._PreparedPool(geoms, limit=3)
@@ -308,7 +308,7 @@ def test_prepared_pool_hands_out_distinct_copies_and_pickles():
 
 
 def test_project_lonlat_equals_to_crs_and_hilbert_order():
-    from siting.proximity import hilbert_order_xy, project_lonlat
+    from gis_data.nearest import hilbert_order_xy, project_lonlat
 
     rng = np.random.default_rng(2)
     lon, lat = rng.uniform(-124, -67, 500), rng.uniform(25, 49, 500)
@@ -331,7 +331,7 @@ def test_project_lonlat_equals_to_crs_and_hilbert_order():
 
 
 def test_site_coordinates_missing_empty_and_remembered():
-    from siting.proximity import site_coordinates
+    from gis_data.nearest import site_coordinates
 
     pts = gpd.GeoSeries([Point(1, 2), None, Point(), Point(3, 4)], crs=CRS)
     xy = site_coordinates(pts)
@@ -348,7 +348,7 @@ def test_site_coordinates_missing_empty_and_remembered():
 
 _RACE = """
 import sys, threading, numpy as np, shapely
-import siting.proximity as X
+import gis_data.nearest as X
 rng = np.random.default_rng(0)
 for it in range(60):
     c = rng.uniform(0, 1e5, size=(40, 2))
@@ -392,7 +392,7 @@ def test_indexes_survive_pickling_for_dask_workers():
         "polys": gpd.GeoDataFrame(geometry=shapely.buffer(shapely.points(c), 6000), crs=CRS),
         "points": gpd.GeoDataFrame(geometry=shapely.points(c), crs=CRS),
     }
-    from siting.criteria import FrameLayers
+    from gis_data.layerset import FrameLayers
 
     p = PreparedLayers(FrameLayers(frames))
     built = {r: p.index(r) for r in frames}

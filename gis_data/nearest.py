@@ -40,7 +40,7 @@ from scipy.spatial import cKDTree
 
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
 from models.units import M_PER_KM
-from siting.errors import CRSError, DataError
+from models.errors import CRSError, DataError
 
 try:  # compiled segment search; the pure-Python kernel below gives the same numbers, slower
     import numba
@@ -861,7 +861,7 @@ class PreparedLayers:
     """A layer set wrapped with memoised projections and nearest-feature indexes.
 
     Anything with ``.load(role)`` and ``.has(role)`` works as ``layers`` (the real
-    :class:`gis_data.layerset.LayerSet`, or :class:`siting.criteria.FrameLayers`
+    :class:`gis_data.layerset.LayerSet`, or :class:`gis_data.layerset.FrameLayers`
     around plain GeoDataFrames). Each projected layer and each (role, subset) index is
     built once and reused by every criterion and every chunk of a batch.
     """

@@ -1,0 +1,82 @@
+"""Land: existing plants and datacenters nearby, and the layer set's rasters at the sites."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gis_data.nearest import nearest
+from siting.criteria._common import check_sites, empty, prep, text
+from siting.scenario import Scenario
+
+log = logging.getLogger(__name__)
+
+
+#: Value rasters :func:`land` samples, and the column each fills.
+RASTER_VALUE_COLUMNS = {"cost_raster": "cost_raster_value", "resource_raster": "resource_raster_value"}
+
+
+def _raster(L, role: str) -> tuple[Path, str] | None:
+    """(GeoTIFF, stated units) of a raster role, or None when the layer set has none."""
+    inner = getattr(L, "layers", L)
+    if not hasattr(inner, "raster_path") or not L.has(role):
+        return None
+    path = inner.raster_path(role)
+    units = inner.raster_units(role) if hasattr(inner, "raster_units") else ""
+    if not units:
+        import rasterio
+
+        with rasterio.open(path) as src:  # the GeoTIFF's own band unit, when it states one
+            units = (src.units or ("",))[0] or ""
+    return path, units
+
+
+def _sample(L, sites: gpd.GeoDataFrame, path: Path) -> np.ndarray:
+    from gis_data.elevation import sample_raster
+    from pyproj import Transformer
+
+    xy = L.coords(sites)
+    lon, lat = Transformer.from_crs(sites.crs, "EPSG:4326", always_xy=True).transform(xy[:, 0], xy[:, 1])
+    return sample_raster(path, lon, lat)
+
+
+def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
+    """Distance to existing plants and datacenters (setbacks), and the layer set's rasters at the sites.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``distance_to_power_plant_km`` and ``distance_to_datacenter_km`` [km];
+        ``excluded_by_raster`` [-] (the site's cell of the ``exclusion_raster`` is nonzero;
+        missing on nodata or outside the raster, or without the raster) and
+        ``exclusion_raster_name`` [-] (that raster's file name, on excluded sites);
+        ``cost_raster_value`` and ``resource_raster_value`` [the units the layer set
+        states for the raster, its ``units`` key, else the GeoTIFF's band unit]: the
+        cell values, NaN on nodata or outside.
+    """
+    check_sites(sites)
+    L = prep(layers)
+    out = empty(sites, {"distance_to_power_plant_km": "float", "distance_to_datacenter_km": "float",
+                         "excluded_by_raster": "bool", "exclusion_raster_name": "str",
+                         **{c: "float" for c in RASTER_VALUE_COLUMNS.values()}})
+    if L.has("plants"):
+        out["distance_to_power_plant_km"] = nearest(sites, L.index("plants"), xy=L.coords(sites))[1]
+    if L.has("datacenters"):
+        out["distance_to_datacenter_km"] = nearest(sites, L.index("datacenters"), xy=L.coords(sites))[1]
+    raster = L.memo(("raster", "exclusion_raster"), lambda: _raster(L, "exclusion_raster"))
+    if raster is not None and len(sites):
+        v = _sample(L, sites, raster[0])
+        excluded = np.isfinite(v) & (v != 0)
+        out["excluded_by_raster"] = pd.arrays.BooleanArray(excluded, ~np.isfinite(v))
+        out["exclusion_raster_name"] = text(np.where(excluded, raster[0].name, None), sites.index)
+    for role, col in RASTER_VALUE_COLUMNS.items():
+        raster = L.memo(("raster", role), lambda role=role: _raster(L, role))
+        if raster is not None and len(sites):
+            out[col] = _sample(L, sites, raster[0])
+            L.memo(("raster_units_logged", role), lambda role=role, raster=raster: log.info(
+                "%s: %s values in %s", role, raster[0].name, raster[1] or "units not stated (add units = ... to the layer set)"))
+    return out
