@@ -30,7 +30,7 @@ instead). Values are plain Python/numpy scalars, lists and dicts; NaN/None show 
     ``verdict`` (str, one sentence).
 ``site_columns`` : dict
     The site's row of the scored table (column -> value); shown with the labels and
-    units of :mod:`siting.schema` (unknown columns as given).
+    units given to :func:`render_report_html` (unknown columns as given).
 ``map`` : dict
     ``layers``: role -> GeoDataFrame (EPSG:4326) drawn as a static SVG around the site
     (roles of :data:`maps.svg.MAP_STYLES`); ``radius_km`` [km] half-width of the view
@@ -63,9 +63,9 @@ instead). Values are plain Python/numpy scalars, lists and dicts; NaN/None show 
 ``sources`` : list of dict
     One per layer: ``role``, ``name``, ``vintage``, ``license``, ``attribution``,
     ``url``, ``synthetic`` (the ``SourceMeta`` fields of ``gis_data.canonical``).
-``scenario`` : dict
-    ``Scenario.to_dict()``; each field is listed with its unit and description from
-    ``siting.scenario.field_table()``.
+``scenario`` : list of dict
+    One row per scenario field: ``name``, ``value``, ``unit``, ``description``
+    (``siting.scenario.field_table()`` with the run's values).
 ``notes`` : list of str
     Caveats of the whole run.
 """
@@ -88,10 +88,9 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from maps import assets, svg
+from maps.labels import NO_LABELS, Labels
 from maps.sitemap import SYNTHETIC_BANNER
-from siting import __version__, schema
-from siting.errors import ConfigError, DataError, MissingDataError
-from siting.scenario import field_table
+from models.errors import ConfigError, DataError, MissingDataError
 
 log = logging.getLogger(__name__)
 
@@ -217,16 +216,8 @@ def _summary(s: Mapping[str, Any] | None) -> tuple[list[dict], str | None]:
     return tiles, s.get("verdict")
 
 
-def _site_columns(cols: Mapping[str, Any] | None) -> list[tuple[str, str]]:
-    out = []
-    for name, v in (cols or {}).items():
-        try:
-            out.append((schema.column(name).label(), schema.format_value(name, v)))
-        except KeyError:
-            out.append((name, fmt(v)))
-        except (TypeError, ValueError):  # a value that is not of the column's type: show it as given
-            out.append((schema.column(name).label(), fmt(v)))
-    return out
+def _site_columns(cols: Mapping[str, Any] | None, labels: Labels) -> list[tuple[str, str]]:
+    return [(labels.label(name), labels.format(name, v) if name in labels else fmt(v)) for name, v in (cols or {}).items()]
 
 
 def _power(p: Mapping[str, Any] | None) -> dict | None:
@@ -301,15 +292,9 @@ def _emissions(e: Mapping[str, Any] | None) -> dict | None:
     return {"facts": e.get("facts"), "permit_path": e.get("permit_path"), "notes": e.get("notes")}
 
 
-def _assumptions(scenario: Mapping[str, Any] | None) -> list[dict]:
-    if not scenario:
-        return []
-    meta = {r["name"]: r for r in field_table()}
-    out = []
-    for name, value in scenario.items():
-        r = meta.get(name, {})
-        out.append({"name": name, "value": fmt(value), "unit": r.get("unit", ""), "description": r.get("description", "")})
-    return out
+def _assumptions(scenario: Sequence[Mapping[str, Any]] | None) -> list[dict]:
+    return [{"name": r.get("name", ""), "value": fmt(r.get("value")), "unit": r.get("unit", ""),
+             "description": r.get("description", "")} for r in scenario or []]
 
 
 def _sources(sources: Sequence[Mapping[str, Any]] | None) -> tuple[list[dict], list[str]]:
@@ -332,8 +317,20 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_report_html(report: Mapping[str, Any]) -> str:
-    """The report page as HTML text (see the module docstring for ``report``)."""
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("datacenter-siting")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0+unknown"
+
+
+def render_report_html(report: Mapping[str, Any], labels: Labels | None = None) -> str:
+    """The report page as HTML text (see the module docstring for ``report``).
+
+    ``labels`` (:class:`maps.labels.Labels`) give the site columns their labels and units.
+    """
     if not isinstance(report, Mapping):
         raise ConfigError(f"report must be a dict, got {type(report).__name__}")
     for key in ("title", "site"):
@@ -369,7 +366,7 @@ def render_report_html(report: Mapping[str, Any]) -> str:
         verdict=verdict,
         map_svg=map_svg,
         map_iframe=m.get("interactive_html"),  # autoescaped into the srcdoc attribute
-        site_columns=_site_columns(report.get("site_columns")),
+        site_columns=_site_columns(report.get("site_columns"), labels if labels is not None else NO_LABELS),
         power=_power(report.get("power")),
         emissions=_emissions(report.get("emissions")),
         water=_water(report.get("water")),
@@ -378,7 +375,7 @@ def render_report_html(report: Mapping[str, Any]) -> str:
         attributions=attributions,
         assumptions=_assumptions(report.get("scenario")),
         report_notes=report.get("notes"),
-        version=__version__,
+        version=_version(),
     )
 
 
@@ -423,7 +420,8 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout_s: float
     return pdf_path
 
 
-def render_report(report: Mapping[str, Any], path: str | Path, *, pdf: bool = False, overwrite: bool = True) -> Path:
+def render_report(report: Mapping[str, Any], path: str | Path, *, pdf: bool = False, overwrite: bool = True,
+                  labels: Labels | None = None) -> Path:
     """Write the site report as one self-contained HTML file, and optionally its PDF.
 
     Parameters
@@ -436,6 +434,8 @@ def render_report(report: Mapping[str, Any], path: str | Path, *, pdf: bool = Fa
         Also print the page to PDF with headless Chromium.
     overwrite : bool
         Replace existing files (default); ``False`` refuses.
+    labels : maps.labels.Labels, optional
+        Labels and units of the site columns.
 
     Returns
     -------
@@ -448,7 +448,7 @@ def render_report(report: Mapping[str, Any], path: str | Path, *, pdf: bool = Fa
         for t in targets:
             if t.exists():
                 raise ConfigError(f"{str(t)!r} exists; pass overwrite=True (--overwrite) to replace it")
-    html = render_report_html(report)
+    html = render_report_html(report, labels)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
     log.info("wrote report %s", path)

@@ -33,8 +33,8 @@ from branca.element import Element, MacroElement
 from markupsafe import escape
 
 from maps import assets
-from siting import schema
-from siting.errors import ConfigError, CRSError, DataError
+from maps.labels import NO_LABELS, Labels
+from models.errors import ConfigError, CRSError, DataError
 
 log = logging.getLogger(__name__)
 
@@ -171,23 +171,9 @@ def _site_points(sites: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return lon, lat, keep
 
 
-def _label(name: str) -> str:
-    try:
-        return schema.column(name).label()
-    except KeyError:
-        return name
-
-
-def _format_column(name: str, values: pd.Series) -> list[str]:
-    """Format a column's values with their unit from the schema (plain text otherwise)."""
-    try:
-        schema.column(name)
-    except KeyError:
-        return ["n/a" if _isna(v) else str(v) for v in values.tolist()]
-    out = []
-    for v in values.tolist():
-        out.append("n/a" if _isna(v) else schema.format_value(name, v))
-    return out
+def _format_column(name: str, values: pd.Series, labels: Labels) -> list[str]:
+    """Format a column's values with their unit from the labels (plain text otherwise)."""
+    return [labels.format(name, v) for v in values.tolist()]
 
 
 def _isna(v) -> bool:
@@ -280,7 +266,7 @@ def _fuel_family(codes: pd.Series) -> np.ndarray:
                      for c in codes.tolist()], dtype=object)
 
 
-def _county_classes(values: np.ndarray, column: str) -> tuple[np.ndarray, list[str]]:
+def _county_classes(values: np.ndarray, column: str, labels: Labels = NO_LABELS) -> tuple[np.ndarray, list[str]]:
     """Class index 0-4 (or -1 for unknown) and the class labels."""
     idx = np.full(len(values), -1)
     ok = np.isfinite(values)
@@ -292,16 +278,16 @@ def _county_classes(values: np.ndarray, column: str) -> tuple[np.ndarray, list[s
     edges = np.unique(np.quantile(values[ok], [0.2, 0.4, 0.6, 0.8]))
     idx[ok] = np.searchsorted(edges, values[ok], side="right")
     bounds = [-np.inf, *edges.tolist(), np.inf]
-    unit = _unit(column)
-    labels = []
+    unit = _unit(column, labels)
+    texts = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         if not math.isfinite(lo):
-            labels.append(f"< {_compact(hi)} {unit}".strip())
+            texts.append(f"< {_compact(hi)} {unit}".strip())
         elif not math.isfinite(hi):
-            labels.append(f"≥ {_compact(lo)} {unit}".strip())
+            texts.append(f"≥ {_compact(lo)} {unit}".strip())
         else:
-            labels.append(f"{_compact(lo)}–{_compact(hi)} {unit}".strip())
-    return idx, labels
+            texts.append(f"{_compact(lo)}–{_compact(hi)} {unit}".strip())
+    return idx, texts
 
 
 def _compact(v: float) -> str:
@@ -312,15 +298,14 @@ def _compact(v: float) -> str:
     return f"{v:.3g}"
 
 
-def _unit(column: str) -> str:
-    try:
-        u = schema.column(column).unit
-        return "" if u == "-" else u
-    except KeyError:
-        return "gal/day" if column.endswith("_gal_per_day") else ""
+def _unit(column: str, labels: Labels) -> str:
+    if column in labels:
+        return labels.unit(column)
+    return "gal/day" if column.endswith("_gal_per_day") else ""
 
 
-def _context_layers(layers: Mapping[str, object], county_column: str | None) -> tuple[list[dict], list[tuple]]:
+def _context_layers(layers: Mapping[str, object], county_column: str | None,
+                    labels: Labels = NO_LABELS) -> tuple[list[dict], list[tuple]]:
     """Context layers in drawing order (polygons first, points last) and legend entries."""
     out: list[dict] = []
     legend: list[tuple] = []
@@ -352,14 +337,14 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None) -> 
         style_idx = np.zeros(len(f), dtype=int)
         if column is not None:
             vals = pd.to_numeric(f[column], errors="coerce").to_numpy(dtype=float)
-            idx, labels = _county_classes(vals, column)
+            idx, classes = _county_classes(vals, column, labels)
             styles += [{"color": "#8c8c8c", "weight": 0.6, "fillColor": c, "fillOpacity": 0.35} for c in COUNTY_COLORS]
             style_idx = idx + 1
-            fields.append(_label(column) if column in schema.columns() else f"{column} [{_unit(column)}]")
-            texts.append(_format_column(column, f[column]) if column in schema.columns()
-                         else _text(f[column], _unit(column), "{:,.3g}"))
+            fields.append(labels.label(column) if column in labels else f"{column} [{_unit(column, labels)}]")
+            texts.append(_format_column(column, f[column], labels) if column in labels
+                         else _text(f[column], _unit(column, labels), "{:,.3g}"))
             legend.append(("title", "", f"Counties: {column}"))
-            legend += [("box", COUNTY_COLORS[i], lab) for i, lab in enumerate(labels)]
+            legend += [("box", COUNTY_COLORS[i], lab) for i, lab in enumerate(classes)]
         out.append(_with_fields(_Layer("counties", "Counties (water indicator)" if column else "Counties",
                                        _features(f, texts, style_idx), styles), fields))
 
@@ -459,7 +444,8 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None) -> 
 # sites
 
 
-def _site_payload(sites: pd.DataFrame, popup_columns: Sequence[str] | None) -> tuple[dict, np.ndarray]:
+def _site_payload(sites: pd.DataFrame, popup_columns: Sequence[str] | None,
+                  labels: Labels = NO_LABELS) -> tuple[dict, np.ndarray]:
     lon, lat, keep = _site_points(sites)
     dropped = int((~keep).sum())
     if dropped:
@@ -480,7 +466,7 @@ def _site_payload(sites: pd.DataFrame, popup_columns: Sequence[str] | None) -> t
         names = [f"site {i}" for i in frame.index.tolist()]
     if popup_columns is None:
         cols = ["score_total", "rank"]
-        cols += [c.name for c in schema.output_columns("score") if c.name.startswith("score_") and c.name not in cols]
+        cols += [c for c in labels.names("score") if c.startswith("score_") and c not in cols]
         cols += [c for c in frame.columns if c.startswith("score_") and c not in cols]
         cols += list(HEADLINE_COLUMNS)
         cols = [c for c in cols if c in frame.columns]
@@ -489,11 +475,11 @@ def _site_payload(sites: pd.DataFrame, popup_columns: Sequence[str] | None) -> t
         if missing:
             raise DataError(f"popup column(s) {missing} are not in the site table; it has {list(frame.columns)}")
         cols = list(popup_columns)
-    formatted = [_format_column(c, frame[c]) for c in cols]
+    formatted = [_format_column(c, frame[c], labels) for c in cols]
     values = [list(row) for row in zip(*formatted)] if cols else [[] for _ in range(len(frame))]
     payload = {
         "lat": np.round(lat[keep], 5), "lon": np.round(lon[keep], 5), "cls": cls, "name": names,
-        "fields": [_label(c) for c in cols], "values": values,
+        "fields": [labels.label(c) for c in cols], "values": values,
     }
     return payload, np.column_stack([lon[keep], lat[keep]]) if keep.any() else np.empty((0, 2))
 
@@ -516,9 +502,9 @@ def _bounds(points: np.ndarray, layers: list[dict]) -> list | None:
     return [[float(y0), float(x0)], [float(y1), float(x1)]]
 
 
-def _legend_html(legend: list[tuple], n_sites: int) -> str:
+def _legend_html(legend: list[tuple], n_sites: int, labels: Labels = NO_LABELS) -> str:
     parts = ['<div id="siting-legend" role="region" aria-label="Legend">',
-             f"<h4>Candidate sites ({n_sites:,}): {escape(_label('score_total'))}</h4>"]
+             f"<h4>Candidate sites ({n_sites:,}): {escape(labels.label('score_total'))}</h4>"]
     lows = (0.0, *SCORE_EDGES)
     highs = (*SCORE_EDGES, 1.0)
     for lo, hi, color in zip(lows, highs, SCORE_COLORS):
@@ -551,6 +537,7 @@ def render_map(
     tiles: str | None = None,
     county_column: str | None = None,
     popup_columns: Sequence[str] | None = None,
+    labels: Labels | None = None,
 ) -> str:
     """Render scored sites and context layers as one self-contained HTML page.
 
@@ -558,7 +545,7 @@ def render_map(
     ----------
     sites : geopandas.GeoDataFrame
         Scored sites, point geometry in EPSG:4326 (or a DataFrame with ``latitude_deg`` and
-        ``longitude_deg`` [deg]); columns of :mod:`siting.schema`, at least ``name`` and
+        ``longitude_deg`` [deg]); columns named as in the site schema, at least ``name`` and
         ``score_total`` [-] (0-1); ``rank`` [-] and ``score_*`` sub-scores [-] when present.
         Rows without usable coordinates are not drawn (logged).
     layers : dict of str to GeoDataFrame, optional
@@ -585,6 +572,9 @@ def render_map(
     popup_columns : sequence of str, optional
         Site columns in the popup; default ``score_total``, ``rank``, the ``score_*``
         sub-scores and the :data:`HEADLINE_COLUMNS` present.
+    labels : maps.labels.Labels, optional
+        Labels, units and formats of the columns (``siting.schema.field_records()``);
+        without them columns show under their own names.
 
     Returns
     -------
@@ -601,8 +591,9 @@ def render_map(
     if not isinstance(title, str):
         raise ConfigError(f"title must be a string, got {type(title).__name__}")
     layers = dict(layers or {})
-    payload, points = _site_payload(sites, popup_columns)
-    ctx, legend = _context_layers(layers, county_column)
+    labels = labels if labels is not None else NO_LABELS
+    payload, points = _site_payload(sites, popup_columns, labels)
+    ctx, legend = _context_layers(layers, county_column, labels)
     bounds = _bounds(points, ctx)
 
     fmap = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_start=4)
@@ -629,7 +620,7 @@ def render_map(
                 '<input id="siting-search-input" type="search" placeholder="Search site name" '
                 'aria-label="Search site name"> <button type="submit">Find</button></form>'
                 '<div id="siting-search-results"></div></div>')
-    body.append(_legend_html(legend, len(points)))
+    body.append(_legend_html(legend, len(points), labels))
     if attributions:
         body.append('<div id="siting-attribution">' + " · ".join(str(escape(a)) for a in attributions) + "</div>")
     body.append('<script type="application/json" id="siting-map-data">' + assets.json_for_script(config) + "</script>")

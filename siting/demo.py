@@ -82,8 +82,8 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     from gis_data.layerset import LayerSet
     from maps.sitemap import save_map
     from siting.batch import batch_summary, score_sites
-    from siting.commands.score import write_table
-    from siting.map_context import context_layers
+    from siting.tables import write_table
+    from siting.map_context import column_labels, context_layers
     from siting.site_report import build_site_report, write_site_report
 
     t0 = time.perf_counter()
@@ -107,6 +107,7 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     ok = ranked[ranked["rank"].notna()]
     context, attributions, synthetic = context_layers(layers, ok.total_bounds)
     save_map(ok, context, paths["map_html"], overwrite=True, synthetic=synthetic, attributions=attributions,
+             labels=column_labels(),
              title="Candidate sites, synthetic sample region (speed-to-power profile)")
 
     best = ok.iloc[0]

@@ -1,12 +1,22 @@
-"""Context layers for maps and reports: a layer set's roles clipped around some sites.
+"""What maps and reports show: a layer set's roles clipped around some sites, and column labels.
 
-Selection and a display join only; drawing happens in :mod:`maps`.
+Selection, a display join and the labels of the site schema; drawing happens in :mod:`maps`.
 """
 
 from __future__ import annotations
 
+import functools
 
 import geopandas as gpd
+
+from maps.labels import Labels
+from siting import schema
+
+
+@functools.cache
+def column_labels() -> Labels:
+    """Labels, units and formats of every site-table column (``site_columns.csv``) for :mod:`maps`."""
+    return Labels.from_records(schema.field_records())
 
 #: Roles drawn as context, in the order they are loaded.
 CONTEXT_ROLES = ("states", "counties", "nonattainment", "transmission", "pipelines", "gas_facilities",

@@ -178,6 +178,12 @@ def field_table() -> list[dict[str, Any]]:
     return rows
 
 
+def assumption_rows(scenario: Scenario) -> list[dict[str, Any]]:
+    """The scenario's fields with their values, units and descriptions (a report's assumptions table)."""
+    return [{**{k: r[k] for k in ("name", "unit", "description")}, "value": getattr(scenario, r["name"])}
+            for r in field_table()]
+
+
 def _toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -71,17 +71,10 @@ def output_columns(group: str | None = None) -> list[Column]:
     return [c for c in columns().values() if c.role == "output" and (group is None or c.group == group)]
 
 
-def format_value(name: str, value) -> str:
-    """Format a value of a known column with its unit, for tooltips and reports."""
-    col = column(name)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
-    if col.dtype == "float":
-        v = float(value)
-        text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:,.3g}" if abs(v) < 10 else f"{v:,.1f}"
-    else:
-        text = str(value)
-    return text if col.unit == "-" else f"{text} {col.unit}"
+def field_records() -> list[dict[str, str]]:
+    """Every column as a plain dict (name, unit, dtype, group, description), for ``maps.labels.Labels``."""
+    return [{"name": c.name, "unit": c.unit, "dtype": c.dtype, "group": c.group, "description": c.description}
+            for c in columns().values()]
 
 
 def coerce_input_table(frame: pd.DataFrame) -> pd.DataFrame:

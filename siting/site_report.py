@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from siting.errors import ConfigError
-from siting.scenario import Scenario
+from siting.scenario import Scenario, assumption_rows
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +219,7 @@ def build_site_report(
             "overstate the local pressure.",
         ]},
         "sources": _sources(ls),
-        "scenario": scenario.to_dict(),
+        "scenario": assumption_rows(scenario),
         "notes": [*(["SYNTHETIC SAMPLE REGION: the layers are invented; only the weather is real."]
                     if getattr(ls, "is_synthetic", False) else []), *attributions],
     }
@@ -235,4 +235,6 @@ def write_site_report(report: dict[str, Any], path: str | Path, *, pdf: bool = F
     path = Path(path)
     if path.exists() and not overwrite:
         raise ConfigError(f"{str(path)!r} exists; pass --overwrite to replace it")
-    return render_report(report, path, pdf=pdf, overwrite=True)
+    from siting.map_context import column_labels
+
+    return render_report(report, path, pdf=pdf, overwrite=True, labels=column_labels())

@@ -36,7 +36,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from gis_data.layerset import open_layers
     from siting.candidates import candidate_grid, write_score_geotiff
-    from siting.commands.score import OUTPUT_SUFFIXES, write_table
+    from siting.tables import OUTPUT_SUFFIXES, write_table
 
     tif = Path(args.out).with_suffix(".tif")
     out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite, also=(tif,) if args.score else ())

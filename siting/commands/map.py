@@ -11,7 +11,7 @@ import pandas as pd
 
 from siting.commands._common import check_out_file, print_json
 from siting.errors import ConfigError, DataError, MissingDataError
-from siting.map_context import context_layers
+from siting.map_context import column_labels, context_layers
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             raise DataError(f"{args.scored_file} has no sites to centre the context layers on")
         layers, attributions, synthetic = context_layers(args.layers, sites.total_bounds)
     title = args.title or f"Candidate sites: {Path(args.scored_file).name}"
-    path = save_map(sites, layers, out, overwrite=args.overwrite, title=title, synthetic=synthetic,
+    path = save_map(sites, layers, out, overwrite=args.overwrite, title=title, synthetic=synthetic, labels=column_labels(),
                     attributions=attributions, tiles=args.tiles)
     if args.json:
         print_json({"out": str(path), "sites": int(len(sites)), "layers": sorted(layers), "synthetic": synthetic,

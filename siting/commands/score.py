@@ -11,12 +11,11 @@ import geopandas as gpd
 import pandas as pd
 
 from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
-from siting.errors import ConfigError, MissingDataError
+from siting.errors import ConfigError
+from siting.tables import OUTPUT_SUFFIXES, read_sites, write_table
 
 log = logging.getLogger(__name__)
 
-INPUT_SUFFIXES = (".csv", ".geojson", ".json", ".gpkg", ".parquet", ".geoparquet")
-OUTPUT_SUFFIXES = (".gpkg", ".parquet", ".csv")
 #: Sites drawn on the map next to the table (the best ranked ones); the table keeps all.
 MAP_MAX_SITES = 10_000
 #: Context layers larger than this are left off the map (it must stay light enough to open).
@@ -58,42 +57,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def read_sites(path: Path) -> pd.DataFrame:
-    """Read a site table by extension (CSV, GeoJSON, GeoPackage, GeoParquet)."""
-    path = Path(path)
-    if not path.is_file():
-        raise MissingDataError(f"site table {str(path)!r} does not exist; give a .csv, .geojson, .gpkg or .parquet file")
-    suffix = path.suffix.lower()
-    if suffix not in INPUT_SUFFIXES:
-        raise ConfigError(f"site table {path.name!r}: expected one of {', '.join(INPUT_SUFFIXES)}")
-    if suffix == ".csv":
-        return pd.read_csv(path)
-    if suffix in (".parquet", ".geoparquet"):
-        try:
-            return gpd.read_parquet(path)
-        except ValueError:
-            return pd.read_parquet(path)  # plain Parquet with lat/lon columns
-    return gpd.read_file(path)
-
-
-def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
-    """Write the scored table by extension; GeoParquet and CSV are byte-for-byte reproducible."""
-    suffix = path.suffix.lower()
-    frame = frame.copy(deep=False)
-    frame.attrs = {}  # the run summary holds a timing; keep it out of the file so the bytes reproduce
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".partial")
-    if suffix == ".csv":
-        pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_csv(tmp, index=False, lineterminator="\n")
-    elif suffix == ".parquet":
-        frame.to_parquet(tmp, index=False)
-    else:
-        tmp = tmp.with_suffix(".gpkg")
-        frame.to_file(tmp, driver="GPKG", layer="sites")
-    tmp.replace(path)
-    return path
-
-
 #: Design columns the map's site popups show when the table has designs.
 MAP_DESIGN_COLUMNS = ("design_option", "design_lcoe_usd_per_mwh", "design_months_to_first_power")
 
@@ -131,7 +94,10 @@ def _write_map(scored: gpd.GeoDataFrame, layers, out: Path, synthetic: bool) -> 
     title = f"Scored sites: {out.name}" + (" (synthetic sample)" if synthetic else "")
     popup = _popup_columns(drawn)
     extra = {} if popup is None else {"popup_columns": popup}
-    return save_map(drawn, context, path, overwrite=True, title=title, synthetic=synthetic, **extra)
+    from siting.map_context import column_labels
+
+    return save_map(drawn, context, path, overwrite=True, title=title, synthetic=synthetic, labels=column_labels(),
+                    **extra)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from gis_data.gas import normalize_operator, served_capacity_by_pipeline
 from gis_data.nearest import nearest, nearest_attributes
 from models.siting_facts import reference_value
 from models.units import KM_PER_MILE
-from siting.criteria._common import check_sites, empty, prep, text
+from siting.criteria._common import check_sites, empty, prep
 from siting.scenario import Scenario
 
 

@@ -158,3 +158,12 @@ def site_factory():
 @pytest.fixture
 def hostile_names() -> list[str]:
     return list(HOSTILE_NAMES)
+
+
+@pytest.fixture(scope="session")
+def labels():
+    """The site schema's labels and units, as the siting orchestrators hand them to maps."""
+    from maps.labels import Labels
+    from siting import schema
+
+    return Labels.from_records(schema.field_records())

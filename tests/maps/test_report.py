@@ -10,7 +10,7 @@ import pytest
 from maps import svg
 from maps.report import NOT_COMPUTED, fmt, render_report, render_report_html
 from siting.errors import ConfigError, DataError
-from siting.scenario import Scenario
+from siting.scenario import Scenario, assumption_rows
 
 
 @pytest.fixture
@@ -51,13 +51,13 @@ def full_report(region_layers):
                  "scenarios": [], "monte_carlo": [], "notes": ["price solved"]},
         "sources": [{"role": "transmission", "name": "HIFLD", "vintage": "2023", "license": "public domain",
                      "attribution": "HIFLD", "url": "https://hifld-geoplatform.hub.arcgis.com", "synthetic": False}],
-        "scenario": Scenario().to_dict(),
+        "scenario": assumption_rows(Scenario()),
         "notes": ["screening only"],
     }
 
 
-def test_all_sections_render(full_report):
-    html = render_report_html(full_report)
+def test_all_sections_render(full_report, labels):
+    html = render_report_html(full_report, labels)
     for sid in ("summary", "site-map", "power", "emissions", "water", "deal", "sources", "assumptions"):
         assert f'<section id="{sid}"' in html
     assert NOT_COMPUTED not in html

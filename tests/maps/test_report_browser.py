@@ -19,7 +19,7 @@ def _pdf_pages(data: bytes) -> int:
 @pytest.fixture
 def report_dict(region_layers, site_factory):
     from maps.sitemap import render_map
-    from siting.scenario import Scenario
+    from siting.scenario import Scenario, assumption_rows
 
     return {
         "title": "Browser report",
@@ -31,7 +31,7 @@ def report_dict(region_layers, site_factory):
         "deal": {"name": "deal", "metrics": {"equity_irr_frac": 0.12},
                  "cash_flows": [{"operating_year": y, "equity_cash_flow_usd": 1e6 * (y - 3),
                                  "project_cash_flow_usd": 2e6 * (y - 3)} for y in range(10)]},
-        "scenario": Scenario().to_dict(),
+        "scenario": assumption_rows(Scenario()),
     }
 
 

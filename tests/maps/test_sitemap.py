@@ -31,9 +31,9 @@ def test_no_external_resources(site_factory, region_layers):
     assert "url(images/" not in html
 
 
-def test_sites_and_layers_in_payload(site_factory, region_layers):
+def test_sites_and_layers_in_payload(site_factory, region_layers, labels):
     sites = site_factory(30)
-    data = _data(render_map(sites, region_layers, title="t", synthetic=False))
+    data = _data(render_map(sites, region_layers, title="t", synthetic=False, labels=labels))
     s = data["sites"]
     assert len(s["lat"]) == 30
     np.testing.assert_allclose(s["lon"], np.round(sites.geometry.x, 5), rtol=0, atol=1e-9)  # rounding only

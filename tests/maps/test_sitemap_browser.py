@@ -14,11 +14,11 @@ def _errors(messages):
 
 
 def test_map_offline_toggles_popup_search(tmp_path, browser_page, artifacts_dir, site_factory, region_layers,
-                                          hostile_names):
+                                          hostile_names, labels):
     sites = site_factory(200)
     sites.loc[: len(hostile_names) - 1, "name"] = hostile_names
     path = save_map(sites, region_layers, tmp_path / "map.html", title="Offline test map", synthetic=True,
-                    attributions=["Invented test layers"])
+                    attributions=["Invented test layers"], labels=labels)
     page, messages, blocked = browser_page(path)
     page.wait_for_selector("body[data-siting-ready='1']", timeout=60_000)
     assert _errors(messages) == []

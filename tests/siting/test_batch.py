@@ -17,7 +17,7 @@ import pytest
 
 from siting import cli
 from siting.batch import batch_summary, score_sites
-from siting.commands.score import write_table
+from siting.tables import write_table
 from gis_data.layerset import FrameLayers
 from siting.errors import ConfigError
 

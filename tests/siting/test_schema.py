@@ -36,10 +36,15 @@ def test_unknown_column_lists_valid_names():
 
 
 def test_labels_and_formatting():
+    from maps.labels import Labels
+
+    labels = Labels.from_records(schema.field_records())
     assert schema.column("distance_to_pipeline_km").label() == "distance_to_pipeline_km [km]"
-    assert schema.format_value("distance_to_pipeline_km", 3.14159) == "3.14 km"
-    assert schema.format_value("distance_to_pipeline_km", 1234.5) == "1,234 km"
-    assert schema.format_value("distance_to_pipeline_km", math.nan) == "n/a"
+    assert labels.label("distance_to_pipeline_km") == "distance_to_pipeline_km [km]"
+    assert labels.format("distance_to_pipeline_km", 3.14159) == "3.14 km"
+    assert labels.format("distance_to_pipeline_km", 1234.5) == "1,234 km"
+    assert labels.format("distance_to_pipeline_km", math.nan) == "n/a"
+    assert labels.format("no_such_column", 2.5) == "2.5" and labels.label("no_such_column") == "no_such_column"
 
 
 def test_bad_rows_are_kept_with_reasons():
