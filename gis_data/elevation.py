@@ -176,3 +176,33 @@ def altitude_at(lat, lon, *, dem: str | Path | None = None) -> np.ndarray:
     if dem is None:
         return pvlib_altitude(lat, lon)
     return sample_raster(dem, lon, lat)
+
+
+def site_elevation_m(lat, lon, layers=None) -> np.ndarray:
+    """Ground elevation of sites, as every path of the tool takes it.
+
+    The layer set's ``elevation`` raster (a DEM GeoTIFF) when it has one, else pvlib's
+    global map (:func:`altitude_at`); unknown cells (nodata, outside the DEM) give 0 m.
+
+    Parameters
+    ----------
+    lat, lon : array_like
+        Site coordinates [deg, WGS84].
+    layers : LayerSet-like, optional
+        May carry an ``elevation`` raster role (also through a ``PreparedLayers`` wrapper).
+
+    Returns
+    -------
+    numpy.ndarray
+        Elevation [m].
+    """
+    inner = getattr(layers, "layers", layers)
+    dem = None
+    if inner is not None and hasattr(inner, "raster_path") and inner.has("elevation"):
+        dem = inner.raster_path("elevation")
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    if lat.size == 0:
+        return np.empty(0)
+    alt = np.asarray(altitude_at(lat, lon, dem=dem), dtype=float)
+    return np.where(np.isfinite(alt), alt, 0.0)

@@ -425,3 +425,14 @@ def weather_for_site(layers, lat: float, lon: float, *, max_distance_km: float |
     if stations.attrs.get("source", {}).get("synthetic"):
         weather.attrs["station_list_synthetic"] = True
     return SiteWeather(weather, station, dist)
+
+
+def station_weather(station: pd.Series) -> pd.DataFrame:
+    """The hourly weather of a row of a ``weather_stations`` layer (its ``path``, resolved at load).
+
+    Raises
+    ------
+    MissingDataError, DataError
+        When the file is missing or unreadable (the message names it).
+    """
+    return load_weather(str(station["path"]))

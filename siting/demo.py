@@ -1,9 +1,10 @@
 """The main job on the embedded synthetic sample region (``siting demo``).
 
 A readable sequence: candidate sites on a grid over the sample region -> batch scoring
-(grid, gas, water, air, climate criteria; N+k gas fleet sized for the hottest hour with
-ambient derate; annual cooling water) -> ranked table (GeoPackage and CSV) -> interactive
-map -> one-page report for the best site -> the effective scenario next to them.
+(grid, gas, water, air, climate criteria) -> the site chain's full hourly design of every
+ranked site (N+k gas fleet for the hourly facility load, every power option, water by
+scope; :func:`siting.designs.design_sites`) -> ranked table (GeoPackage and CSV) ->
+interactive map -> report for the best site (the same design) -> the effective scenario.
 """
 
 from __future__ import annotations
@@ -82,6 +83,7 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     from gis_data.layerset import LayerSet
     from maps.sitemap import save_map
     from siting.batch import batch_summary, score_sites
+    from siting.designs import add_designs, design_sites
     from siting.tables import write_table
     from siting.map_context import column_labels, context_layers
     from siting.site_report import build_site_report, write_site_report
@@ -100,6 +102,8 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     log.info("demo: scoring %d candidate sites of the synthetic sample region", len(candidates))
     scored = score_sites(candidates, layers, scenario, DEMO_PROFILE, progress=False)
     summary = batch_summary(scored)
+    log.info("demo: full hourly designs of the %d ranked sites", int(scored["rank"].notna().sum()))
+    scored = add_designs(scored, design_sites(scored, layers, scenario, top=len(scored), progress=False))
     ranked = scored.sort_values(["rank", "site_id"], na_position="last", kind="stable").reset_index(drop=True)
     write_table(ranked, paths["table_gpkg"])
     write_table(ranked, paths["table_csv"])

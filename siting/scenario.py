@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models import cooling as _cooling
+from models import time_to_power as _ttp
 from siting.errors import ConfigError
 
-#: Cooling designs known to the water and PUE models.
-COOLING_DESIGNS = ("evaporative", "hybrid", "dry", "liquid_to_chip")
+#: Cooling designs known to the water and PUE models (the registry of :mod:`models.cooling`).
+COOLING_DESIGNS = tuple(_cooling.COOLING_DESIGNS)
 
-#: Power designs: how the load gets its electricity.
-POWER_DESIGNS = ("gas_only", "renewables_plus_gas", "grid_with_backup", "bridge_to_grid")
+#: Power designs: how the load gets its electricity (the designs :mod:`models.time_to_power` times).
+POWER_DESIGNS = tuple(_ttp.DESIGNS)
 
 
 def _f(default, unit, description, *, lo=None, hi=None, lo_open=False, choices=None, optional=False):
@@ -50,7 +52,8 @@ class Scenario:
 
     it_load_mw: float = _f(100.0, "MW", "Critical IT load of the campus.", lo=0.0, hi=20_000.0, lo_open=True)
     pue: float = _f(
-        1.25, "-", "Design power usage effectiveness (facility / IT energy) when not modelled hourly.",
+        1.25, "-", "Power usage effectiveness (facility / IT energy) where no weather is modelled: the published-WUE "
+        "water examples. Sites with weather take the cooling model's hourly PUE instead.",
         lo=1.0, hi=3.0,
     )
     it_utilization_frac: float = _f(
@@ -148,11 +151,6 @@ class Scenario:
             lines.append(f"# {f.metadata['description']} [{f.metadata['unit']}]")
             lines.append(f"{f.name} = {_toml_value(value)}")
         return "\n".join(lines) + "\n"
-
-    @property
-    def facility_load_mw(self) -> float:
-        """Design facility load: IT load times PUE [MW]."""
-        return self.it_load_mw * self.pue
 
 
 def field_table() -> list[dict[str, Any]]:

@@ -93,8 +93,8 @@ def _col(table: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _facility_load_mw(table: pd.DataFrame, scenario: Scenario) -> np.ndarray:
-    load = _col(table, "it_load_mw")
-    return np.where(np.isnan(load), scenario.it_load_mw, load) * scenario.pue
+    """Each site's peak facility load [MW] (the climate criterion's: IT load x the station's highest hourly PUE)."""
+    return _col(table, "facility_peak_load_mw")
 
 
 def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.DataFrame:

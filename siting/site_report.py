@@ -34,14 +34,6 @@ OPTION_COLUMNS = (
 MAP_RADIUS_KM = 25.0
 
 
-def _nonattainment_class(status: Any) -> str | None:
-    """The ozone classification the permit model takes (None when the county is in attainment)."""
-    if status is None or (isinstance(status, float) and math.isnan(status)):
-        return None
-    text = str(status).strip()
-    return None if text == "" or text.lower() == "attainment" else text
-
-
 def _week(hourly: pd.DataFrame, month: int, day: int) -> dict[str, Any]:
     idx = hourly.index
     start = int(np.flatnonzero((idx.month == month) & (idx.day == day))[0])
@@ -108,36 +100,20 @@ def build_site_report(
     dict
         See :mod:`maps.report` for the keys and units.
     """
-    from gis_data.elevation import altitude_at
     from gis_data.layerset import open_layers
-    from gis_data.weather import weather_for_site
-    from siting.batch import score_sites
     from siting.map_context import context_layers
-    from siting.power import design_power
-    from siting.water import site_water_at
+    from siting.site import design_at
 
     scenario = scenario or Scenario()
     ls = open_layers(layers)
-    name = name or f"Site at {lat:.4f}, {lon:.4f}"
-    if scored_row is None:
-        scored = score_sites(pd.DataFrame({"name": [name], "lat": [lat], "lon": [lon]}), ls, scenario, profile,
-                             progress=False)
-        scored_row = scored.iloc[0]
-        n_sites = 1
-    if str(scored_row.get("error", "") or ""):
-        raise ConfigError(f"site {name!r} at ({lat}, {lon}) cannot be reported: {scored_row['error']}")
-
-    site_weather = weather_for_site(ls, lat, lon)
-    altitude_m = float(altitude_at([lat], [lon])[0])
-    if not math.isfinite(altitude_m):
-        altitude_m = 0.0
-    nonattainment = _nonattainment_class(scored_row.get("nonattainment_status"))
-    log.info("report: power design for %s", name)
-    power = design_power(site_weather.weather, scenario, altitude_m=altitude_m, nonattainment_class=nonattainment,
-                         latitude=lat, longitude=lon)
+    log.info("report: score and design of %s", name or f"({lat}, {lon})")
+    located = design_at(lat, lon, scenario, layers=ls, name=name, scored_row=scored_row, n_sites=n_sites,
+                        profile=profile)
+    name, scored_row, n_sites = located.name, located.scored_row, located.n_sites
+    power = located.design.power
+    altitude_m = power.altitude_m
     log.info("report: water budget for %s", name)
-    # the power design's own dispatch supplies the power-generation water, so both sections agree
-    water = site_water_at(lat, lon, scenario, layers=ls, weather=site_weather.weather, power=power)
+    water = located.water()
     chosen = power.option(power.chosen)
     fleet = power.fleet
     water_chart = water.chart_data()
@@ -146,7 +122,7 @@ def build_site_report(
     r = MAP_RADIUS_KM / 111.0
     map_layers, attributions, synthetic = context_layers(ls, (lon - r, lat - r, lon + r, lat + r),
                                                          margin_deg=r / 2)
-    station = site_weather.station
+    station = located.station
     options = power.table().reset_index()
     report: dict[str, Any] = {
         "title": f"Site report: {name}",
@@ -162,7 +138,7 @@ def build_site_report(
             "n_sites": n_sites,
             "time_to_first_power_months": chosen.months_to_first_power,
             "delivered_cost_usd_per_mwh": chosen.lcoe_usd_per_mwh,
-            "cost_dollar_year": 2022,
+            "cost_dollar_year": power.cost_dollar_year,
             "water_consumption_gal_per_yr": water.cooling.water_consumption_gal_per_yr,
             "in_n_out_equivalents": in_n_out,
             "verdict": str(scored_row.get("explanation", "") or water.context.verdict),
@@ -195,9 +171,11 @@ def build_site_report(
             },
             "notes": [
                 f"Weather: station {station.get('station_name', station.get('station_id'))} "
-                f"{site_weather.distance_km:.0f} km from the site (typical meteorological year).",
-                "Costs: equipment capital from NREL ATB 2024 in USD 2022; fuel and grid prices as the scenario gives them.",
-                f"Chosen design: {power.chosen}; all designs are compared in the options table.",
+                f"{located.distance_to_station_km:.0f} km from the site (typical meteorological year).",
+                f"Costs: equipment capital from NREL ATB 2024 in USD {power.cost_dollar_year}; fuel and grid prices as "
+                "the scenario gives them.",
+                f"Design shown: {power.chosen} (the scenario's power_design); the cheapest option that meets the "
+                f"gas-share cap and serves the load is {power.recommended}. All designs are compared in the options table.",
             ],
         },
         "emissions": {
@@ -206,7 +184,7 @@ def build_site_report(
                 "nox_tons_per_yr_without_scr": chosen.nox_tons_per_yr_without_scr,
                 "nox_tons_per_yr_with_scr": chosen.nox_tons_per_yr_with_scr,
                 "nox_pte_tons_per_yr_with_scr": chosen.nox_pte_tons_per_yr_with_scr,
-                "nonattainment_status": nonattainment or "attainment",
+                "nonattainment_status": power.nonattainment_status or "unknown",
                 "air_permit_path": chosen.air_permit_path,
             },
             "permit_path": [chosen.air_permit_reason],

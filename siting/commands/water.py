@@ -56,7 +56,7 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from siting import water as sw
+    from siting import water_budget as sw
 
     if args.list_examples:
         examples = sw.list_examples()
@@ -76,8 +76,13 @@ def run(args: argparse.Namespace) -> int:
         result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers, weather=weather,
                                   combined_cycle_cooling=args.combined_cycle_cooling, golf_region=args.golf_region)
     elif args.weather is not None:
-        result = sw.site_water(sw.read_weather_file(args.weather), scenario_from_args(args),
-                               combined_cycle_cooling=args.combined_cycle_cooling, golf_region=args.golf_region)
+        weather = sw.read_weather_file(args.weather)
+        if (weather.attrs.get("station") or {}).get("latitude_deg") is None:
+            raise ConfigError(f"{args.weather}: the weather file has no station header (a TMY3 file has one), so the tool "
+                              "does not know where it is; give the site's --lat and --lon (the county context then "
+                              "comes from --layers)")
+        result = sw.site_water(weather, scenario_from_args(args), combined_cycle_cooling=args.combined_cycle_cooling,
+                               golf_region=args.golf_region)
     else:
         raise ConfigError(
             "siting water: give --example NAME, --weather FILE, or --lat/--lon (optionally with --weather); "
@@ -105,7 +110,7 @@ def _count(v: float) -> str:
 
 
 def format_text(result) -> str:
-    """Plain-text summary of a :class:`siting.water.SiteWater`."""
+    """Plain-text summary of a :class:`siting.water_budget.SiteWater`."""
     s, c, ctx = result.scenario, result.cooling, result.context
     lines = [
         f"{s.it_load_mw:,.0f} MW IT, {s.cooling} cooling ({c.method.replace('_', ' ')})",

@@ -18,7 +18,7 @@ grid        distance to lines by voltage class, substation, balancing authority,
 gas         distance to pipelines, lateral cost, deliverability, gas facilities
 land        existing plants and datacenters, raster exclusions and values
 air         nonattainment status of the county
-climate     weather station, hottest hour, cooling PUE/WUE, gas fleet and its CO2
+climate     weather station, hottest hour, cooling PUE/WUE, facility peak, CO2 of a gas supply
 water       cooling water against the county's withdrawals, water stress, verdict
 ==========  ==========================================================================
 """

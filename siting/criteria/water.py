@@ -1,4 +1,10 @@
-"""Water: the campus's cooling water against its county's withdrawals and the water stress."""
+"""Water: the campus's cooling water against its county's withdrawals and the water stress.
+
+The cooling water of a site is its station's per-MW cooling year (the site chain's
+climate step) times the IT load served, the same product the site's design and the
+report carry; the context (county shares, Aqueduct stress, verdict) is
+:func:`siting.water_context.context_columns`, the lookups ``siting water`` and the report use.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +12,64 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from models import benchmarks as bm
 from siting.criteria._common import check_sites, prep
-from siting.criteria.climate import climate
+from siting.criteria.climate import climate, site_lonlat, station_climate
 from siting.criteria.location import location
 from siting.scenario import Scenario
 
 
 def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The campus's cooling water against its county's withdrawals and the state's stress.
+    """The campus's cooling water against its county's withdrawals and the water stress.
 
     Parameters
     ----------
     context : pandas.DataFrame, optional
-        ``county_fips``, ``state_abbr`` and the WUE columns of :func:`climate` on
-        ``sites.index`` (computed when not given).
+        ``county_fips``, ``state_abbr`` and ``weather_station_id`` on ``sites.index``
+        (computed when not given).
 
     Returns
     -------
     pandas.DataFrame
-        The columns of :func:`siting.water.water_columns` (county withdrawals [gal/day],
-        site consumption [gal/yr], share of county [%], Aqueduct stress, verdict).
+        ``site_water_consumption_gal_per_yr``, ``site_water_withdrawal_gal_per_yr`` [gal/yr],
+        ``water_in_n_out_equivalents`` [-], and the context columns of
+        :func:`siting.water_context.context_columns` (county withdrawals [gal/day], shares [%],
+        Aqueduct stress [0-5] and label, verdict).
     """
-    from siting.water import water_columns
+    from siting.water_context import context_columns
 
     check_sites(sites)
     L = prep(layers)
     if context is None:
         context = pd.concat([location(sites, L, scenario), climate(sites, L, scenario)], axis=1)
-    frame = pd.DataFrame(index=sites.index)
-    frame["it_load_mw"] = sites["it_load_mw"] if "it_load_mw" in sites.columns else np.nan
-    frame["county_fips"] = context["county_fips"]
-    frame["state_abbr"] = context["state_abbr"]
-    out = water_columns(
-        frame, scenario,
-        wue_consumption_l_per_kwh=context["wue_consumption_l_per_kwh"],
-        wue_withdrawal_l_per_kwh=context["wue_withdrawal_l_per_kwh"],
-        county_water=L.load("water_use") if L.has("water_use") else None,
-        water_stress=L.load("water_stress") if L.has("water_stress") else None,
-    )
-    return out.drop(columns=["wue_consumption_l_per_kwh", "wue_withdrawal_l_per_kwh"])
+    n = len(sites)
+    load = (pd.to_numeric(sites["it_load_mw"], errors="coerce").to_numpy(dtype=float)
+            if "it_load_mw" in sites.columns else np.full(n, np.nan))
+    served = np.where(np.isnan(load), scenario.it_load_mw, load) * scenario.it_utilization_frac
+    cons = np.full(n, np.nan)
+    wdr = np.full(n, np.nan)
+    sid = context["weather_station_id"].astype("string").fillna("").to_numpy(dtype=object)
+    for s in sorted({x for x in sid if x}):
+        cl = station_climate(L, s, scenario)
+        if cl is None:
+            continue
+        m = sid == s
+        cons[m] = cl.per_mw.water_consumption_gal_per_yr * served[m]
+        wdr[m] = cl.per_mw.water_withdrawal_gal_per_yr * served[m]
+    lon, lat = site_lonlat(sites, L) if n else (np.empty(0), np.empty(0))
+    cols = context_columns(
+        cons, wdr, county_fips=context["county_fips"].tolist(), state_abbr=context["state_abbr"].tolist(), lon=lon,
+        lat=lat, county_water=L.load("water_use") if L.has("water_use") else None,
+        water_stress=L.load("water_stress") if L.has("water_stress") else None)
+    out = pd.DataFrame(index=sites.index)
+    out["county_withdrawal_total_gal_per_day"] = cols["county_withdrawal_total_gal_per_day"]
+    out["county_public_supply_gal_per_day"] = cols["county_public_supply_gal_per_day"]
+    out["site_water_consumption_gal_per_yr"] = cons
+    out["site_water_share_of_county_pct"] = cols["site_water_share_of_county_pct"]
+    out["site_water_withdrawal_gal_per_yr"] = wdr
+    out["site_water_share_of_public_supply_pct"] = cols["site_water_share_of_public_supply_pct"]
+    out["water_stress_bws_score"] = cols["water_stress_bws_score"]
+    out["water_stress_bws_label"] = pd.array(cols["water_stress_bws_label"].astype(str), dtype="string")
+    out["water_in_n_out_equivalents"] = cons / bm.benchmark("in_n_out_restaurant").gal_per_unit
+    out["water_verdict"] = pd.array(cols["water_verdict"].astype(str), dtype="string")
+    return out

@@ -16,7 +16,8 @@ import pandas as pd
 
 from models import cooling as cl
 from models.psychrometrics import weather_psychrometrics
-from siting import water as sw
+from siting import water_budget as sw
+from siting import water_context as wc
 from siting.scenario import Scenario
 
 
@@ -47,7 +48,10 @@ def main() -> None:
     res["psychrometrics_8760h_s"] = _best(lambda: weather_psychrometrics(w))
     for d in cl.COOLING_DESIGNS:
         res[f"hourly_cooling_{d}_8760h_s"] = _best(lambda d=d: cl.annual_cooling(cl.hourly_cooling(w, 100.0, d), d))
-    res["site_water_8760h_s"] = _best(lambda: sw.site_water(w, Scenario()))
+    from gis_data.weather import load_weather
+
+    tmy = load_weather("pvlib:723170TYA.CSV")
+    res["site_water_8760h_s"] = _best(lambda: sw.site_water(tmy, Scenario()))  # the whole site chain (design + water)
     rng = np.random.default_rng(0)
     n = args.sites
     sites = pd.DataFrame({
@@ -59,9 +63,10 @@ def main() -> None:
                            "withdrawal_total_gal_per_day": rng.uniform(1e6, 1e9, 3000),
                            "withdrawal_public_supply_gal_per_day": rng.uniform(1e5, 2e8, 3000)})
     stress = pd.DataFrame({"state_abbr": ["TX", "LA", "TN", "AZ"], "bws_score": [3.1, 1.2, 1.8, 4.6]})
-    res[f"water_columns_{n}_sites_s"] = _best(lambda: sw.water_columns(
-        sites, Scenario(), wue_consumption_l_per_kwh=0.3, wue_withdrawal_l_per_kwh=0.45,
-        county_water=county, water_stress=stress), repeat=1)
+    cons = sites["it_load_mw"].to_numpy() * 8760 * 1000 * 0.3 / 3.785411784
+    res[f"water_context_columns_{n}_sites_s"] = _best(lambda: wc.context_columns(
+        cons, cons * 1.5, county_fips=sites["county_fips"].tolist(), state_abbr=sites["state_abbr"].tolist(),
+        lon=np.zeros(n), lat=np.zeros(n), county_water=county, water_stress=stress), repeat=1)
     with open(args.json, "w", encoding="utf-8") as fh:
         json.dump(res, fh, indent=2)
 

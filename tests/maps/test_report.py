@@ -167,14 +167,12 @@ def test_real_water_and_deal_sections_render():
 
     import pandas as pd
 
-    from siting import water as sw
+    from siting import water_budget as sw
     from siting.deal import evaluate_deal, load_deal
 
-    idx = pd.date_range("2021-01-01", periods=8760, freq="h")
-    doy = idx.day_of_year.to_numpy()
-    weather = pd.DataFrame({"temp_air_degc": 16 + 12 * np.sin(2 * np.pi * (doy - 110) / 365),
-                            "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0}, index=idx)
-    water = sw.site_water(weather, Scenario()).chart_data()
+    from gis_data.weather import load_weather
+
+    water = sw.site_water(load_weather("pvlib:723170TYA.CSV"), Scenario()).chart_data()
     deal = evaluate_deal(load_deal(resources.files("siting").joinpath("examples/deal_btm_gas_1gw_tolling.toml")),
                          monte_carlo_draws=0).to_dict()
     html = render_report_html({"title": "t", "site": {"name": "s", "latitude_deg": 36.0, "longitude_deg": -80.0},

@@ -47,7 +47,7 @@ def test_real_layers_run(real_layers):
     assert (ok["distance_to_substation_km"] < 20).all() and (ok["distance_to_pipeline_km"] < 10).all()
     assert ok["score_total"].between(0, 1).all() and sorted(ok["rank"].tolist()) == [1, 2, 3, 4]
     assert (ok["pipeline_served_gas_capacity_mw"] >= 0).all()
-    assert ok["hot_hour_temp_air_degc"].between(25, 50).all()  # TMY3 hottest hours of US stations
+    assert ok["max_temp_air_degc"].between(25, 50).all()  # TMY3 hottest hours of US stations
     assert "outside" in out.loc["Atlantic Ocean", "error"]
     s = batch_summary(out.reset_index())
     assert (s.scored, s.errors, s.synthetic_layers) == (4, 1, False)

@@ -58,10 +58,16 @@ def test_demo_ranking_is_consistent(demo):
     assert ranked["rank"].tolist() == list(range(1, len(table) + 1))
     assert ranked["score_total"].is_monotonic_decreasing
     assert demo.best_site == ranked["name"].iloc[0]
-    # the best site's fleet covers its load in the hottest hour with one unit out (N+1)
+    # every ranked site has its full design; the best one's equals what its report shows (one chain)
+    assert (table["design_note"] == "designed").all()
     best = ranked.iloc[0]
-    per_unit_hot_mw = best["hot_hour_fleet_capacity_mw"] / best["gas_units_count"]
-    assert (best["gas_units_count"] - 1) * per_unit_hot_mw >= best["facility_peak_load_mw"]
+    from siting.site import design_at
+
+    power = design_at(best["latitude_deg"], best["longitude_deg"], Scenario(), name=best["name"]).design.power
+    assert best["design_gas_units_count"] == power.fleet.units_count
+    assert best["design_option"] == power.recommended
+    for o in ("gas_only", "renewables_plus_gas", "grid_with_backup", "bridge_to_grid"):
+        assert best[f"{o}_lcoe_usd_per_mwh"] == power.option(o).lcoe_usd_per_mwh, o
 
 
 def test_demo_refuses_to_overwrite(demo):

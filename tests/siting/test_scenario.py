@@ -17,11 +17,6 @@ def test_defaults_are_valid_and_frozen():
         s.it_load_mw = 5  # type: ignore[misc]
 
 
-def test_facility_load_is_it_times_pue():
-    # hand calculation: 1,000 MW IT x PUE 1.2 = 1,200 MW facility
-    assert Scenario(it_load_mw=1000.0, pue=1.2).facility_load_mw == pytest.approx(1200.0, rel=1e-12)
-
-
 @pytest.mark.parametrize(
     "changes,fragment",
     [

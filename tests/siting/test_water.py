@@ -1,4 +1,4 @@
-"""Site water orchestration: the reference example, local context, batch columns, CLI."""
+"""Site water: the reference example, the budget from the site chain, local context, batch columns, CLI."""
 
 import gzip
 import json
@@ -11,7 +11,8 @@ import pytest
 from models import cooling as cl
 from models.errors import UnknownNameError
 from siting import schema
-from siting import water as sw
+from siting import water_budget as sw
+from siting import water_context as wc
 from siting.cli import main
 from siting.scenario import COOLING_DESIGNS, Scenario
 
@@ -51,22 +52,29 @@ def test_examples_listed_and_unknown_names_rejected():
 
 
 def _synthetic_year():
-    # A smooth synthetic year: daily and seasonal sinusoids (no claim to be any real place).
-    idx = pd.date_range("2021-01-01", periods=8760, freq="h")
+    # A smooth synthetic year: daily and seasonal sinusoids (no claim to be any real place); no sun, a steady
+    # 6 m/s wind, so the site chain can run every power option on it.
+    idx = pd.date_range("2021-01-01", periods=8760, freq="h", tz="Etc/GMT+6")
     doy = idx.day_of_year.to_numpy()
     hour = idx.hour.to_numpy()
     temp = 16 + 12 * np.sin(2 * np.pi * (doy - 110) / 365) + 5 * np.sin(2 * np.pi * (hour - 9) / 24)
-    return pd.DataFrame({"temp_air_degc": temp, "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0}, index=idx)
+    return pd.DataFrame({"temp_air_degc": temp, "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0,
+                         "ghi_w_per_m2": 0.0, "dni_w_per_m2": 0.0, "dhi_w_per_m2": 0.0, "wind_speed_m_per_s": 6.0},
+                        index=idx)
+
+
+#: Where the synthetic year is taken to be (it has no station header).
+PLACE = {"latitude": 35.0, "longitude": -97.0}
 
 
 def test_site_water_budget_ties_to_cooling_and_columns_match_schema():
     scn = Scenario(it_load_mw=100.0, cooling="evaporative", power_design="grid_with_backup")
     r = sw.site_water(_synthetic_year(), scn, county_water={"county_fips": "00001", "withdrawal_total_gal_per_day": 50e6,
                                                              "withdrawal_public_supply_gal_per_day": 10e6},
-                      water_stress={"bws_score": 3.5})
+                      water_stress={"bws_score": 3.5}, altitude_m=300.0, **PLACE)
     b = r.budget
     assert b.get("on_site_direct", "consumption").gal_per_yr == pytest.approx(r.cooling.water_consumption_gal_per_yr, rel=1e-12)
-    # grid_with_backup default: all facility energy at the LBNL-derived grid factor (1,198.9 gal/MWh)
+    # grid_with_backup: all facility energy (the cooling model's) at the LBNL-derived grid factor (1,198.9 gal/MWh)
     assert b.get("power_generation", "consumption").gal_per_yr == pytest.approx(
         r.cooling.facility_energy_mwh_per_yr * 211e9 / 176e6, rel=1e-4
     )
@@ -95,54 +103,62 @@ def test_site_water_budget_ties_to_cooling_and_columns_match_schema():
 def test_local_context_hand_case():
     # Site consumes 365 M gal/yr = 1 M gal/day; county withdraws 100 M gal/day -> 1.0 % (moderate
     # threshold); withdrawal 730 M gal/yr = 2 M gal/day over 10 M gal/day public supply -> 20 % (high).
-    ctx = sw.local_context(365e6, 730e6, county_water={"withdrawal_total_gal_per_day": 100e6,
+    ctx = wc.local_context(365e6, 730e6, county_water={"withdrawal_total_gal_per_day": 100e6,
                                                        "withdrawal_public_supply_gal_per_day": 10e6})
     assert ctx.share_of_county_pct == pytest.approx(1.0, rel=1e-12)
     assert ctx.share_of_public_supply_pct == pytest.approx(20.0, rel=1e-12)
     assert ctx.verdict == "high concern"
-    low = sw.local_context(1e6, 2e6, county_water={"withdrawal_total_gal_per_day": 100e6,
+    low = wc.local_context(1e6, 2e6, county_water={"withdrawal_total_gal_per_day": 100e6,
                                                    "withdrawal_public_supply_gal_per_day": 10e6},
                            water_stress={"bws_score": 0.5})
     assert low.verdict == "low concern" and low.bws_label == "Low (<10%)"
-    assert sw.local_context(1e6, 2e6).verdict == "unknown"
+    assert wc.local_context(1e6, 2e6).verdict == "unknown"
 
 
 def test_bws_labels_follow_aqueduct_bounds():
     # Kuzma et al. 2023: 0-1 Low, 1-2 Low-Medium, 2-3 Medium-High, 3-4 High, 4-5 Extremely High
-    assert [sw.bws_label(s) for s in (0.2, 1.5, 2.5, 3.5, 4.8)] == [
+    assert [wc.bws_label(s) for s in (0.2, 1.5, 2.5, 3.5, 4.8)] == [
         "Low (<10%)", "Low - Medium (10-20%)", "Medium - High (20-40%)", "High (40-80%)", "Extremely High (>80%)"]
-    assert sw.bws_label(float("nan")) == ""
+    assert wc.bws_label(float("nan")) == ""
 
 
 def test_state_water_stress_area_weighted():
     # Hand case: TX rows 1.0 over 300 km2 and 4.0 over 100 km2 -> (300 + 400) / 400 = 1.75
     t = pd.DataFrame({"state_abbr": ["TX", "TX", "LA"], "bws_score": [1.0, 4.0, 2.0], "area_km2": [300.0, 100.0, 5.0]})
-    s = sw.state_water_stress(t)
+    s = wc.state_water_stress(t)
     assert s.loc["TX", "bws_score"] == pytest.approx(1.75, rel=1e-12)
     assert s.loc["TX", "bws_score_max"] == 4.0
     assert s.loc["TX", "bws_label"] == "Low - Medium (10-20%)"
 
 
-def test_water_columns_match_single_site_result():
-    scn = Scenario(it_load_mw=100.0, cooling="hybrid")
-    weather = _synthetic_year()
-    per_mw = sw.wue_for_weather(weather, "hybrid")
-    county = pd.DataFrame({"county_fips": ["00001"], "withdrawal_total_gal_per_day": [50e6],
-                           "withdrawal_public_supply_gal_per_day": [10e6]})
-    stress = pd.DataFrame({"state_abbr": ["TX"], "bws_score": [2.5]})
-    sites = pd.DataFrame({"it_load_mw": [100.0, np.nan], "county_fips": ["00001", "99999"], "state_abbr": ["TX", "OK"]})
-    cols = sw.water_columns(sites, scn, wue_consumption_l_per_kwh=per_mw.wue_consumption_l_per_kwh,
-                            wue_withdrawal_l_per_kwh=per_mw.wue_withdrawal_l_per_kwh,
-                            county_water=county, water_stress=stress)
-    single = sw.site_water(weather, scn, county_water=county.iloc[0], water_stress={"bws_score": 2.5}).columns()
+def test_verdicts_of_many_sites_equal_one_by_one():
+    # one rule for one site and many: the vectorised verdict equals the single-site verdict, reasons included
+    county = np.array([0.5, 1.0, 6.0, np.nan, np.nan])
+    public = np.array([1.0, np.nan, 2.0, 25.0, np.nan])
+    bws = np.array([0.5, 2.5, np.nan, 1.0, np.nan])
+    labels, reasons = wc.water_verdicts(county, public, bws, reasons=True)
+    assert list(labels) == ["low concern", "moderate concern", "high concern", "high concern", "unknown"]
+    for i in range(5):
+        assert wc.water_verdict(county[i], public[i], bws[i]) == (labels[i], reasons[i])
+
+
+def test_screening_water_columns_equal_the_site_water_of_the_same_site():
+    """The batch's water criterion and siting water give one site the same numbers (the sample region)."""
+    from gis_data.layerset import LayerSet
+    from siting.batch import score_sites
+
+    layers = LayerSet.sample()
+    scn = Scenario(it_load_mw=120.0, cooling="evaporative")
+    row = score_sites(pd.DataFrame({"lat": [36.07], "lon": [-79.79], "it_load_mw": [120.0]}), layers, scn,
+                      progress=False).iloc[0]
+    single = sw.site_water_at(36.07, -79.79, scn, layers=layers).columns()
     for name in ("site_water_consumption_gal_per_yr", "site_water_withdrawal_gal_per_yr", "site_water_share_of_county_pct",
-                 "site_water_share_of_public_supply_pct", "water_in_n_out_equivalents"):
-        # rtol 1e-9: linear in load, same arithmetic in a different order
-        assert cols.loc[0, name] == pytest.approx(single[name], rel=1e-9), name
-    assert cols.loc[0, "water_verdict"] == single["water_verdict"]
-    assert math.isnan(cols.loc[1, "site_water_share_of_county_pct"])  # unknown county
-    assert cols.loc[1, "water_verdict"] == "unknown"
-    assert set(cols.columns) <= set(schema.columns())
+                 "site_water_share_of_public_supply_pct", "water_in_n_out_equivalents", "water_stress_bws_score",
+                 "county_withdrawal_total_gal_per_day", "cooling_pue_annual", "wue_consumption_l_per_kwh"):
+        a, b = row[name], single[name]
+        assert a == b or (np.isnan(a) and np.isnan(b)), (name, a, b)  # equal, not approximately equal
+    assert row["water_verdict"] == single["water_verdict"]
+    assert set(single) <= set(schema.columns())
 
 
 # -- real data: Memphis weather, Shelby County water use, Tennessee water stress ---------------
@@ -150,18 +166,16 @@ def test_water_columns_match_single_site_result():
 
 @pytest.mark.shared_data
 def test_memphis_site_with_real_county_and_stress(shared_data):
-    pvlib = pytest.importorskip("pvlib")
-    with gzip.open(shared_data / "weather_tmy3_selected" / "TN-Memphis_International_Ap.tmy3.gz", "rt") as fh:
-        data, _ = pvlib.iotools.read_tmy3(fh, map_variables=True, coerce_year=2021)
-    weather = pd.DataFrame({"temp_air_degc": data["temp_air"], "relative_humidity_pct": data["relative_humidity"],
-                            "pressure_pa": data["pressure"] * 100.0}, index=data.index)
+    from gis_data.weather import load_weather
+
+    weather = load_weather(shared_data / "weather_tmy3_selected" / "TN-Memphis_International_Ap.tmy3.gz")
     usgs = pd.read_csv(shared_data / "water_use_us_usgs_2015" / "usco2015v2.0.csv.gz")
     shelby = usgs[usgs["FIPS"] == 47157].iloc[0]
     county = {"county_fips": "47157", "withdrawal_total_gal_per_day": float(shelby["TO-Wtotl"]) * 1e6,
               "withdrawal_public_supply_gal_per_day": float(shelby["PS-Wtotl"]) * 1e6}  # USGS Mgal/d
     aq = pd.read_csv(shared_data / "water_stress_wri_aqueduct" / "aqueduct40_baseline_annual_usa_bws.csv.gz")
     tn = aq[aq["name_1"] == "Tennessee"].assign(state_abbr="TN")
-    stress = sw.state_water_stress(tn).loc["TN"]
+    stress = wc.state_water_stress(tn).loc["TN"]
     r = sw.site_water(weather, Scenario(it_load_mw=400.0, cooling="hybrid"), county_water=county, water_stress=stress)
     # hand check of the share: consumption / 365 / county total (USGS 2015: 503.53 Mgal/d)
     assert r.context.share_of_county_pct == pytest.approx(
@@ -196,11 +210,14 @@ def test_cli_bad_example_name_is_a_clear_error(capsys):
 
 def test_cli_weather_csv(tmp_path, capsys):
     path = tmp_path / "w.csv"
-    w = _synthetic_year()
-    w.index = w.index.tz_localize("Etc/GMT+6")  # the canonical CSV needs local standard time with its offset
-    w = w.assign(temp_dew_degc=10.0, ghi_w_per_m2=0.0, dni_w_per_m2=0.0, dhi_w_per_m2=0.0, wind_speed_m_per_s=2.0)
+    w = _synthetic_year().assign(temp_dew_degc=10.0)  # the canonical CSV: local standard time with its offset
     w.rename_axis("time").reset_index().to_csv(path, index=False)
-    assert main(["water", "--weather", str(path), "--it-mw", "50", "--cooling", "dry", "--json"]) == 0
+    # a CSV has no station header: without a position the tool says what to add
+    assert main(["water", "--weather", str(path), "--it-mw", "50", "--cooling", "dry", "--json"]) == 2
+    assert "--lat" in capsys.readouterr().err
+    # with the site's position (in the sample region) the weather given replaces the nearest station's
+    assert main(["water", "--weather", str(path), "--lat", "36.07", "--lon", "-79.79", "--it-mw", "50", "--cooling",
+                 "dry", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["scenario"]["it_load_mw"] == 50.0 and out["cooling"]["design"] == "dry"
     assert out["cooling"]["water_consumption_gal_per_yr"] == 0.0
@@ -225,23 +242,11 @@ def test_cli_needs_exactly_one_source(capsys):
     assert "not found" in capsys.readouterr().err
 
 
-class _FakeLayers:
-    """The LayerSet protocol (has/load) over hand-made canonical frames."""
-
-    def __init__(self, frames):
-        self.frames = frames
-        self.is_synthetic = True
-
-    def has(self, role):
-        return role in self.frames
-
-    def load(self, role):
-        return self.frames[role]
-
-
 def _fake_layers():
     import geopandas as gpd
     from shapely.geometry import box
+
+    from gis_data.layerset import FrameLayers
 
     counties = gpd.GeoDataFrame(
         {"county_fips": ["00001", "00002"], "state_fips": ["00", "00"], "county_name": ["West", "East"],
@@ -251,25 +256,19 @@ def _fake_layers():
     water_use = pd.DataFrame({"county_fips": ["00001", "00002"], "withdrawal_total_gal_per_day": [50e6, 80e6],
                               "withdrawal_public_supply_gal_per_day": [10e6, 20e6]})
     stress = pd.DataFrame({"state_abbr": ["ZZ", "ZZ"], "bws_score": [1.0, 3.0], "area_km2": [1.0, 3.0]})
-    return _FakeLayers({"counties": counties, "water_use": water_use, "water_stress": stress})
+    return FrameLayers({"counties": counties, "water_use": water_use, "water_stress": stress}, synthetic=True)
 
 
-def test_local_inputs_from_layers_point_in_county():
-    got = sw.local_inputs_from_layers(_fake_layers(), 35.25, -89.25)
-    assert got["county_fips"] == "00002" and got["county_name"] == "East"
-    assert got["county_water"]["withdrawal_total_gal_per_day"] == 80e6
-    # area-weighted state stress: (1x1 + 3x3) / 4 = 2.5
-    assert got["water_stress"]["bws_score"] == pytest.approx(2.5, rel=1e-12)
-    outside = sw.local_inputs_from_layers(_fake_layers(), 40.0, -100.0)
-    assert outside["county_fips"] == "" and outside["county_water"] is None
-
-
-def test_site_water_at_with_layer_protocol_and_weather():
+def test_site_water_at_with_frame_layers_and_weather():
     r = sw.site_water_at(35.25, -89.75, Scenario(it_load_mw=100.0, cooling="hybrid"), layers=_fake_layers(),
                          weather=_synthetic_year())
     assert r.context.county_fips == "00001"
     assert r.context.share_of_county_pct == pytest.approx(100 * r.cooling.water_consumption_gal_per_yr / 365 / 50e6, rel=1e-12)
+    # area-weighted state stress: (1x1 + 3x3) / 4 = 2.5
+    assert r.context.bws_score == pytest.approx(2.5, rel=1e-12)
     assert r.notes[0].startswith("SYNTHETIC SAMPLE REGION")
+    with pytest.raises(Exception, match="no county polygon contains the site"):
+        sw.site_water_at(40.0, -100.0, Scenario(), layers=_fake_layers(), weather=_synthetic_year())
 
 
 def test_cli_lat_lon_on_the_embedded_sample(capsys):

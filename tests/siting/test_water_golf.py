@@ -7,15 +7,15 @@ import pandas as pd
 import pytest
 
 from models import benchmarks as bm
-from siting import water as sw
+from siting import water_budget as sw
 from siting.cli import main
 from siting.scenario import Scenario
 
 
 def _year():
-    idx = pd.date_range("2021-01-01", periods=8760, freq="h")
-    temp = 16 + 12 * np.sin(2 * np.pi * (idx.day_of_year.to_numpy() - 110) / 365)
-    return pd.DataFrame({"temp_air_degc": temp, "relative_humidity_pct": 60.0, "pressure_pa": 100_000.0}, index=idx)
+    from gis_data.weather import load_weather
+
+    return load_weather("pvlib:723170TYA.CSV")  # real Greensboro TMY3 (pvlib ships it)
 
 
 def test_site_gets_national_golf_figure_and_the_note():

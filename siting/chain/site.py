@@ -1,0 +1,613 @@
+"""The chain for one site or a vector of sites: fleet, dispatch, permits, water, money, time.
+
+:func:`design_sites` designs many sites: grouped by weather station, then by distinct
+(elevation, IT load) rows whose fleet and hourly year are computed once, in blocks through
+the numba dispatch kernel; the capacity LP once per (station, fleet size, IT load). Every
+per-site figure is computed by the same arithmetic whether a site is alone or in a block
+of thousands, so :func:`design_site` (one site, with its hourly frames) gives identical
+numbers (tested).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from models import cooling as cl
+from models.fleet import FleetDesign
+from siting.chain import money, permits
+from siting.chain import water as cw
+from siting.chain.climate import Climate
+from siting.chain.dispatch import YearBlock, pv_land_acres, renewables_capacity, wind_land_acres, year_block
+from siting.chain.fleet import size_fleets
+from siting.chain.resolved import ResolvedScenario
+from siting.errors import ConfigError
+from siting.scenario import POWER_DESIGNS
+
+log = logging.getLogger(__name__)
+
+#: Options compared, in report order (the scenario's power designs).
+OPTIONS = POWER_DESIGNS
+
+#: Distinct (elevation, IT load) rows of a station dispatched together (memory ~ rows x 8760 x 8 B x ~25).
+BLOCK_ROWS = 256
+
+
+@dataclass(frozen=True)
+class PowerOption:
+    """One way to power the site, with its energy, fuel, emissions, permit, water, cost and timing.
+
+    Attributes
+    ----------
+    design : str
+        One of :data:`OPTIONS`.
+    gas_units_count : int
+        Gas units installed [-].
+    gas_iso_capacity_mw, pv_capacity_mw_dc, wind_capacity_mw, battery_capacity_mw : float
+        [MW] ([MW_dc] for PV).
+    battery_energy_mwh : float
+        [MWh]
+    lcoe_usd_per_mwh : float
+        Levelised cost of delivered energy [USD/MWh] (capital in USD of the resolved scenario's
+        ``cost_dollar_year``; fuel and grid prices as given).
+    renewable_fraction_frac, gas_share_frac, grid_share_frac, curtailment_frac : float
+        Shares of delivered energy (curtailment: of available renewable energy) [-].
+    gas_mwh_per_yr, pv_mwh_per_yr, wind_mwh_per_yr, grid_mwh_per_yr, unserved_mwh_per_yr : float
+        Energy by source [MWh/yr] (PV and wind: renewable output used, split hour by hour by availability).
+    fuel_mmbtu_hhv_per_yr : float
+        [MMBtu HHV/yr]
+    gas_peak_mmcf_per_day, gas_avg_mmcf_per_day : float
+        Gas demand [MMcf/d].
+    gas_starts_per_yr : float
+        Unit starts [-/yr].
+    co2_tonnes_per_yr : float
+        [t/yr]
+    nox_tons_per_yr_without_scr, nox_tons_per_yr_with_scr, nox_pte_tons_per_yr_with_scr : float
+        [short tons/yr]
+    air_permit_path, air_permit_reason : str
+    renewables_land_acres : float
+        PV and wind land [acres].
+    power_water_consumption_gal_per_yr, power_water_withdrawal_gal_per_yr : float
+        Power-generation water [gal/yr] (withdrawal NaN where a factor is unknown).
+    months_to_first_power, first_power_year : float
+        [months], [yr]
+    months_to_grid : float
+        Months until the grid connection (grid and bridge options; NaN otherwise).
+    waiting_cost_usd : float
+        Idle datacenter capital while waiting beyond the fastest option [USD, nominal 2025].
+    annual_cost_usd_per_yr : float
+        Levelised cost times the facility energy [USD/yr].
+    qualifies : bool
+        Meets the gas-share cap and serves the load (:func:`siting.chain.money.qualifies`).
+    """
+
+    design: str
+    gas_units_count: int
+    gas_iso_capacity_mw: float
+    pv_capacity_mw_dc: float
+    wind_capacity_mw: float
+    battery_capacity_mw: float
+    battery_energy_mwh: float
+    lcoe_usd_per_mwh: float
+    renewable_fraction_frac: float
+    gas_share_frac: float
+    grid_share_frac: float
+    curtailment_frac: float
+    gas_mwh_per_yr: float
+    pv_mwh_per_yr: float
+    wind_mwh_per_yr: float
+    grid_mwh_per_yr: float
+    unserved_mwh_per_yr: float
+    fuel_mmbtu_hhv_per_yr: float
+    gas_peak_mmcf_per_day: float
+    gas_avg_mmcf_per_day: float
+    gas_starts_per_yr: float
+    co2_tonnes_per_yr: float
+    nox_tons_per_yr_without_scr: float
+    nox_tons_per_yr_with_scr: float
+    nox_pte_tons_per_yr_with_scr: float
+    air_permit_path: str
+    air_permit_reason: str
+    renewables_land_acres: float
+    power_water_consumption_gal_per_yr: float
+    power_water_withdrawal_gal_per_yr: float
+    months_to_first_power: float
+    first_power_year: float
+    months_to_grid: float
+    waiting_cost_usd: float
+    annual_cost_usd_per_yr: float
+    qualifies: bool
+
+
+#: Field names of :class:`PowerOption` other than ``design`` (the per-option arrays of a design table).
+OPTION_FIELDS = tuple(f for f in PowerOption.__dataclass_fields__ if f != "design")
+
+
+@dataclass(frozen=True)
+class PowerDesign:
+    """The power picture of one site.
+
+    Attributes
+    ----------
+    unit_name : str
+        Prime mover.
+    fleet : FleetDesign
+        The N+k gas fleet.
+    facility_peak_load_mw : float
+        Largest hourly facility load at nameplate IT load [MW].
+    facility_energy_mwh_per_yr : float
+        Facility energy served [MWh/yr].
+    options : tuple of PowerOption
+        In :data:`OPTIONS` order.
+    chosen : str
+        The scenario's ``power_design`` (what the user asked to see).
+    recommended : str
+        The cheapest qualifying option (:func:`siting.chain.money.recommend`), or "none qualifies".
+    latitude, longitude, altitude_m : float
+        Site [deg], [m].
+    nonattainment_status : str or None
+        The county's screened status (``attainment``, an ozone class, ``nonattainment``).
+    nonattainment_class : str or None
+        The ozone class the permit model took (None = attainment for NOx).
+    cost_dollar_year : int
+        Dollar year of the capital in the LCOEs.
+    hourly : dict of str to pandas.DataFrame
+        Hourly dispatch of the gas-only and renewables-plus-gas options on the weather's
+        index: ``load_mw``, ``renewable_used_mw``, ``pv_used_mw``, ``wind_used_mw``,
+        ``battery_discharge_mw``, ``battery_charge_mw``, ``gas_mw``, ``unserved_mw`` [MW, hourly means].
+    """
+
+    unit_name: str
+    fleet: FleetDesign
+    facility_peak_load_mw: float
+    facility_energy_mwh_per_yr: float
+    options: tuple[PowerOption, ...]
+    chosen: str
+    recommended: str
+    latitude: float
+    longitude: float
+    altitude_m: float
+    nonattainment_status: str | None
+    nonattainment_class: str | None
+    cost_dollar_year: int
+    hourly: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def option(self, design: str) -> PowerOption:
+        """The option for a design name."""
+        for o in self.options:
+            if o.design == design:
+                return o
+        from siting.errors import unknown_name
+
+        raise unknown_name("power design", design, [o.design for o in self.options])
+
+    def table(self) -> pd.DataFrame:
+        """Options side by side, one row per design."""
+        return pd.DataFrame([asdict(o) for o in self.options]).set_index("design")
+
+    def to_columns(self) -> dict[str, object]:
+        """Site-table columns (names in siting/site_columns.csv) of the fleet and the chosen design."""
+        f, c = self.fleet, self.option(self.chosen)
+        return {
+            "facility_peak_load_mw": self.facility_peak_load_mw,
+            "gas_unit_name": self.unit_name,
+            "gas_units_count": f.units_count,
+            "gas_units_running_needed": f.units_running_needed,
+            "gas_fleet_iso_capacity_mw": f.iso_capacity_mw,
+            "hot_hour_fleet_capacity_mw": f.hot_hour_capacity_mw,
+            "gas_fleet_firm_capacity_mw": f.firm_capacity_mw,
+            "hot_hour_temp_air_degc": f.hot_hour_temp_air_degc,
+            "hot_hour_derate_frac": f.hot_hour_derate_frac,
+            "gas_fleet_availability_frac": f.availability_frac,
+            "gas_fleet_nines": f.nines,
+            "gas_fleet_unserved_mwh_per_yr": f.expected_unserved_mwh_per_yr,
+            "power_design": self.chosen,
+            "pv_capacity_mw_dc": c.pv_capacity_mw_dc,
+            "wind_capacity_mw": c.wind_capacity_mw,
+            "battery_capacity_mw": c.battery_capacity_mw,
+            "battery_energy_mwh": c.battery_energy_mwh,
+            "renewable_fraction_frac": c.renewable_fraction_frac,
+            "curtailment_frac": c.curtailment_frac,
+            "gas_fuel_mmbtu_hhv_per_yr": c.fuel_mmbtu_hhv_per_yr,
+            "gas_peak_mmcf_per_day": c.gas_peak_mmcf_per_day,
+            "gas_avg_mmcf_per_day": c.gas_avg_mmcf_per_day,
+            "co2_tonnes_per_yr": c.co2_tonnes_per_yr,
+            "nox_tons_per_yr_with_scr": c.nox_tons_per_yr_with_scr,
+            "nox_pte_tons_per_yr_with_scr": c.nox_pte_tons_per_yr_with_scr,
+            "air_permit_path": c.air_permit_path,
+            "renewables_land_acres": c.renewables_land_acres,
+            "months_to_first_power": c.months_to_first_power,
+            "first_power_year": c.first_power_year,
+            "waiting_cost_usd": c.waiting_cost_usd,
+        }
+
+
+@dataclass(frozen=True)
+class SiteDesign:
+    """Everything the chain computes for one site: power, cooling and the water budget.
+
+    Attributes
+    ----------
+    power : PowerDesign
+    climate : Climate
+        The station year the site was designed on.
+    resolved : ResolvedScenario
+    it_load_mw : float
+        Nameplate IT load [MW].
+    cooling : models.cooling.CoolingSummary
+        Annual on-site cooling at the IT load served (nameplate x utilisation).
+    """
+
+    power: PowerDesign
+    climate: Climate
+    resolved: ResolvedScenario
+    it_load_mw: float
+    cooling: cl.CoolingSummary
+
+    @property
+    def it_load_served_mw(self) -> float:
+        """Average IT load served [MW]."""
+        return self.it_load_mw * self.resolved.scenario.it_utilization_frac
+
+    def hourly_cooling(self) -> pd.DataFrame:
+        """Hourly on-site cooling at the IT load served (:func:`models.cooling.hourly_cooling` columns)."""
+        return self.climate.hourly_at(self.it_load_served_mw)
+
+    def water(self, design: str | None = None) -> dict[str, float]:
+        """The six budget figures [gal/yr] of an option (default the scenario's ``power_design``)."""
+        o = self.power.option(design or self.power.chosen)
+        return {k: float(v[0]) for k, v in cw.budget_columns(
+            [self.cooling.water_consumption_gal_per_yr], [self.cooling.water_withdrawal_gal_per_yr],
+            {"consumption": np.array([o.power_water_consumption_gal_per_yr]),
+             "withdrawal": np.array([o.power_water_withdrawal_gal_per_yr])}).items()}
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """What varies by site, one value per site.
+
+    Attributes
+    ----------
+    station_id : numpy.ndarray
+        Weather station of each site (a key of the climates given to :func:`design_sites`; "" = none).
+    altitude_m : numpy.ndarray
+        Site elevation [m].
+    it_load_mw : numpy.ndarray
+        Nameplate IT load [MW].
+    nonattainment_status : list
+        Screened county status (``attainment``, an ozone class, ``nonattainment``, None).
+    grid_wait_months : numpy.ndarray
+        Interconnection wait [months]; NaN = the national median.
+    latitude_deg, longitude_deg : numpy.ndarray
+        Site position [deg].
+    """
+
+    station_id: np.ndarray
+    altitude_m: np.ndarray
+    it_load_mw: np.ndarray
+    nonattainment_status: list
+    grid_wait_months: np.ndarray
+    latitude_deg: np.ndarray
+    longitude_deg: np.ndarray
+
+    def __post_init__(self):
+        n = len(self.station_id)
+        for name in ("altitude_m", "it_load_mw", "grid_wait_months", "latitude_deg", "longitude_deg",
+                     "nonattainment_status"):
+            if len(getattr(self, name)) != n:
+                raise ConfigError(f"SiteInputs.{name} has {len(getattr(self, name))} values for {n} sites")
+
+    def __len__(self) -> int:
+        return len(self.station_id)
+
+    @classmethod
+    def one(cls, *, station_id: str, altitude_m: float, it_load_mw: float, nonattainment_status=None,
+            grid_wait_months: float = math.nan, latitude_deg: float = math.nan,
+            longitude_deg: float = math.nan) -> SiteInputs:
+        """Inputs of one site."""
+        return cls(np.array([station_id], dtype=object), np.array([float(altitude_m)]), np.array([float(it_load_mw)]),
+                   [nonattainment_status], np.array([float(grid_wait_months)]), np.array([float(latitude_deg)]),
+                   np.array([float(longitude_deg)]))
+
+
+@dataclass
+class DesignTable:
+    """The chain's results for a vector of sites (one value per site in every array).
+
+    Attributes
+    ----------
+    options : dict
+        ``{option: {PowerOption field: numpy.ndarray}}`` in :data:`OPTIONS` order.
+    fleet : dict
+        ``{FleetDesign field: numpy.ndarray}`` (not ``unit_name``).
+    facility_peak_load_mw, facility_energy_mwh_per_yr : numpy.ndarray
+        [MW], [MWh/yr]
+    cooling_consumption_gal_per_yr, cooling_withdrawal_gal_per_yr : numpy.ndarray
+        On-site cooling water at the IT load served [gal/yr].
+    recommended : numpy.ndarray
+        The cheapest qualifying option per site.
+    lp_altitude_m : numpy.ndarray
+        Elevation the renewables capacity LP was solved at (the station's) [m].
+    designed : numpy.ndarray
+        Whether the site got a design (a site whose station has no climate does not) [bool].
+    stations, dispatch_rows, lp_groups : int
+        Work done: distinct stations, distinct (station, elevation, IT load) rows, capacity LPs.
+    """
+
+    options: dict
+    fleet: dict
+    facility_peak_load_mw: np.ndarray
+    facility_energy_mwh_per_yr: np.ndarray
+    cooling_consumption_gal_per_yr: np.ndarray
+    cooling_withdrawal_gal_per_yr: np.ndarray
+    recommended: np.ndarray
+    lp_altitude_m: np.ndarray
+    designed: np.ndarray
+    stations: int = 0
+    dispatch_rows: int = 0
+    lp_groups: int = 0
+
+    @classmethod
+    def empty(cls, n: int) -> DesignTable:
+        opts = {}
+        for o in OPTIONS:
+            arrays = {}
+            for f in OPTION_FIELDS:
+                if f in ("air_permit_path", "air_permit_reason"):
+                    arrays[f] = np.full(n, "", dtype=object)
+                elif f == "gas_units_count":
+                    arrays[f] = np.zeros(n, dtype=np.int64)
+                elif f == "qualifies":
+                    arrays[f] = np.zeros(n, dtype=bool)
+                else:
+                    arrays[f] = np.full(n, np.nan)
+            opts[o] = arrays
+        fleet = {f: np.full(n, np.nan) for f in FleetDesign.__dataclass_fields__ if f != "unit_name"}
+        fleet["units_count"] = np.zeros(n, dtype=np.int64)
+        fleet["units_running_needed"] = np.zeros(n, dtype=np.int64)
+        fleet["redundancy_units"] = np.zeros(n, dtype=np.int64)
+        nan = lambda: np.full(n, np.nan)  # noqa: E731
+        return cls(opts, fleet, nan(), nan(), nan(), nan(), np.full(n, "", dtype=object), nan(),
+                   np.zeros(n, dtype=bool))
+
+    def power_option(self, design: str, i: int) -> PowerOption:
+        """The :class:`PowerOption` of site ``i``."""
+        values = {}
+        for name, v in self.options[design].items():
+            x = v[i]
+            if name == "gas_units_count":
+                values[name] = int(x)
+            elif name == "qualifies":
+                values[name] = bool(x)
+            elif name in ("air_permit_path", "air_permit_reason"):
+                values[name] = str(x)
+            else:
+                values[name] = float(x)
+        return PowerOption(design=design, **values)
+
+
+def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenario, statuses: list,
+                   waits: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
+    """The four options of each site of a block (``local`` = the site's block row)."""
+    n = local.size
+    take = lambda a: a[local]  # noqa: E731
+    energy = take(block.energy_mwh_per_yr)
+    iso = take(block.gas_iso_capacity_mw)
+    count = take(block.units_count)
+    pte = take(block.nox_pte_tons_per_yr_with_scr)
+    gas = {k: take(v) for k, v in block.gas.items()}
+    ren = {k: take(v) for k, v in block.ren.items()}
+    idle = {k: take(v) for k, v in block.idle.items()}
+    caps = [take(getattr(block, k)) for k in ("pv_capacity_mw_dc", "wind_capacity_mw", "battery_capacity_mw",
+                                               "battery_energy_mwh")]
+    path, reason = permits.permit_paths(pte, statuses)
+    t = money.timing(resolved, path, waits, take(block.it_load_mw))
+    costs = resolved.costs
+    gas_annual = money.annual_cost_usd(costs, gas_iso_mw=iso, gas_mwh=gas["gas_mwh"], fuel_mmbtu=gas["fuel_mmbtu"])
+    ren_annual = money.annual_cost_usd(costs, gas_iso_mw=iso, gas_mwh=ren["gas_mwh"], fuel_mmbtu=ren["fuel_mmbtu"],
+                                       pv_mw_dc=caps[0], wind_mw=caps[1], battery_mw=caps[2], battery_mwh=caps[3])
+    zeros = np.zeros(n)
+    has_ren = (caps[0] + caps[1]) > 0
+    lcoe = {
+        "gas_only": gas_annual / energy,
+        "renewables_plus_gas": ren_annual / energy,
+        "grid_with_backup": money.grid_lcoe_usd_per_mwh(resolved, gas_iso_mw=iso, energy_mwh=energy),
+        "bridge_to_grid": money.bridge_lcoe_usd_per_mwh(resolved, gas_iso_mw=iso, energy_mwh=energy,
+                                                        gas_annual_cost_usd=gas_annual,
+                                                        months_to_grid=t["bridge_to_grid"]["months_to_grid"]),
+    }
+
+    def option(d, fig, *, grid_mwh=zeros, option_caps=None, renewable=zeros, curt=zeros, land=zeros, dispatched=True,
+               pv_mwh=zeros, wind_mwh=zeros):
+        option_caps = option_caps or (zeros, zeros, zeros, zeros)
+        gas_mwh = fig["gas_mwh"] if dispatched else zeros
+        unserved = fig["unserved_mwh"] if dispatched else zeros
+        out = {
+            "gas_units_count": count, "gas_iso_capacity_mw": iso,
+            "pv_capacity_mw_dc": option_caps[0], "wind_capacity_mw": option_caps[1],
+            "battery_capacity_mw": option_caps[2], "battery_energy_mwh": option_caps[3],
+            "lcoe_usd_per_mwh": lcoe[d], "renewable_fraction_frac": renewable,
+            "gas_share_frac": gas_mwh / energy, "grid_share_frac": grid_mwh / energy, "curtailment_frac": curt,
+            "gas_mwh_per_yr": gas_mwh, "pv_mwh_per_yr": pv_mwh, "wind_mwh_per_yr": wind_mwh, "grid_mwh_per_yr": grid_mwh,
+            "unserved_mwh_per_yr": unserved,
+            "fuel_mmbtu_hhv_per_yr": fig["fuel_mmbtu"] if dispatched else zeros,
+            "gas_peak_mmcf_per_day": fig["peak_mmcf_per_day"] if dispatched else zeros,
+            "gas_avg_mmcf_per_day": fig["avg_mmcf_per_day"] if dispatched else zeros,
+            "gas_starts_per_yr": fig["starts"] if dispatched else zeros,
+            "co2_tonnes_per_yr": fig["co2_tonnes"] if dispatched else idle["co2_tonnes"],
+            "nox_tons_per_yr_without_scr": fig["nox_without_scr"] if dispatched else idle["nox_without_scr"],
+            "nox_tons_per_yr_with_scr": fig["nox_with_scr"] if dispatched else idle["nox_with_scr"],
+            "nox_pte_tons_per_yr_with_scr": pte,
+            "air_permit_path": path, "air_permit_reason": reason, "renewables_land_acres": land,
+            "months_to_first_power": t[d]["months_to_first_power"], "first_power_year": t[d]["first_power_year"],
+            "months_to_grid": t[d]["months_to_grid"], "waiting_cost_usd": t[d]["waiting_cost_usd"],
+            "annual_cost_usd_per_yr": lcoe[d] * energy,
+        }
+        w = cw.power_water_gal_per_yr(out, resolved)
+        out["power_water_consumption_gal_per_yr"] = w["consumption"]
+        out["power_water_withdrawal_gal_per_yr"] = w["withdrawal"]
+        out["qualifies"] = money.qualifies(resolved, gas_share_frac=out["gas_share_frac"],
+                                           unserved_mwh_per_yr=unserved, energy_mwh_per_yr=energy)
+        return out
+
+    return {
+        "gas_only": option("gas_only", gas),
+        "renewables_plus_gas": option(
+            "renewables_plus_gas", ren, option_caps=tuple(caps),
+            renewable=np.where(has_ren, ren["renewable_used_mwh"] / energy, 0.0), curt=ren["curtailment_frac"],
+            land=pv_land_acres(caps[0], resolved) + wind_land_acres(caps[1]),
+            pv_mwh=ren["pv_used_mwh"], wind_mwh=ren["wind_used_mwh"]),
+        "grid_with_backup": option("grid_with_backup", gas, grid_mwh=energy, dispatched=False),
+        "bridge_to_grid": option("bridge_to_grid", gas),
+    }
+
+
+def _design_station(table: DesignTable, members: np.ndarray, climate: Climate, inputs: SiteInputs,
+                    resolved: ResolvedScenario, *, keep_hourly: bool = False) -> YearBlock | None:
+    """Design the sites ``members`` of one station into ``table`` (in place)."""
+    keys = np.column_stack([inputs.altitude_m[members], inputs.it_load_mw[members]])
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    fleets = size_fleets(climate, resolved, altitude_m=uniq[:, 0], it_load_mw=uniq[:, 1])
+    counts = np.array([f.units_count for f in fleets], dtype=np.int64)
+    caps = np.zeros((len(uniq), 4))
+    lp_memo: dict = {}
+    for k, (count, mw) in enumerate(zip(counts, uniq[:, 1])):
+        key = (int(count), float(mw))
+        if key not in lp_memo:
+            opt = renewables_capacity(climate, resolved, units_count=key[0], it_load_mw=key[1])
+            lp_memo[key] = (opt.pv_mw_dc, opt.wind_mw, opt.battery_mw, opt.battery_mwh)
+        caps[k] = lp_memo[key]
+    table.dispatch_rows += len(uniq)
+    table.lp_groups += len(lp_memo)
+    util = resolved.scenario.it_utilization_frac
+    last_block = None
+    for start in range(0, len(uniq), BLOCK_ROWS):
+        rows = np.arange(start, min(start + BLOCK_ROWS, len(uniq)))
+        block = year_block(climate, resolved, altitude_m=uniq[rows, 0], it_load_mw=uniq[rows, 1],
+                           units_count=counts[rows], pv_capacity_mw_dc=caps[rows, 0],
+                           wind_capacity_mw=caps[rows, 1], battery_capacity_mw=caps[rows, 2],
+                           battery_energy_mwh=caps[rows, 3], keep_hourly=keep_hourly)
+        in_block = (inverse >= rows[0]) & (inverse <= rows[-1])
+        sites = members[in_block]
+        local = inverse[in_block] - rows[0]
+        opts = _option_arrays(block, local, resolved, [inputs.nonattainment_status[i] for i in sites],
+                              inputs.grid_wait_months[sites])
+        for o in OPTIONS:
+            for f, v in opts[o].items():
+                table.options[o][f][sites] = v
+        for i, r in zip(sites, local):
+            fl = fleets[rows[r]]
+            for f in table.fleet:
+                table.fleet[f][i] = getattr(fl, f)
+        served = inputs.it_load_mw[sites] * util
+        table.facility_peak_load_mw[sites] = block.facility_peak_load_mw[local]
+        table.facility_energy_mwh_per_yr[sites] = block.energy_mwh_per_yr[local]
+        table.cooling_consumption_gal_per_yr[sites] = climate.per_mw.water_consumption_gal_per_yr * served
+        table.cooling_withdrawal_gal_per_yr[sites] = climate.per_mw.water_withdrawal_gal_per_yr * served
+        table.lp_altitude_m[sites] = climate.station.elevation_m
+        table.recommended[sites] = money.recommend({o: opts[o] for o in OPTIONS}, resolved)
+        table.designed[sites] = True
+        last_block = block
+    return last_block
+
+
+def design_sites(inputs: SiteInputs, climates: Mapping[str, Climate], resolved: ResolvedScenario, *,
+                 progress: bool = False) -> DesignTable:
+    """The chain for a vector of sites.
+
+    Parameters
+    ----------
+    inputs : SiteInputs
+        One value per site.
+    climates : mapping of str to Climate
+        The climate of every station named in ``inputs.station_id`` (sites whose station is
+        missing, or "", are left undesigned).
+    resolved : ResolvedScenario
+    progress : bool
+        Progress bar over stations.
+
+    Returns
+    -------
+    DesignTable
+    """
+    n = len(inputs)
+    table = DesignTable.empty(n)
+    sid = np.asarray(inputs.station_id, dtype=object)
+    if np.any(~np.isfinite(inputs.it_load_mw)) or np.any(inputs.it_load_mw <= 0):
+        raise ConfigError("SiteInputs.it_load_mw must be finite and > 0 for every site; fill missing loads first")
+    stations = sorted({str(s) for s in sid if s and str(s) in climates})
+    table.stations = len(stations)
+    for s in tqdm(stations, disable=not progress, unit="station", desc="designing sites"):
+        members = np.flatnonzero(sid == s)
+        _design_station(table, members, climates[s], inputs, resolved)
+    return table
+
+
+def _hourly_frame(block: YearBlock, which: str, index) -> pd.DataFrame:
+    r = block.hourly[which]
+    used = r.renewable_used_mwh[0]
+    pv_used = used * block.hourly["pv_share"][0] if which == "renewables_plus_gas" else np.zeros_like(used)
+    return pd.DataFrame({
+        "load_mw": r.load_mwh[0], "renewable_used_mw": used, "pv_used_mw": pv_used, "wind_used_mw": used - pv_used,
+        "battery_discharge_mw": r.discharge_mwh[0], "battery_charge_mw": r.charge_mwh[0],
+        "gas_mw": r.gas_mwh[0], "unserved_mw": r.unserved_mwh[0],
+    }, index=index)
+
+
+def power_design_of(table: DesignTable, i: int, resolved: ResolvedScenario, inputs: SiteInputs,
+                    hourly: dict | None = None) -> PowerDesign:
+    """The :class:`PowerDesign` of site ``i`` of a design table."""
+    fl = FleetDesign(unit_name=resolved.unit.name, **{f: (int(v[i]) if v.dtype.kind == "i" else float(v[i]))
+                                                       for f, v in table.fleet.items()})
+    status = inputs.nonattainment_status[i]
+    return PowerDesign(
+        unit_name=resolved.unit.name, fleet=fl, facility_peak_load_mw=float(table.facility_peak_load_mw[i]),
+        facility_energy_mwh_per_yr=float(table.facility_energy_mwh_per_yr[i]),
+        options=tuple(table.power_option(o, i) for o in OPTIONS), chosen=resolved.scenario.power_design,
+        recommended=str(table.recommended[i]), latitude=float(inputs.latitude_deg[i]),
+        longitude=float(inputs.longitude_deg[i]), altitude_m=float(inputs.altitude_m[i]),
+        nonattainment_status=None if status is None or status is pd.NA or (isinstance(status, float) and math.isnan(status))
+        else str(status),
+        nonattainment_class=permits.nonattainment_class(status), cost_dollar_year=resolved.cost_dollar_year,
+        hourly=hourly or {},
+    )
+
+
+def design_site(climate: Climate, resolved: ResolvedScenario, inputs: SiteInputs) -> SiteDesign:
+    """The chain for one site, with its hourly frames.
+
+    Parameters
+    ----------
+    climate : Climate
+        The site's station year.
+    resolved : ResolvedScenario
+    inputs : SiteInputs
+        One site (:meth:`SiteInputs.one`); its ``station_id`` is not looked up.
+
+    Returns
+    -------
+    SiteDesign
+    """
+    if len(inputs) != 1:
+        raise ConfigError(f"design_site takes the inputs of one site, got {len(inputs)}; use design_sites for many")
+    if not (np.isfinite(inputs.it_load_mw[0]) and inputs.it_load_mw[0] > 0):
+        raise ConfigError(f"it_load_mw={inputs.it_load_mw[0]!r}: expected a finite IT load > 0 [MW]")
+    table = DesignTable.empty(1)
+    block = _design_station(table, np.array([0]), climate, inputs, resolved, keep_hourly=True)
+    index = climate.station.weather.index
+    hourly = {w: _hourly_frame(block, w, index) for w in ("gas_only", "renewables_plus_gas")}
+    power = power_design_of(table, 0, resolved, inputs, hourly)
+    served = float(inputs.it_load_mw[0]) * resolved.scenario.it_utilization_frac
+    return SiteDesign(power=power, climate=climate, resolved=resolved, it_load_mw=float(inputs.it_load_mw[0]),
+                      cooling=climate.cooling_at(served))
+
+
+__all__ = ["BLOCK_ROWS", "DesignTable", "OPTIONS", "OPTION_FIELDS", "PowerDesign", "PowerOption", "SiteDesign",
+           "SiteInputs", "design_site", "design_sites", "power_design_of"]
