@@ -127,7 +127,7 @@ def test_fetch_downloads_checksums_and_writes_loadable_layer_set(server, tmp_pat
     digest = hashlib.sha256(body).hexdigest()
     src = F.Source(**{**F.SOURCES["census_states"].__dict__, "sha256": digest})
     out = tmp_path / "cache"
-    toml = F.fetch([src], out, base_url_override=base, progress=False, retries=0)
+    toml = F.fetch([src], out, base_url_override=base, progress=False, retries=0, allow_http=True)
     saved = out / "census_states" / "2018" / "cb_2018_us_state_20m.zip"
     assert saved.read_bytes() == body
     manifest = json.loads((out / "manifest.json").read_text())
@@ -140,10 +140,11 @@ def test_fetch_downloads_checksums_and_writes_loadable_layer_set(server, tmp_pat
 
 def test_registry_checksum_mismatch_raises(server, tmp_path):
     handler, base = server
-    handler.files["/census_states/cb_2018_us_state_20m.zip"] = b"not the file"
+    handler.files["/census_states/cb_2018_us_state_20m.zip"] = _states_zip(tmp_path)  # a zip, but not that one
     src = F.Source(**{**F.SOURCES["census_states"].__dict__, "sha256": "0" * 64})
     with pytest.raises(DataError, match="sha256"):
-        F.fetch([src], tmp_path / "c", base_url_override=base, progress=False, retries=0)
+        F.fetch([src], tmp_path / "c", base_url_override=base, progress=False, retries=0, allow_http=True)
+    assert (tmp_path / "c" / "census_states" / "2018" / "cb_2018_us_state_20m.zip.bad").exists()
 
 
 def test_state_bbox_goes_into_arcgis_query(server, tmp_path):
@@ -153,7 +154,7 @@ def test_state_bbox_goes_into_arcgis_query(server, tmp_path):
                              "STATUS": ["IN SERVICE"], "TYPE": ["AC; OVERHEAD"]},
                             geometry=[shapely.LineString([(-100, 30), (-99, 31)])], crs="EPSG:4326")
     handler.files["/hifld_transmission/transmission.geojson"] = line.to_json().encode()
-    F.fetch(["hifld_transmission"], tmp_path / "c", state="TX", base_url_override=base, progress=False, retries=0)
+    F.fetch(["hifld_transmission"], tmp_path / "c", state="TX", base_url_override=base, progress=False, retries=0, allow_http=True)
     query = [q for p, _, q in handler.urls if "transmission" in p]
     # the geometry parameter carries the Texas box of the states layer just fetched (NAD83 box written above)
     assert query and "geometry=-106.000000%2C26.000000%2C-94.000000%2C36.000000" in query[0]
@@ -167,7 +168,7 @@ def test_download_resumes_from_part_file(server, tmp_path):
     handler.files["/f.bin"] = body
     dest = tmp_path / "f.bin"
     (tmp_path / "f.bin.part").write_bytes(body[:10_000])
-    F.download(f"{base}/f.bin", dest, progress=False, retries=0)
+    F.download(f"{base}/f.bin", dest, progress=False, retries=0, allow_http=True)
     assert dest.read_bytes() == body
     assert handler.hits[-1] == ("/f.bin", "bytes=10000-")
     assert not (tmp_path / "f.bin.part").exists()
@@ -177,7 +178,7 @@ def test_download_retries_after_503(server, tmp_path):
     handler, base = server
     handler.files["/f.csv"] = b"a,b\n1,2\n"
     handler.fail_once.add("/f.csv")
-    F.download(f"{base}/f.csv", tmp_path / "f.csv", progress=False, retries=1, backoff_s=0.01)
+    F.download(f"{base}/f.csv", tmp_path / "f.csv", progress=False, retries=1, backoff_s=0.01, allow_http=True)
     assert (tmp_path / "f.csv").read_bytes() == b"a,b\n1,2\n"
     assert len(handler.hits) == 2
 
@@ -187,7 +188,8 @@ def test_download_timeout_raises_after_retries(server, tmp_path):
     handler.files["/slow"] = b"x"
     handler.slow.add("/slow")
     with pytest.raises(DataError, match="2 attempts"):
-        F.download(f"{base}/slow", tmp_path / "slow", progress=False, retries=1, timeout_s=0.3, backoff_s=0.01)
+        F.download(f"{base}/slow", tmp_path / "slow", progress=False, retries=1, timeout_s=0.3, backoff_s=0.01,
+                   allow_http=True)
     assert not (tmp_path / "slow").exists()
 
 
@@ -235,7 +237,7 @@ def test_cli_data_fetch_json(server, tmp_path, capsys):
     handler.files["/census_states/cb_2018_us_state_20m.zip"] = _states_zip(tmp_path)
     out = tmp_path / "c"
     rc = main(["data", "fetch", "--bbox", "-100", "30", "-99", "31", "--out", str(out), "--sources",
-               "census_states", "--base-url", base, "--retries", "0", "--json"])
+               "census_states", "--base-url", base, "--allow-http", "--retries", "0", "--json"])
     assert rc == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["layers"].endswith("layers.toml")
@@ -293,7 +295,7 @@ def test_paged_arcgis_query_brings_every_feature_exactly_once(server, tmp_path, 
     handler.arcgis["/layer/query"] = _arcgis_layer(_substation_features(2537), flag=flag, overlap=overlap)
     dest = tmp_path / "substations.geojson"
     info = F.fetch_arcgis(f"{base}/layer/query?where=1%3D1&outFields=*&f=geojson", dest, page_size=page_size,
-                          progress=False, retries=0)
+                          progress=False, retries=0, allow_http=True)
     ids = [f["id"] for f in json.loads(dest.read_text())["features"]]
     assert sorted(ids) == list(range(1, 2538))  # all 2,537, none twice
     # the server caps pages at 1,000 whatever the client asks, so the offset advances by what arrived;
@@ -318,7 +320,7 @@ def test_killed_paged_fetch_resumes_at_the_page_it_stopped(server, tmp_path):
     url = f"{base}/layer/query?where=1%3D1&outFields=*&f=geojson"
     dest = tmp_path / "substations.geojson"
     code = ("import pathlib; from gis_data.fetch import fetch_arcgis; "
-            f"fetch_arcgis({url!r}, pathlib.Path({str(dest)!r}), progress=False, retries=0)")
+            f"fetch_arcgis({url!r}, pathlib.Path({str(dest)!r}), progress=False, retries=0, allow_http=True)")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     try:
@@ -333,7 +335,7 @@ def test_killed_paged_fetch_resumes_at_the_page_it_stopped(server, tmp_path):
     assert sorted(p.name for p in parts.glob("page-*.json")) == ["page-00000.json", "page-00001.json"]
     assert not dest.exists()
     handler.urls.clear()
-    info = F.fetch_arcgis(url, dest, progress=False, retries=0)
+    info = F.fetch_arcgis(url, dest, progress=False, retries=0, allow_http=True)
     assert _offsets(handler, "/layer/query") == ["2000"]  # pages 1 and 2 were not asked for again
     assert info == {"pages": 3, "features": 2537, "duplicates": 0}
     assert sorted(f["id"] for f in json.loads(dest.read_text())["features"]) == list(range(1, 2538))
@@ -348,7 +350,7 @@ def test_pages_of_another_query_are_not_reused(server, tmp_path):
     (stale / "query.json").write_text(json.dumps({"url": "other bbox", "object_id_field": "OBJECTID",
                                                   "page_size": 1000}))
     (stale / "page-00000.json").write_text(json.dumps({"type": "FeatureCollection", "features": []}))
-    info = F.fetch_arcgis(f"{base}/layer/query?f=geojson", dest, progress=False, retries=0)
+    info = F.fetch_arcgis(f"{base}/layer/query?f=geojson", dest, progress=False, retries=0, allow_http=True)
     assert info["features"] == 1500 and _offsets(handler, "/layer/query") == ["0", "1000"]
 
 
@@ -357,7 +359,7 @@ def test_endless_server_hits_the_page_cap(server, tmp_path):
     handler.arcgis["/layer/query"] = _arcgis_layer([], endless=True)
     with pytest.raises(DataError, match=r"exceededTransferLimit after max_pages=5 pages \(5,000 features"):
         F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", max_pages=5, progress=False,
-                       retries=0)
+                       retries=0, allow_http=True)
     assert len(_offsets(handler, "/layer/query")) == 5
     assert not (tmp_path / "s.geojson").exists()
 
@@ -366,7 +368,7 @@ def test_server_ignoring_result_offset_is_caught(server, tmp_path):
     handler, base = server
     handler.arcgis["/layer/query"] = _arcgis_layer(_substation_features(2537), ignore_offset=True)
     with pytest.raises(DataError, match="ignores resultOffset"):
-        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0)
+        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0, allow_http=True)
     assert len(_offsets(handler, "/layer/query")) == 2  # stopped at the first page that brought nothing new
 
 
@@ -376,7 +378,7 @@ def test_arcgis_error_answer_is_reported_and_not_kept(server, tmp_path):
         {"error": {"code": 400, "message": "Unable to complete operation.", "details": ["Invalid field: OBJECTID"]}}
     ).encode()
     with pytest.raises(DataError, match="error 400: Unable to complete operation.*Invalid field"):
-        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0)
+        F.fetch_arcgis(f"{base}/layer/query?f=geojson", tmp_path / "s.geojson", progress=False, retries=0, allow_http=True)
     assert not list((tmp_path / ".parts" / "s.geojson").glob("page-*"))  # a resumed fetch asks again
 
 
@@ -552,7 +554,7 @@ def test_fetch_every_source_in_its_official_layout_loads_every_role(server, tmp_
     handler.arcgis["/hifld_transmission/transmission.geojson"] = _arcgis_layer(_lines(3))
     handler.arcgis["/eia_natgas_pipelines/pipelines.geojson"] = _arcgis_layer(_pipes(6), max_record_count=4)
     out = tmp_path / "cache"
-    toml = F.fetch(None, out, state="TX", base_url_override=base, progress=False, retries=0)
+    toml = F.fetch(None, out, state="TX", base_url_override=base, progress=False, retries=0, allow_http=True)
 
     layers = LayerSet.from_path(toml, use_cache=False)
     assert set(layers.roles) == {s.role for s in F.SOURCES.values()}
@@ -637,7 +639,7 @@ def test_cli_data_fetch_pages_and_reports_the_cap(server, tmp_path, capsys):
     handler.arcgis["/hifld_substations/substations.geojson"] = _arcgis_layer(_substation_features(2537))
     out = tmp_path / "c"
     args = ["data", "fetch", "--bbox", "-107", "25", "-93", "37", "--out", str(out), "--sources", "hifld_substations",
-            "--base-url", base, "--retries", "0", "--json"]
+            "--base-url", base, "--allow-http", "--retries", "0", "--json"]
     assert main(args + ["--page-size", "500"]) == 0
     doc = json.loads(capsys.readouterr().out)
     entry = doc["manifest"]["files"]["hifld_substations/2023/substations.geojson"]
@@ -661,8 +663,8 @@ def test_second_fetch_into_the_folder_keeps_the_roles_of_the_first(server, tmp_p
     handler.files["/census_states/cb_2018_us_state_20m.zip"] = _states_zip(tmp_path)
     handler.files["/census_counties/cb_2018_us_county_20m.zip"] = _counties_zip(tmp_path)
     out = tmp_path / "c"
-    F.fetch(["census_states"], out, base_url_override=base, progress=False, retries=0)
-    toml = F.fetch(["census_counties"], out, base_url_override=base, progress=False, retries=0)
+    F.fetch(["census_states"], out, base_url_override=base, progress=False, retries=0, allow_http=True)
+    toml = F.fetch(["census_counties"], out, base_url_override=base, progress=False, retries=0, allow_http=True)
     layers = LayerSet.from_path(toml, use_cache=False)
     assert layers.roles == ("states", "counties")
     assert len(layers.load("states")) == 2 and len(layers.load("counties")) == 2
@@ -675,7 +677,7 @@ def test_second_fetch_reuses_checked_files_and_refresh_downloads_again(server, t
     handler.files["/tmy3/alltmy3a.zip"] = _tmy3_zip()
     handler.arcgis["/hifld_substations/substations.geojson"] = _arcgis_layer(_substation_features(1200))
     out = tmp_path / "c"
-    kw = dict(bbox=(-107, 25, -93, 37), base_url_override=base, progress=False, retries=0)
+    kw = dict(bbox=(-107, 25, -93, 37), base_url_override=base, progress=False, retries=0, allow_http=True)
     F.fetch(["tmy3", "hifld_substations"], out, **kw)
     first = json.loads((out / "manifest.json").read_text())["files"]
     n = len(handler.urls)
