@@ -856,9 +856,10 @@ def _check_declared(archive: Path, infos, archive_bytes: int, limits: ExtractLim
         raise _over(archive, f"{total:,} bytes uncompressed, more than {limits.max_total_bytes:,}",
                     "max_total_bytes", stage)
     for info in infos:
-        ratio = info.file_size / max(info.compress_size, 1)
+        compressed = max(min(info.compress_size, archive_bytes), 1)  # a member is never larger than its archive
+        ratio = info.file_size / compressed
         if info.file_size > limits.ratio_grace_bytes and ratio > limits.max_member_ratio:
-            raise _over(archive, f"member {info.filename!r} expands {ratio:,.0f}x ({info.compress_size:,} to "
+            raise _over(archive, f"member {info.filename!r} expands {ratio:,.0f}x ({compressed:,} to "
                         f"{info.file_size:,} bytes), more than {limits.max_member_ratio:g}x", "max_member_ratio", stage)
     ratio = total / max(archive_bytes, 1)
     if total > limits.ratio_grace_bytes and ratio > limits.max_archive_ratio:
