@@ -1075,6 +1075,16 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         before = manifest["files"].get(rel, {})
         reused = (not refresh and before.get("url") == url and dest.is_file()
                   and _sha256(dest) == before.get("sha256"))
+        if reused and not src.arcgis:  # a file cached before content was checked (the merged GeoJSON is ours)
+            try:
+                check_content(dest, content_kind(dest.name), columns=() if src.extract else src.columns)
+            except DataError as exc:
+                log.warning("%s: the cached %s is not what the source should be, so it is set aside and "
+                            "downloaded again: %s", src.name, rel, exc)
+                os.replace(dest, dest.with_name(dest.name + ".refused"))
+                manifest["files"].pop(rel, None)
+                _write_json(manifest_path, manifest)
+                reused, before = False, {}
         if reused:
             log.info("%s: %s already in the cache (sha256 checked), not downloaded again", src.name, rel)
             paging = {k: before[k] for k in ("pages", "features", "duplicates") if k in before}
@@ -1112,6 +1122,7 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
             "extracted": src.extract, **paging,
         }
         _write_json(manifest_path, manifest)  # after each source, so a later failure keeps the record
+        dest.with_name(dest.name + ".refused").unlink(missing_ok=True)  # an earlier refused copy, now superseded
         specs[src.role] = LayerSpec(src.role, tuple(p.resolve() for p in layer_paths), src.format)
         if state and bbox is None and src.role == "states":
             bbox = _state_bbox(state, dest)
@@ -1125,11 +1136,12 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
 def _extract_or_set_aside(src: Source, archive: Path, folder: Path, limits: ExtractLimits, manifest: dict,
                           manifest_path: Path, rel: str) -> None:
     """Extract ``archive``; if it is refused (bounds, corrupt), move it aside as ``.refused``
-    so it is neither kept under its name nor left in the manifest."""
+    so it is neither kept under its name nor left in the manifest (a later successful
+    fetch of the source removes that copy)."""
+    aside = archive.with_name(archive.name + ".refused")
     try:
         safe_extract(archive, folder, limits=limits)
     except DataError as exc:
-        aside = archive.with_name(archive.name + ".refused")
         os.replace(archive, aside)
         if manifest["files"].pop(rel, None) is not None:
             _write_json(manifest_path, manifest)

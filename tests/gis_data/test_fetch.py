@@ -1118,3 +1118,59 @@ def test_registry_columns_are_what_each_loader_recognises():
         assert F.check_url(src.url.replace("{bbox}", "0,0,1,1")) and src.url.startswith("https://"), src.name
         if src.columns:
             assert get_format(src.format).detect(Path(src.filename), [c.lower() for c in src.columns]), src.name
+
+
+def test_cli_extraction_bounds_are_flags(server, tmp_path, capsys):
+    """The two TMY3 station files expand to 3.47 MB: refused under --max-extract-mb 3 or
+    --max-members 1, extracted under the defaults."""
+    from siting.cli import main
+
+    handler, base = server
+    handler.files["/tmy3/alltmy3a.zip"] = archive = _tmy3_zip()
+    expanded = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(archive)).infolist())
+    assert 3_000_000 < expanded < 4_000_000
+    out = tmp_path / "c"
+    args = ["data", "fetch", "--bbox", "-100", "30", "-99", "31", "--out", str(out), "--sources", "tmy3",
+            "--base-url", base, "--allow-http", "--retries", "0"]
+    assert main(args + ["--max-extract-mb", "3"]) == 2
+    err = capsys.readouterr().err
+    assert f"{expanded:,} bytes uncompressed, more than 3,000,000" in err and "--max-extract-mb" in err
+    assert main(args + ["--max-members", "1"]) == 2
+    assert "2 entries, more than 1" in capsys.readouterr().err
+    assert main(args + ["--max-member-ratio", "0"]) == 2
+    assert "must be a finite number > 0" in capsys.readouterr().err
+    assert main(args) == 0
+    assert sorted(p.name for p in (out / "tmy3" / "1991-2005").glob("*.CSV")) == ["722590TYA.CSV", "723170TYA.CSV"]
+    assert not list((out / "tmy3" / "1991-2005").glob("*.refused"))  # the earlier refusals' copies were replaced
+
+
+def test_cli_help_states_the_default_bounds(capsys):
+    from siting.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["data", "fetch", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"(default {F.MAX_EXTRACT_BYTES // 1_000_000})" in text and f"(default {F.MAX_MEMBERS})" in text
+    assert f"(default {F.MAX_MEMBER_RATIO:g})" in text and f"(default {F.MAX_ARCHIVE_RATIO:g})" in text
+    assert f"first {F.RATIO_GRACE_BYTES // 1_000_000} MB" in text
+
+
+def test_html_cached_by_an_older_fetch_is_not_reused(server, tmp_path, caplog):
+    """A cache written before content was checked may hold a login page recorded as the zip;
+    its sha256 still matches the manifest, but it is set aside and fetched again."""
+    handler, base = server
+    handler.files["/census_states/cb_2018_us_state_20m.zip"] = body = _states_zip(tmp_path)
+    out = tmp_path / "c"
+    kw = dict(base_url_override=base, progress=False, retries=0, allow_http=True)
+    F.fetch(["census_states"], out, **kw)
+    rel = "census_states/2018/cb_2018_us_state_20m.zip"
+    (out / rel).write_bytes(_HTML)
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["files"][rel]["sha256"] = hashlib.sha256(_HTML).hexdigest()
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    n = len(handler.hits)
+    F.fetch(["census_states"], out, **kw)
+    assert len(handler.hits) == n + 1 and (out / rel).read_bytes() == body
+    assert json.loads((out / "manifest.json").read_text())["files"][rel]["sha256"] == hashlib.sha256(body).hexdigest()
+    assert "not what the source should be" in caplog.text
+    assert not list((out / "census_states" / "2018").glob("*.refused"))  # the set-aside page went once superseded
