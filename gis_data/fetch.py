@@ -957,12 +957,17 @@ def safe_extract(archive: Path, out_dir: Path, *, limits: ExtractLimits | None =
                                 "nothing it wrote was kept: fetch it again, or check the disk") from None
             raise
     written = []
-    for rel in done:
-        target = out_dir / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(staging / rel, target)
-        written.append(target)
-    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for rel in done:
+            target = out_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target)
+            written.append(target)
+    except OSError as exc:
+        raise DataError(f"archive {str(archive)!r}: a member could not take its place in {str(out_dir)!r} ({exc}); "
+                        "remove what is in the way (a folder where a file goes) and fetch again") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return written
 
 
