@@ -10,7 +10,25 @@ existing format of each file.
 Downloads are resumable (an interrupted transfer stays as ``<file>.part`` and continues
 with an HTTP ``Range`` request), retried with exponential backoff on network errors and
 HTTP 5xx/429, and bounded by a socket timeout. Only the standard library's
-``urllib.request`` is used.
+``urllib.request`` is used, through an opener that knows only HTTP(S).
+
+Nothing downloaded can hurt the machine it lands on:
+
+- **Schemes.** Source, mirror and redirect URLs must be ``https://``; ``http://`` only when
+  the caller asks (``allow_http=True``, ``--allow-http``); ``file:``, ``data:``, ``ftp:``
+  and anything else are refused with a :class:`~models.errors.ConfigError`
+  (:func:`check_url`), including a redirect from an accepted URL to a refused one.
+- **Content.** A finished transfer is checked against what the source should be (zip
+  magic and central directory, ``[Content_Types].xml`` of an xlsx, a CSV header with the
+  loader's columns, JSON that parses, a dBASE header) before it takes its final name
+  (:func:`check_content`); an HTML page served with status 200 (a login, error or
+  "file moved" page) is refused, saying what arrived, and the partial file is removed.
+- **Archives.** Extraction (:func:`safe_extract`) refuses members that would land outside
+  the cache and is bounded by :class:`ExtractLimits`: total uncompressed bytes, compression
+  ratio per member and for the whole archive, and member count. The declared sizes are
+  checked first, then the bytes are counted while each member streams into a staging
+  folder, so an archive whose header lies is stopped before it writes more than the bound;
+  whatever it wrote is removed.
 
 ArcGIS feature-service sources (HIFLD lines and substations, EIA pipelines) are ``query``
 calls that the server answers at most ``maxRecordCount`` features at a time (1,000-2,000
@@ -27,18 +45,23 @@ agencies move files, so a failing URL names the source to update.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import stat
+import string
+import struct
 import sys
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -74,7 +97,9 @@ class Source:
     the downloaded file itself; ``"."`` is the extraction folder, for formats that read a
     folder such as ``tmy3_files``). ``arcgis`` marks an ArcGIS REST ``query`` URL, fetched
     page by page (:func:`fetch_arcgis`) ordered by ``object_id_field``. ``terms`` is the
-    page stating the source's terms of use.
+    page stating the source's terms of use. ``columns`` are the header fields its loader
+    requires of a CSV layer file (the download itself, or the CSV extracted from its
+    archive): a file without them is refused before it is kept (:func:`check_content`).
     """
 
     name: str
@@ -90,6 +115,7 @@ class Source:
     arcgis: bool = False
     object_id_field: str = "OBJECTID"
     terms: str = ""
+    columns: tuple[str, ...] = ()
 
 
 #: Official sources (URLs as of each vintage). HIFLD Open closed its portal on 2025-09-16;
@@ -126,7 +152,10 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
            terms="https://www.census.gov/geographies/mapping-files/time-series/geo/cartographic-boundary.html"),
     Source("usgs_water_use_2015", "water_use", "usgs_water_use_2015",
            "https://www.sciencebase.gov/catalog/file/get/5af3311be4b0da30c1b245d8?name=usco2015v2.0.csv",
-           "usco2015v2.0.csv", "USGS (public domain)", "2015", terms="https://doi.org/10.5066/F7TB15V5"),
+           "usco2015v2.0.csv", "USGS (public domain)", "2015", terms="https://doi.org/10.5066/F7TB15V5",
+           # the columns gis_data.water.load_usgs_water_use requires (its header is on line 2)
+           columns=("FIPS", "TP-TotPop", "TO-Wtotl", "TO-WFrTo", "PS-Wtotl", "PT-Wtotl", "IR-WFrTo", "IN-Wtotl",
+                    "TO-WGWTo", "TO-WSWTo")),
     # The Green Book exports its county history as phistory.dbf and phistory.xls (no CSV); the
     # dBASE table is read by GDAL with no extra dependency (.xls would need xlrd).
     Source("greenbook_phistory", "nonattainment", "greenbook_phistory",
@@ -137,7 +166,9 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
            "https://files.wri.org/aqueduct/aqueduct-4-0-water-risk-data.zip",
            "aqueduct-4-0-water-risk-data.zip", "WRI Aqueduct 4.0 (CC BY 4.0)", "2023",
            extract=True, layer_glob="**/Aqueduct40_baseline_annual_*.csv",
-           terms="https://www.wri.org/data/aqueduct-global-maps-40-data"),
+           terms="https://www.wri.org/data/aqueduct-global-maps-40-data",
+           # the columns gis_data.water.load_aqueduct_table requires of the extracted table
+           columns=("string_id", "bws_score", "bws_label", "name_1")),
     # alltmy3a.zip holds one <USAF>TYA.CSV per station at its root; tmy3_files reads the folder.
     Source("tmy3", "weather_stations", "tmy3_files",
            "https://rredc.nrel.gov/solar/old_data/nsrdb/1991-2005/tmy3/zip/alltmy3a.zip",
@@ -153,6 +184,272 @@ def get_source(name: str) -> Source:
     return SOURCES[name]
 
 
+# --------------------------------------------------------------------------- URL schemes
+
+#: Schemes every source, mirror and redirect URL may use.
+SECURE_SCHEMES: tuple[str, ...] = ("https",)
+#: Accepted as well only when the caller asks (``allow_http=True``, ``--allow-http``): plain HTTP
+#: lets anyone on the path swap the file, so it is for a mirror on a trusted network.
+PLAIN_SCHEMES: tuple[str, ...] = ("http",)
+# A URL is printable ASCII (RFC 3986 section 2): spaces, control and non-ASCII characters are
+# percent-encoded, host names punycoded. Refusing the rest up front keeps urllib's own
+# stripping and quoting of such characters from changing which URL is fetched.
+_URL_TEXT = re.compile(r"[!-~]+")
+
+
+def accepted_schemes(allow_http: bool = False) -> tuple[str, ...]:
+    """The URL schemes :func:`check_url` accepts: ``https``, plus ``http`` when allowed."""
+    return SECURE_SCHEMES + (PLAIN_SCHEMES if allow_http else ())
+
+
+def check_url(url, *, allow_http: bool = False, what: str = "URL") -> str:
+    """Return ``url`` unchanged if it may be downloaded; raise :class:`ConfigError` otherwise.
+
+    Parameters
+    ----------
+    url : str
+        A source, mirror or redirect URL.
+    allow_http : bool
+        Accept ``http://`` as well as ``https://``.
+    what : str
+        How the message names the URL (``"mirror URL (--base-url)"``).
+
+    Returns
+    -------
+    str
+        ``url``: printable ASCII, scheme ``https`` (or ``http`` when allowed), with a host.
+
+    Raises
+    ------
+    ConfigError
+        Any other scheme (``file``, ``data``, ``ftp``, ``javascript``, none), no host, a
+        port that is not a number in 0-65535, or characters that must be percent-encoded.
+        The message names the URL, the accepted schemes and the fix.
+    """
+    accepted = accepted_schemes(allow_http)
+    names = " or ".join(f"{s}://" for s in accepted)
+    if not isinstance(url, str):
+        raise ConfigError(f"{what} {url!r} is a {type(url).__name__}, not text; give an {names} URL")
+    if not _URL_TEXT.fullmatch(url):
+        raise ConfigError(f"{what} {url!r} is empty or holds spaces, control or non-ASCII characters; an {names} "
+                          "URL is printable ASCII: percent-encode the rest (punycode for a host name)")
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError unless a number in 0-65535
+    except ValueError as exc:
+        raise ConfigError(f"{what} {url!r} cannot be parsed as a URL ({exc}); give an {names} URL such as "
+                          "https://example.org/data") from None
+    scheme = parts.scheme.lower()
+    if scheme not in accepted:
+        got = f"scheme {scheme + ':'!r}" if scheme else "no scheme"
+        fix = "" if allow_http else "; for a mirror that serves only plain HTTP, pass --allow-http (allow_http=True)"
+        raise ConfigError(f"{what} {url!r} has {got}; only {names} URLs are accepted (file:, data:, ftp: and the "
+                          f"rest could read local files or skip TLS): give the {names} address{fix}")
+    if not host:
+        raise ConfigError(f"{what} {url!r} names no host; give an {names} URL such as https://example.org/data")
+    return url
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to a URL :func:`check_url` accepts (urllib alone follows
+    https to http and to ftp)."""
+
+    def __init__(self, allow_http: bool):
+        self.allow_http = allow_http
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        target = headers.get("location") or headers.get("uri")
+        if target:
+            # as urllib resolves it: bytes beyond ASCII and spaces percent-encoded, relative to the request
+            newurl = urllib.parse.urljoin(req.full_url, urllib.parse.quote(
+                target, encoding="iso-8859-1", safe=string.punctuation))
+            try:
+                check_url(newurl, allow_http=self.allow_http, what="redirect target")
+            except ConfigError as exc:
+                fp.close()
+                raise ConfigError(f"{req.full_url} redirected (HTTP {code}) to {newurl!r}, which is refused: {exc}") \
+                    from None
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(allow_http: bool) -> urllib.request.OpenerDirector:
+    """An opener that speaks HTTP(S) only: no file:, data: or ftp: handler; redirects checked."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), urllib.request.HTTPHandler(),
+                    urllib.request.HTTPSHandler(), urllib.request.HTTPDefaultErrorHandler(),
+                    _CheckedRedirects(allow_http), urllib.request.HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
+# --------------------------------------------------------------------------- content checks
+
+#: What a downloaded file must hold, by the suffix of its name; any other name must at least
+#: not be an HTML page (``"any"``). ``"arcgis"`` (an ArcGIS query page) is asked for explicitly.
+CONTENT_BY_SUFFIX: dict[str, str] = {".zip": "zip", ".xlsx": "xlsx", ".csv": "csv", ".json": "json",
+                                     ".geojson": "geojson", ".dbf": "dbf"}
+_CONTENT_WORDS = {"zip": "a zip archive", "xlsx": "an Excel workbook (.xlsx)", "csv": "a CSV table",
+                  "json": "a JSON document", "geojson": "a GeoJSON document",
+                  "arcgis": "an ArcGIS query answer (GeoJSON or Esri JSON)", "dbf": "a dBASE table (.dbf)",
+                  "any": "a data file"}
+#: Bytes read from the start of a file to judge it (CSV header, dBASE header, markup).
+_HEAD_BYTES = 1 << 16
+#: Lines searched for a CSV header (the USGS table has a title line above it).
+_CSV_HEADER_LINES = 10
+_GEOJSON_TYPES = frozenset({"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString", "MultiLineString",
+                            "Polygon", "MultiPolygon", "GeometryCollection"})
+# Version bytes of dBASE-family tables (dBASE II-V, FoxBASE/FoxPro, Visual FoxPro, Visual Objects),
+# after the xBase file-format notes (e.g. https://www.clicketyclick.dk/databases/xbase/format/dbf.html).
+_DBF_VERSIONS = frozenset({0x02, 0x03, 0x04, 0x05, 0x07, 0x30, 0x31, 0x32, 0x43, 0x63, 0x7B, 0x83, 0x87, 0x8B,
+                           0x8E, 0xCB, 0xE5, 0xF5, 0xFB})
+_MARKUP = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title|meta|script)\b", re.IGNORECASE)
+
+
+def content_kind(name: str) -> str:
+    """The content a file called ``name`` must hold: a value of :data:`CONTENT_BY_SUFFIX`, else ``"any"``."""
+    return CONTENT_BY_SUFFIX.get(PurePosixPath(str(name).lower()).suffix, "any")
+
+
+def _is_html(head: bytes) -> bool:
+    """An HTML page: after a BOM and blanks it opens with markup naming an HTML element."""
+    start = head.lstrip(b"\xef\xbb\xbf").lstrip()[:1024]
+    return start.startswith(b"<") and bool(_MARKUP.search(start))
+
+
+def _csv_problem(head: bytes, size: int, columns) -> str | None:
+    if b"\x00" in head:
+        return "it holds NUL bytes, so it is binary, not CSV text"
+    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()
+    if size > len(head) and len(lines) > 1:
+        lines = lines[:-1]  # the last line read may be cut
+    try:
+        rows = list(csv.reader(lines[:_CSV_HEADER_LINES]))
+    except csv.Error as exc:
+        return f"it does not parse as CSV ({exc})"
+    want = [str(c).strip() for c in columns]
+    if not want:
+        if any(len(r) >= 2 for r in rows):
+            return None
+        return f"none of its first {_CSV_HEADER_LINES} lines has two comma-separated fields"
+    lowered = [{c.strip().lower() for c in r} for r in rows]
+    for cells in lowered:
+        if {c.lower() for c in want} <= cells:
+            return None
+    best = max(lowered, key=lambda cells: sum(c.lower() in cells for c in want), default=set())
+    missing = [c for c in want if c.lower() not in best]
+    first = lines[0][:120] if lines else ""
+    return (f"no header among its first {_CSV_HEADER_LINES} lines has the columns its loader needs ({', '.join(want)}); "
+            f"the closest lacks {', '.join(missing)} (first line {first!r})")
+
+
+def _dbf_problem(head: bytes, size: int) -> str | None:
+    """dBASE III+ header: version, YY MM DD, records (uint32), header and record length (uint16),
+    32-byte field descriptors ended by 0x0D; the file holds header + records x record length.
+
+    References: dBASE III file header layout (HelpPC 2.10 reference, D. Jurgens 1991;
+    https://www.clicketyclick.dk/databases/xbase/format/dbf.html)."""
+    if len(head) < 33:
+        return f"{size} bytes is shorter than a dBASE header (32 bytes and a terminator)"
+    version, month, day = head[0], head[2], head[3]
+    n_records, header_len, record_len = struct.unpack_from("<IHH", head, 4)
+    if version not in _DBF_VERSIONS:
+        return f"its first byte 0x{version:02X} is not a dBASE version byte"
+    if month > 12 or day > 31:
+        return f"its last-update bytes (month {month}, day {day}) are not a date"
+    if header_len < 33 or record_len < 1:
+        return f"its header length {header_len} or record length {record_len} is impossible"
+    ends = range(32, min(header_len, len(head)), 32)
+    if not any(head[i] == 0x0D for i in ends):
+        return "its field descriptors have no 0x0D terminator"
+    if size < header_len + n_records * record_len:
+        return (f"{size:,} bytes is less than the header ({header_len:,} bytes) and the {n_records:,} records of "
+                f"{record_len} bytes it declares (a cut transfer)")
+    return None
+
+
+def _json_problem(path: Path, kind: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            doc = json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return f"it does not parse as JSON ({exc})"
+    if kind == "geojson" and not (isinstance(doc, dict) and doc.get("type") in _GEOJSON_TYPES):
+        return "it is JSON but not GeoJSON (no top-level 'type' such as FeatureCollection)"
+    if kind == "arcgis" and not (isinstance(doc, dict) and (isinstance(doc.get("features"), list)
+                                                           or isinstance(doc.get("error"), dict))):
+        return "it is JSON but neither a 'features' list (GeoJSON or Esri JSON) nor an ArcGIS 'error' answer"
+    return None
+
+
+def _zip_problem(path: Path, head: bytes, kind: str) -> str | None:
+    if not head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "it does not start with the zip signature PK\\x03\\x04"
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        return f"its zip directory cannot be read ({exc})"
+    if not names:
+        return "the archive holds no file"
+    if kind == "xlsx" and "[Content_Types].xml" not in names:
+        return "it is a zip without [Content_Types].xml, so not an Office Open XML workbook"
+    return None
+
+
+def check_content(path, kind: str, *, url: str | None = None, content_type: str | None = None,
+                  columns=()) -> None:
+    """Raise :class:`DataError` unless ``path`` holds the content ``kind`` names.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to judge (a finished download, or a layer file extracted from an archive).
+    kind : str
+        ``"zip"`` (signature and a readable central directory), ``"xlsx"`` (a zip holding
+        ``[Content_Types].xml``), ``"csv"`` (text with a header line among the first ten
+        holding ``columns``, or with two comma-separated fields when none are given),
+        ``"json"``, ``"geojson"`` (a GeoJSON object), ``"arcgis"`` (an ArcGIS query answer:
+        a ``features`` list or an ``error`` object), ``"dbf"`` (a dBASE header consistent
+        with the file size) or ``"any"``. Every kind refuses an HTML page.
+    url : str, optional
+        Where the file came from, for the message.
+    content_type : str, optional
+        The server's ``Content-Type``, for the message.
+    columns : sequence of str
+        Header fields a CSV must hold (case-insensitive).
+
+    Raises
+    ------
+    DataError
+        Saying what arrived (Content-Type, size, first bytes), what was expected and from where.
+    """
+    if kind not in _CONTENT_WORDS:
+        raise unknown_name("content kind", kind, _CONTENT_WORDS)
+    path = Path(path)
+    with open(path, "rb") as fh:
+        head = fh.read(_HEAD_BYTES)
+    size = path.stat().st_size
+    if _is_html(head):
+        problem = "it is an HTML page (a login, error or 'file moved' page, most often)"
+    elif kind in ("zip", "xlsx"):
+        problem = _zip_problem(path, head, kind)
+    elif kind == "csv":
+        problem = _csv_problem(head, size, columns)
+    elif kind in ("json", "geojson", "arcgis"):
+        problem = _json_problem(path, kind)
+    elif kind == "dbf":
+        problem = _dbf_problem(head, size)
+    else:
+        problem = None
+    if problem:
+        raise DataError(f"{url or str(path)} is not {_CONTENT_WORDS[kind]}: {problem}. What arrived: Content-Type "
+                        f"{content_type or '(none given)'}, {size:,} bytes starting {head[:64]!r}")
+
+
 # --------------------------------------------------------------------------- HTTP
 
 
@@ -165,15 +462,16 @@ def _sha256(path: Path) -> str:
 
 
 def download(url: str, dest: Path, *, timeout_s: float = 60, retries: int = 3, progress: bool | None = None,
-             backoff_s: float = 1.0) -> Path:
-    """Download ``url`` to ``dest`` through ``dest.part``, resuming and retrying.
+             backoff_s: float = 1.0, allow_http: bool = False, expect: str | None = None, columns=()) -> Path:
+    """Download ``url`` to ``dest`` through ``dest.part``, resuming, retrying and checking the content.
 
     Parameters
     ----------
     url : str
-        HTTP(S) URL.
+        ``https://`` URL (``http://`` with ``allow_http``); redirects are followed only to
+        URLs :func:`check_url` accepts.
     dest : Path
-        Final file; the partial transfer lives in ``<dest>.part`` until complete.
+        Final file; the partial transfer lives in ``<dest>.part`` until complete and checked.
     timeout_s : float
         Socket timeout of each attempt [s].
     retries : int
@@ -182,17 +480,38 @@ def download(url: str, dest: Path, *, timeout_s: float = 60, retries: int = 3, p
         tqdm bar (default: only when stderr is a terminal).
     backoff_s : float
         First wait between attempts [s], doubled each time.
+    allow_http : bool
+        Accept plain ``http://`` for ``url`` and its redirects.
+    expect : str, optional
+        Content kind the file must hold (see :func:`check_content`); default from the
+        suffix of ``dest`` (:func:`content_kind`).
+    columns : sequence of str
+        Header fields a CSV download must hold.
 
     Returns
     -------
     Path
         ``dest``.
+
+    Raises
+    ------
+    ConfigError
+        A refused URL or redirect.
+    DataError
+        HTTP failure, or content that is not what ``expect`` names (the partial file is
+        removed, ``dest`` is left as it was).
     """
+    check_url(url, allow_http=allow_http)
     dest = Path(dest)
+    kind = expect or content_kind(dest.name)
+    if kind not in _CONTENT_WORDS:
+        raise unknown_name("content kind", kind, _CONTENT_WORDS)
     part = dest.with_name(dest.name + ".part")
     dest.parent.mkdir(parents=True, exist_ok=True)
     show = sys.stderr.isatty() if progress is None else progress
+    opener = _opener(allow_http)
     last: Exception | None = None
+    content_type = None
     for attempt in range(retries + 1):
         if attempt:
             time.sleep(backoff_s * 2 ** (attempt - 1))
@@ -201,8 +520,9 @@ def download(url: str, dest: Path, *, timeout_s: float = 60, retries: int = 3, p
         if have:
             req.add_header("Range", f"bytes={have}-")
         try:
-            with urllib.request.urlopen(req, timeout=timeout_s) as resp:
+            with opener.open(req, timeout=timeout_s) as resp:
                 status = resp.status
+                content_type = resp.headers.get("Content-Type")
                 if have and status != 206:  # server ignored Range: start over
                     have = 0
                 length = resp.headers.get("Content-Length")
@@ -218,13 +538,11 @@ def download(url: str, dest: Path, *, timeout_s: float = 60, retries: int = 3, p
                         bar.update(len(block))
                 if total is not None and part.stat().st_size < total:
                     raise DataError(f"{url}: transfer ended at {part.stat().st_size} of {total} bytes")
-            os.replace(part, dest)
-            return dest
+            break
         except urllib.error.HTTPError as exc:
             exc.close()
             if exc.code == 416 and have:  # range past the end: the .part is already complete
-                os.replace(part, dest)
-                return dest
+                break
             if exc.code not in _RETRY_STATUS:
                 raise DataError(f"download of {url} failed with HTTP {exc.code} {exc.reason}; "
                                 "the source may have moved: update its URL in gis_data/fetch.py") from None
@@ -232,8 +550,18 @@ def download(url: str, dest: Path, *, timeout_s: float = 60, retries: int = 3, p
         except (urllib.error.URLError, TimeoutError, ConnectionError, DataError, OSError) as exc:
             last = exc
         log.info("download of %s failed (attempt %d of %d): %s", url, attempt + 1, retries + 1, last)
-    raise DataError(f"download of {url} failed after {retries + 1} attempts (timeout {timeout_s} s): {last}; "
-                    "check the connection or raise timeout_s/retries")
+    else:
+        raise DataError(f"download of {url} failed after {retries + 1} attempts (timeout {timeout_s} s): {last}; "
+                        "check the connection or raise timeout_s/retries")
+    try:
+        check_content(part, kind, url=url, content_type=content_type, columns=columns)
+    except DataError as exc:
+        part.unlink(missing_ok=True)  # never resumed, never kept under its final name
+        raise DataError(f"{exc}. It was removed, not kept as {dest.name}: open the URL in a browser to see what the "
+                        "server sends; if the agency moved the file, update the source's URL in gis_data/fetch.py; "
+                        "for a mirror (--base-url), check that it serves <base>/<source>/<file>") from None
+    os.replace(part, dest)
+    return dest
 
 
 # --------------------------------------------------------------------------- ArcGIS paging
@@ -301,7 +629,8 @@ def _read_page(path: Path, url: str) -> dict:
 
 def fetch_arcgis(query_url: str, dest: Path, *, object_id_field: str = "OBJECTID",
                  page_size: int = ARCGIS_PAGE_SIZE, max_pages: int = ARCGIS_MAX_PAGES, timeout_s: float = 60,
-                 retries: int = 3, backoff_s: float = 1.0, progress: bool | None = None) -> dict:
+                 retries: int = 3, backoff_s: float = 1.0, progress: bool | None = None,
+                 allow_http: bool = False) -> dict:
     """Page through an ArcGIS REST ``query`` and write one de-duplicated GeoJSON file.
 
     Pages are requested with ``orderByFields=<object_id_field>``, ``resultOffset`` and
@@ -328,6 +657,8 @@ def fetch_arcgis(query_url: str, dest: Path, *, object_id_field: str = "OBJECTID
         As for :func:`download`, per page [s], [-], [s].
     progress : bool, optional
         A page counter (default: only when stderr is a terminal).
+    allow_http : bool
+        Accept a plain ``http://`` query URL (and redirects to one); see :func:`check_url`.
 
     Returns
     -------
@@ -341,6 +672,7 @@ def fetch_arcgis(query_url: str, dest: Path, *, object_id_field: str = "OBJECTID
     """
     if page_size < 1 or max_pages < 1:
         raise ConfigError(f"page_size={page_size} and max_pages={max_pages} must both be >= 1")
+    check_url(query_url, allow_http=allow_http, what="ArcGIS query URL")
     dest = Path(dest)
     parts = dest.parent / ".parts" / dest.name
     ident = {"url": query_url, "object_id_field": object_id_field, "page_size": page_size}
@@ -369,7 +701,8 @@ def fetch_arcgis(query_url: str, dest: Path, *, object_id_field: str = "OBJECTID
                 log.debug("page %d of %s already fetched", k, dest.name)
             else:
                 page.with_name(page.name + ".part").unlink(missing_ok=True)  # a query answer is not resumable
-                download(url, page, timeout_s=timeout_s, retries=retries, progress=False, backoff_s=backoff_s)
+                download(url, page, timeout_s=timeout_s, retries=retries, progress=False, backoff_s=backoff_s,
+                         allow_http=allow_http, expect="arcgis")
             doc = _read_page(page, url)
             feats = doc["features"]
             new = 0
@@ -408,36 +741,233 @@ def fetch_arcgis(query_url: str, dest: Path, *, object_id_field: str = "OBJECTID
 
 
 # --------------------------------------------------------------------------- archives
+#
+# Why these bounds (decimal units: 1 MB = 10**6 bytes).
+#
+# What the real archives of SOURCES expand to:
+# - alltmy3a.zip (tmy3) holds one CSV per TMY3 station, 1,020 stations (Wilcox & Marion 2008,
+#   NREL/TP-581-43156); a station file is 1,735,347 bytes (Dallas-Fort Worth, measured), so the
+#   archive expands to about 1,020 x 1.74 MB = 1.77 GB: the largest of the registry.
+# - aqueduct-4-0-water-risk-data.zip (aqueduct40) is 261,527,511 bytes (249 MiB) as WRI serves
+#   it (size and SHA-256 pinned by projects that mirror it). Its baseline annual CSV alone is
+#   about 193 MB; its total uncompressed size was not found published. At the highest ratio
+#   measured on these sources (10.2, below) it cannot exceed 2.7 GB, and it is likely under
+#   1 GB since most of it is file-geodatabase polygons, which compress about 1.5x.
+# - eia8602023.zip and the Census zips are a few MB.
+# Compression ratios measured (uncompressed / compressed): Census county zip members 0.7-10.2
+# (the .shp.ea.iso.xml metadata highest; .shp 1.5, .dbf 5.2), 1.95 for the whole zip; deflated
+# CSVs of the shared data: USGS 4.4, Aqueduct 6.3, TMY3 7.3.
+# What a bomb does: deflate expands at most about 1032:1 (zlib technical details,
+# https://zlib.net/zlib_tech.html), so bombs stack members near that ratio (the 1 MB zip that
+# wrote 1.07 GB). Apache POI, which opens untrusted Office zips, refuses an entry that expands
+# more than 100x once past 100 kB (ZipSecureFile MIN_INFLATE_RATIO = 0.01, GRACE_ENTRY_SIZE),
+# and more than 1,000 entries, which would refuse TMY3's 1,020 files.
+# Hence: 4 GB in total (2.3x the largest real archive), 100x per member (POI's bound, ~10x the
+# highest real member), 50x for the whole archive (~7x TMY3's 7.3), 10,000 entries (~10x TMY3),
+# ratios applied past 1 MB of output (a small file of blanks compresses a thousandfold and
+# harms nothing). A bomb of S compressed bytes can then write at most max(1 MB, 50 x S).
+
+#: Default bound on the bytes one archive may write when extracted [bytes] (4.0 GB).
+MAX_EXTRACT_BYTES = 4_000_000_000
+#: Default bound on one member's uncompressed / compressed size [-].
+MAX_MEMBER_RATIO = 100.0
+#: Default bound on the archive's total uncompressed size / its size on disk [-].
+MAX_ARCHIVE_RATIO = 50.0
+#: Default bound on the entries of one archive, folders included [-].
+MAX_MEMBERS = 10_000
+#: Output below which the ratio bounds are not applied [bytes] (1 MB).
+RATIO_GRACE_BYTES = 1_000_000
 
 
-def safe_extract(archive: Path, out_dir: Path) -> list[Path]:
-    """Extract a zip into ``out_dir``, refusing any member that would land outside it.
+@dataclass(frozen=True)
+class ExtractLimits:
+    """Bounds on what extracting one archive may write (:func:`safe_extract`).
+
+    The defaults and why they were chosen are in the comment above this class in
+    ``gis_data/fetch.py``; ``siting data fetch`` sets them with ``--max-extract-mb``,
+    ``--max-member-ratio``, ``--max-archive-ratio`` and ``--max-members``.
+
+    Attributes
+    ----------
+    max_total_bytes : int
+        Uncompressed bytes all members together may write [bytes].
+    max_member_ratio : float
+        Bytes a member writes / its compressed size [-], once past ``ratio_grace_bytes``.
+    max_archive_ratio : float
+        Bytes all members write / the archive's size on disk [-], once past ``ratio_grace_bytes``.
+    max_members : int
+        Entries in the archive, folders included [-].
+    ratio_grace_bytes : int
+        Output below which the ratio bounds are not applied [bytes].
+    """
+
+    max_total_bytes: int = MAX_EXTRACT_BYTES
+    max_member_ratio: float = MAX_MEMBER_RATIO
+    max_archive_ratio: float = MAX_ARCHIVE_RATIO
+    max_members: int = MAX_MEMBERS
+    ratio_grace_bytes: int = RATIO_GRACE_BYTES
+
+    def __post_init__(self):
+        for name in ("max_total_bytes", "max_member_ratio", "max_archive_ratio", "max_members"):
+            value = getattr(self, name)
+            whole = name in ("max_total_bytes", "max_members")
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 \
+                    or value == float("inf") or (whole and value < 1):
+                raise ConfigError(f"ExtractLimits.{name}={value!r} must be a finite number > 0{' and >= 1' if whole else ''} "
+                                  f"(default {getattr(ExtractLimits, name)}); raise it to accept a larger archive")
+            if whole:
+                object.__setattr__(self, name, int(value))  # a count of bytes or entries
+        if isinstance(self.ratio_grace_bytes, bool) or not isinstance(self.ratio_grace_bytes, int) \
+                or self.ratio_grace_bytes < 0:
+            raise ConfigError(f"ExtractLimits.ratio_grace_bytes={self.ratio_grace_bytes!r} must be an integer >= 0 "
+                              f"[bytes] (default {RATIO_GRACE_BYTES})")
+
+
+_FLAG = {"max_total_bytes": "--max-extract-mb", "max_member_ratio": "--max-member-ratio",
+         "max_archive_ratio": "--max-archive-ratio", "max_members": "--max-members"}
+
+
+def _over(archive: Path, what: str, field: str, stage: str) -> DataError:
+    return DataError(f"archive {str(archive)!r}: {what} ({stage}); refusing to extract it, and nothing it wrote "
+                     f"was kept. A real archive this large or this compressible is rare: if you trust the source, "
+                     f"raise the bound ({_FLAG[field]}, ExtractLimits.{field})")
+
+
+def _check_paths(archive: Path, out_dir: Path, infos) -> None:
+    for info in infos:
+        name = info.filename
+        pure = PurePosixPath(name.replace("\\", "/"))
+        is_link = stat.S_ISLNK(info.external_attr >> 16)
+        target = (out_dir / pure).resolve()
+        if pure.is_absolute() or ".." in pure.parts or is_link or (len(name) > 1 and name[1] == ":") \
+                or not target.is_relative_to(out_dir):
+            raise DataError(f"archive {str(archive)!r} member {name!r} would be written outside "
+                            f"{str(out_dir)!r} (absolute path, '..' or symlink); refusing to extract it")
+
+
+def _check_declared(archive: Path, infos, archive_bytes: int, limits: ExtractLimits, out_dir: Path) -> None:
+    """The bounds against the sizes the archive's central directory declares (may lie; the
+    streaming count in :func:`_extract_bounded` catches that)."""
+    stage = "as its directory declares"
+    if len(infos) > limits.max_members:
+        raise _over(archive, f"{len(infos):,} entries, more than {limits.max_members:,}", "max_members", stage)
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_total_bytes:
+        raise _over(archive, f"{total:,} bytes uncompressed, more than {limits.max_total_bytes:,}",
+                    "max_total_bytes", stage)
+    for info in infos:
+        compressed = max(min(info.compress_size, archive_bytes), 1)  # a member is never larger than its archive
+        ratio = info.file_size / compressed
+        if info.file_size > limits.ratio_grace_bytes and ratio > limits.max_member_ratio:
+            raise _over(archive, f"member {info.filename!r} expands {ratio:,.0f}x ({compressed:,} to "
+                        f"{info.file_size:,} bytes), more than {limits.max_member_ratio:g}x", "max_member_ratio", stage)
+    ratio = total / max(archive_bytes, 1)
+    if total > limits.ratio_grace_bytes and ratio > limits.max_archive_ratio:
+        raise _over(archive, f"{archive_bytes:,} bytes expand {ratio:,.0f}x to {total:,}, more than "
+                    f"{limits.max_archive_ratio:g}x", "max_archive_ratio", stage)
+    probe = out_dir
+    while not probe.exists():
+        probe = probe.parent
+    free = shutil.disk_usage(probe).free
+    if total > free:
+        raise DataError(f"archive {str(archive)!r} expands to {total:,} bytes but {str(probe)!r} has {free:,} bytes "
+                        "free; free some space or fetch into another folder (--out)")
+
+
+def _extract_bounded(zf: zipfile.ZipFile, archive: Path, infos, archive_bytes: int, staging: Path,
+                     limits: ExtractLimits) -> list[PurePosixPath]:
+    """Stream every member into ``staging``, counting bytes: a block that would take the
+    output past a bound is not written."""
+    stage = "counted while extracting"
+    total = 0
+    done = []
+    for info in infos:
+        if info.is_dir():
+            continue
+        rel = PurePosixPath(info.filename.replace("\\", "/"))
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        compressed = max(min(info.compress_size, archive_bytes), 1)
+        member = 0
+        with zf.open(info) as src, open(target, "wb") as dst:
+            while block := src.read(_CHUNK_BYTES):
+                member += len(block)
+                total += len(block)
+                if total > limits.max_total_bytes:
+                    raise _over(archive, f"more than {limits.max_total_bytes:,} bytes uncompressed (member "
+                                f"{info.filename!r} declared {info.file_size:,})", "max_total_bytes", stage)
+                if member > limits.ratio_grace_bytes and member / compressed > limits.max_member_ratio:
+                    raise _over(archive, f"member {info.filename!r} expands more than {limits.max_member_ratio:g}x "
+                                f"({compressed:,} compressed bytes gave over {member:,})", "max_member_ratio", stage)
+                if total > limits.ratio_grace_bytes and total / max(archive_bytes, 1) > limits.max_archive_ratio:
+                    raise _over(archive, f"{archive_bytes:,} bytes expand more than {limits.max_archive_ratio:g}x "
+                                f"(over {total:,} bytes)", "max_archive_ratio", stage)
+                dst.write(block)
+        done.append(rel)
+    return done
+
+
+def safe_extract(archive: Path, out_dir: Path, *, limits: ExtractLimits | None = None) -> list[Path]:
+    """Extract a zip into ``out_dir``, refusing members outside it and bounding what it writes.
 
     Raises :class:`DataError` before writing anything if a member is absolute, holds
-    ``..``, or is a symbolic link.
+    ``..`` or is a symbolic link, or if the sizes the archive declares break ``limits``
+    (or the free disk space). The members are then streamed into a hidden staging folder
+    in ``out_dir``, their bytes counted as they are written: a block that would take the
+    output past a bound is not written, the staging folder is removed and a
+    :class:`DataError` says which bound, so an archive whose header lies about its sizes
+    writes no more than the bound either. Only a complete, bounded extraction is moved
+    into ``out_dir``.
+
+    Parameters
+    ----------
+    archive : Path
+        The zip file.
+    out_dir : Path
+        Folder receiving the members (created if needed).
+    limits : ExtractLimits, optional
+        Bounds on bytes, ratios and entries (default :class:`ExtractLimits()`).
+
+    Returns
+    -------
+    list of Path
+        The extracted files.
     """
+    limits = ExtractLimits() if limits is None else limits
+    archive = Path(archive)
     out_dir = Path(out_dir).resolve()
-    with zipfile.ZipFile(archive) as zf:
+    try:
+        zf = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(f"{str(archive)!r} is not a readable zip archive ({exc}); fetch it again") from None
+    with zf:
         infos = zf.infolist()
-        for info in infos:
-            name = info.filename
-            pure = PurePosixPath(name.replace("\\", "/"))
-            is_link = stat.S_ISLNK(info.external_attr >> 16)
-            target = (out_dir / pure).resolve()
-            if pure.is_absolute() or ".." in pure.parts or is_link or (len(name) > 1 and name[1] == ":") \
-                    or not target.is_relative_to(out_dir):
-                raise DataError(f"archive {str(archive)!r} member {name!r} would be written outside "
-                                f"{str(out_dir)!r} (absolute path, '..' or symlink); refusing to extract it")
-        written = []
-        for info in infos:
-            if info.is_dir():
-                continue
-            target = out_dir / PurePosixPath(info.filename.replace("\\", "/"))
+        archive_bytes = archive.stat().st_size
+        _check_paths(archive, out_dir, infos)
+        _check_declared(archive, infos, archive_bytes, limits, out_dir)
+        staging = out_dir / f".{archive.name}.extracting"
+        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            done = _extract_bounded(zf, archive, infos, archive_bytes, staging, limits)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+                                RuntimeError)):
+                raise DataError(f"archive {str(archive)!r} could not be extracted ({type(exc).__name__}: {exc}); "
+                                "nothing it wrote was kept: fetch it again, or check the disk") from None
+            raise
+    written = []
+    try:
+        for rel in done:
+            target = out_dir / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, open(target, "wb") as dst:
-                while block := src.read(_CHUNK_BYTES):
-                    dst.write(block)
+            os.replace(staging / rel, target)
             written.append(target)
+    except OSError as exc:
+        raise DataError(f"archive {str(archive)!r}: a member could not take its place in {str(out_dir)!r} ({exc}); "
+                        "remove what is in the way (a folder where a file goes) and fetch again") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return written
 
 
@@ -455,7 +985,7 @@ def _state_bbox(state: str, states_zip: Path) -> tuple[float, float, float, floa
 
 def _url_for(src: Source, bbox, base_url_override: str | None) -> str:
     url = src.url
-    if base_url_override:
+    if base_url_override is not None:
         parts = urllib.parse.urlsplit(url)
         url = base_url_override.rstrip("/") + f"/{src.name}/{src.filename}" + (f"?{parts.query}" if parts.query else "")
     if "{bbox}" in url:
@@ -466,7 +996,8 @@ def _url_for(src: Source, bbox, base_url_override: str | None) -> str:
 
 def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_override: str | None = None,
           progress: bool | None = None, timeout_s: float = 60, retries: int = 3, backoff_s: float = 1.0,
-          page_size: int = ARCGIS_PAGE_SIZE, max_pages: int = ARCGIS_MAX_PAGES, refresh: bool = False) -> Path:
+          page_size: int = ARCGIS_PAGE_SIZE, max_pages: int = ARCGIS_MAX_PAGES, refresh: bool = False,
+          allow_http: bool = False, limits: ExtractLimits | None = None) -> Path:
     """Download official sources into ``out_dir/<source>/<vintage>/`` and write a layer set.
 
     Parameters
@@ -481,7 +1012,8 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         Two-letter state; its bounding box (from the Census states layer, fetched first)
         is used when ``bbox`` is not given.
     base_url_override : str, optional
-        Serve every source from ``<base>/<source>/<filename>`` (mirrors, tests).
+        Serve every source from ``<base>/<source>/<filename>`` (mirrors, tests); an
+        ``https://`` URL (``http://`` with ``allow_http``).
     progress : bool, optional
         Progress bars (default: only when stderr is a terminal).
     timeout_s : float
@@ -497,15 +1029,27 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
     refresh : bool
         Download again even when the cache already holds the file: by default a file whose
         manifest entry has the same URL and whose sha256 still matches is reused.
+    allow_http : bool
+        Accept plain ``http://`` source, mirror and redirect URLs (default: ``https://`` only).
+    limits : ExtractLimits, optional
+        Bounds on what extracting an archive may write (default :class:`ExtractLimits()`).
 
     Returns
     -------
     Path
         The written ``layers.toml``: the roles fetched now, plus the roles of an earlier
         ``layers.toml`` in ``out_dir`` that this call did not fetch.
+
+    Raises
+    ------
+    ConfigError
+        A source or mirror URL that is not ``https://`` (or ``http://`` when allowed),
+        checked for every source before anything is downloaded.
+    DataError
+        A download that is not what its source should be (an HTML page, a zip that is not
+        one, a CSV without its loader's columns ...) or an archive breaking ``limits``:
+        neither is kept under its final name nor recorded in the manifest.
     """
-    out = Path(out_dir).expanduser()
-    out.mkdir(parents=True, exist_ok=True)
     chosen = [s if isinstance(s, Source) else get_source(str(s)) for s in (sources or SOURCES)]
     if not chosen:
         raise ConfigError("no sources given; pass names from " + ", ".join(SOURCES))
@@ -516,6 +1060,14 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
     if state and bbox is None:
         states = next((s for s in chosen if s.role == "states"), SOURCES["census_states"])
         chosen = [states] + [s for s in chosen if s is not states]
+    # every URL is checked before anything is downloaded or created
+    if base_url_override is not None:
+        check_url(base_url_override, allow_http=allow_http, what="mirror URL (--base-url / base_url_override)")
+    for src in chosen:
+        check_url(_url_for(src, None, base_url_override), allow_http=allow_http, what=f"URL of source {src.name!r}")
+    limits = ExtractLimits() if limits is None else limits
+    out = Path(out_dir).expanduser()
+    out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST_FILE
     manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {"files": {}}
     specs: dict[str, LayerSpec] = {}
@@ -528,6 +1080,16 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         before = manifest["files"].get(rel, {})
         reused = (not refresh and before.get("url") == url and dest.is_file()
                   and _sha256(dest) == before.get("sha256"))
+        if reused and not src.arcgis:  # a file cached before content was checked (the merged GeoJSON is ours)
+            try:
+                check_content(dest, content_kind(dest.name), columns=() if src.extract else src.columns)
+            except DataError as exc:
+                log.warning("%s: the cached %s is not what the source should be, so it is set aside and "
+                            "downloaded again: %s", src.name, rel, exc)
+                os.replace(dest, dest.with_name(dest.name + ".refused"))
+                manifest["files"].pop(rel, None)
+                _write_json(manifest_path, manifest)
+                reused, before = False, {}
         if reused:
             log.info("%s: %s already in the cache (sha256 checked), not downloaded again", src.name, rel)
             paging = {k: before[k] for k in ("pages", "features", "duplicates") if k in before}
@@ -535,10 +1097,10 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
             dest.parent.mkdir(parents=True, exist_ok=True)
             paging = fetch_arcgis(url, dest, object_id_field=src.object_id_field, page_size=page_size,
                                   max_pages=max_pages, timeout_s=timeout_s, retries=retries, backoff_s=backoff_s,
-                                  progress=progress)
+                                  progress=progress, allow_http=allow_http)
         else:
             dest = download(url, folder / src.filename, timeout_s=timeout_s, retries=retries, progress=progress,
-                            backoff_s=backoff_s)
+                            backoff_s=backoff_s, allow_http=allow_http, columns=() if src.extract else src.columns)
         digest = before["sha256"] if reused else _sha256(dest)
         if src.sha256 and digest != src.sha256.lower():
             dest.rename(dest.with_name(dest.name + ".bad"))
@@ -547,7 +1109,7 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
         layer_paths = [dest]
         if src.extract:
             if not (reused and before.get("extracted")):
-                safe_extract(dest, folder)
+                _extract_or_set_aside(src, dest, folder, limits, manifest, manifest_path, rel)
             if src.layer_glob == ".":
                 layer_paths = [folder]
             elif src.layer_glob:
@@ -556,6 +1118,8 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
                     raise MissingDataError(
                         f"{src.name}: no extracted file matches {src.layer_glob!r} in {folder}; the archive "
                         "layout changed upstream: update layer_glob in gis_data/fetch.py")
+                if not reused:
+                    _check_layer_files(src, layer_paths)
         manifest["files"][rel] = {
             "source": src.name, "url": url, "sha256": digest, "bytes": dest.stat().st_size,
             "vintage": src.vintage, "license": src.license, "terms": src.terms, "verified": bool(src.sha256),
@@ -563,6 +1127,7 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
             "extracted": src.extract, **paging,
         }
         _write_json(manifest_path, manifest)  # after each source, so a later failure keeps the record
+        dest.with_name(dest.name + ".refused").unlink(missing_ok=True)  # an earlier refused copy, now superseded
         specs[src.role] = LayerSpec(src.role, tuple(p.resolve() for p in layer_paths), src.format)
         if state and bbox is None and src.role == "states":
             bbox = _state_bbox(state, dest)
@@ -571,6 +1136,36 @@ def fetch(sources, out_dir, *, bbox=None, state: str | None = None, base_url_ove
     layers = LayerSet({**{r: sp for r, sp in earlier.items() if r not in specs}, **specs},
                       name=f"official sources fetched into {out.name}")
     return layers.write(out / LAYERS_FILE, overwrite=True)
+
+
+def _extract_or_set_aside(src: Source, archive: Path, folder: Path, limits: ExtractLimits, manifest: dict,
+                          manifest_path: Path, rel: str) -> None:
+    """Extract ``archive``; if it is refused (bounds, corrupt), move it aside as ``.refused``
+    so it is neither kept under its name nor left in the manifest (a later successful
+    fetch of the source removes that copy)."""
+    aside = archive.with_name(archive.name + ".refused")
+    try:
+        safe_extract(archive, folder, limits=limits)
+    except DataError as exc:
+        os.replace(archive, aside)
+        if manifest["files"].pop(rel, None) is not None:
+            _write_json(manifest_path, manifest)
+        raise DataError(f"{src.name}: {exc}. The downloaded archive was moved aside as {aside.name} (delete it, or "
+                        "fetch again after raising the bound)") from None
+
+
+def _check_layer_files(src: Source, paths) -> None:
+    """Check the layer files extracted from an archive: a CSV holds its loader's columns, an
+    xlsx is a workbook, and so on (:func:`check_content`)."""
+    for path in paths:
+        kind = content_kind(path.name)
+        if kind == "any":
+            continue
+        try:
+            check_content(path, kind, columns=src.columns if kind == "csv" else ())
+        except DataError as exc:
+            raise DataError(f"{src.name}: {exc}; the archive layout or schema changed upstream: update layer_glob "
+                            "or columns in gis_data/fetch.py") from None
 
 
 def _write_json(path: Path, doc: dict) -> None:

@@ -42,24 +42,44 @@ def register(sub) -> None:
                      help="comma-separated source names (default: all; see gis_data/fetch.py SOURCES)")
     fet.add_argument("--timeout", type=float, default=60.0, metavar="S", help="socket timeout per attempt [s]")
     fet.add_argument("--retries", type=int, default=3, help="further attempts per file")
-    fet.add_argument("--base-url", default=None, help="mirror serving <base>/<source>/<filename>")
+    fet.add_argument("--base-url", default=None, help="mirror serving <base>/<source>/<filename> (https:// only, "
+                     "unless --allow-http)")
+    fet.add_argument("--allow-http", action="store_true",
+                     help="accept plain http:// source, mirror and redirect URLs (default: https:// only; file:, "
+                          "data:, ftp: are always refused)")
     fet.add_argument("--refresh", action="store_true",
                      help="download again files the cache already holds (default: reuse them after a sha256 check)")
     fet.add_argument("--page-size", type=int, default=None, metavar="N",
                      help="features asked for per ArcGIS page (default 1000; servers cap it at their maxRecordCount)")
     fet.add_argument("--max-pages", type=int, default=None, metavar="N",
                      help="ArcGIS pages after which a query still reporting more features is an error (default 1000)")
+    bounds = fet.add_argument_group("archive extraction bounds", "an archive breaking one is refused and nothing it "
+                                    "wrote is kept (1 MB = 10^6 bytes)")
+    bounds.add_argument("--max-extract-mb", type=float, default=None, metavar="MB",
+                        help="uncompressed size one archive may write (default 4000)")
+    bounds.add_argument("--max-member-ratio", type=float, default=None, metavar="X",
+                        help="uncompressed / compressed size of one member, past its first 1 MB (default 100)")
+    bounds.add_argument("--max-archive-ratio", type=float, default=None, metavar="X",
+                        help="uncompressed size of all members / archive size, past the first 1 MB (default 50)")
+    bounds.add_argument("--max-members", type=int, default=None, metavar="N",
+                        help="entries in one archive, folders included (default 10000)")
     add_json(fet)
     fet.set_defaults(func=run_fetch)
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    from gis_data.fetch import fetch
+    from gis_data.fetch import ExtractLimits, fetch
 
     sources = [s.strip() for s in args.sources.split(",") if s.strip()] if args.sources else None
     paging = {k: v for k, v in (("page_size", args.page_size), ("max_pages", args.max_pages)) if v is not None}
+    bounds = {k: v for k, v in (("max_total_bytes", None if args.max_extract_mb is None
+                                 else args.max_extract_mb * 1_000_000),  # MB = 10^6 bytes
+                                ("max_member_ratio", args.max_member_ratio),
+                                ("max_archive_ratio", args.max_archive_ratio),
+                                ("max_members", args.max_members)) if v is not None}
     toml = fetch(sources, args.out, bbox=args.bbox, state=args.state, base_url_override=args.base_url,
-                 timeout_s=args.timeout, retries=args.retries, refresh=args.refresh, **paging)
+                 timeout_s=args.timeout, retries=args.retries, refresh=args.refresh, allow_http=args.allow_http,
+                 limits=ExtractLimits(**bounds), **paging)
     manifest = Path(args.out) / "manifest.json"
     if args.json:
         import json
