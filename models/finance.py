@@ -57,6 +57,9 @@ __all__ = [
     "interest_during_construction",
     "finance_input",
     "finance_inputs",
+    "cpi_u_factor",
+    "CoalPrice",
+    "coal_price",
     "nominal_rate",
 ]
 
@@ -861,3 +864,88 @@ def finance_input(key: str) -> FinanceInput:
         return finance_inputs()[key]
     except KeyError:
         raise unknown_name("finance input", key, finance_inputs()) from None
+
+
+def cpi_u_factor(from_year: int, to_year: int) -> float:
+    """Multiplier from USD of ``from_year`` to USD of ``to_year`` by the CPI-U annual averages.
+
+    Parameters
+    ----------
+    from_year, to_year : int
+        Dollar years within the catalog's CPI-U rows (2015-2025) [yr].
+
+    Returns
+    -------
+    float
+        ``CPI[to_year] / CPI[from_year]`` [-].
+
+    References
+    ----------
+    .. [1] BLS CPI-U, US city average, all items (CUUR0000SA0), annual averages, as copied in
+       ``catalogs/finance_inputs.csv`` (``cpi_u_<year>``).
+    """
+    rows = {int(k.rsplit("_", 1)[1]): v.value for k, v in finance_inputs().items() if k.startswith("cpi_u_")}
+    for y in (from_year, to_year):
+        if int(y) not in rows:
+            raise ConfigError(f"dollar year {y!r}: CPI-U is catalogued for {min(rows)}-{max(rows)} only; "
+                              "give costs in a dollar year within that range")
+    return rows[int(to_year)] / rows[int(from_year)]
+
+
+@dataclass(frozen=True)
+class CoalPrice:
+    """Delivered coal price for a state, or the national average when the state has none.
+
+    Attributes
+    ----------
+    usd_per_mmbtu : float
+        Delivered price, HHV, nominal USD of ``data_year`` [USD/MMBtu].
+    state_abbr : str
+        State the price is for (``"US"`` for the national average).
+    national_fallback : bool
+        True when the asked state has no price in the catalog.
+    data_year, source, source_url : str
+        Period, publisher and link of the figure.
+    """
+
+    usd_per_mmbtu: float
+    state_abbr: str
+    national_fallback: bool
+    data_year: str
+    source: str
+    source_url: str
+
+    @property
+    def label(self) -> str:
+        """One line saying what the price is and where it comes from."""
+        if self.national_fallback:
+            where = f"US average (no EIA state value for {self.state_abbr} in the catalog)"
+        else:
+            where = "US average" if self.state_abbr == "US" else self.state_abbr
+        return f"coal delivered to power plants, {where}, {self.data_year}: {self.usd_per_mmbtu:.2f} USD/MMBtu ({self.source})"
+
+
+def coal_price(state_abbr: str | None) -> CoalPrice:
+    """Delivered coal price to power plants in a state (EIA), or the labelled US average.
+
+    Parameters
+    ----------
+    state_abbr : str or None
+        Two-letter state code; None or a state without a catalogued price gives the US average.
+
+    Returns
+    -------
+    CoalPrice
+
+    References
+    ----------
+    .. [1] EIA, Electric Power Monthly Table 4.10.B (state, Jan-Jul 2024 year to date) and Electric
+       Power Annual Table 7.1 (US, 2021), as copied in ``catalogs/finance_inputs.csv``.
+    """
+    st = (state_abbr or "").strip().upper()
+    key = f"coal_price_{st}_usd_per_mmbtu"
+    rows = finance_inputs()
+    row = rows.get(key) if st and st != "US" else None
+    fallback = row is None and bool(st) and st != "US"
+    row = row or rows["coal_price_US_usd_per_mmbtu"]
+    return CoalPrice(row.value, st or "US", fallback, row.data_year, row.source, row.source_url)
