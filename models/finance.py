@@ -53,8 +53,13 @@ __all__ = [
     "CashFlows",
     "project_cash_flows",
     "solve_price_for_equity_irr",
+    "construction_draw_fracs",
+    "interest_during_construction",
     "finance_input",
     "finance_inputs",
+    "cpi_u_factor",
+    "CoalPrice",
+    "coal_price",
     "nominal_rate",
 ]
 
@@ -490,6 +495,12 @@ class CashFlows:
 
     Year-0 quantities are (deals,) arrays. ``equity_cf_usd`` and ``project_cf_usd``
     include year 0 (shape (deals, N+1)). All money nominal USD.
+
+    ``capital_cost_usd`` is the cost at commercial operation before term-debt fees and
+    reserves (overnight capex plus capitalised construction interest): the depreciable
+    basis and the unlevered project's year-0 outflow. ``installed_cost_usd`` adds the
+    term-debt fee and the debt-service reserve funded at close (SAM's "total installed
+    cost" with financing costs), the uses of funds that debt and equity pay.
     """
 
     installed_cost_usd: np.ndarray
@@ -507,6 +518,11 @@ class CashFlows:
     equity_cf_usd: np.ndarray
     project_cf_usd: np.ndarray
     energy_mwh: np.ndarray
+    capital_cost_usd: np.ndarray
+    debt_fee_usd: np.ndarray
+    dsra_usd: np.ndarray
+    fee_amortisation_usd: np.ndarray
+    reserve_balance_usd: np.ndarray
 
     @property
     def dscr(self) -> np.ndarray:
@@ -514,6 +530,11 @@ class CashFlows:
         ds = self.debt.debt_service_usd
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(ds > 0, self.ebitda_usd / ds, np.nan)
+
+
+def _scale_debt(debt: DebtSchedule, scale: np.ndarray) -> DebtSchedule:
+    s = scale[:, None]
+    return DebtSchedule(debt.debt_usd * scale, debt.interest_usd * s, debt.principal_usd * s, debt.balance_usd * s)
 
 
 def project_cash_flows(
@@ -537,13 +558,24 @@ def project_cash_flows(
 ) -> CashFlows:
     """After-tax cash flows to the owner of many single-owner projects at once.
 
-    Exactly one of ``debt_frac`` (level-payment debt, a fraction of the installed cost)
+    Exactly one of ``debt_frac`` (level-payment debt, a fraction of the uses of funds)
     and ``dscr_target`` (debt sized by coverage, sculpted repayment) is given.
+
+    Uses of funds at commercial operation (year 0) are the capital cost (capex plus any
+    capitalised construction interest, given as ``installed_cost_usd``), the term-debt fee
+    (``debt_fee_frac`` x debt) and the debt-service reserve (``dsra_months``/12 of the
+    next year's debt service); debt and equity pay them in proportion, as in SAM Single
+    Owner. The reserve is then kept at ``dsra_months`` of the next year's debt service,
+    its changes flow to equity and it is released with the last payment; it earns no
+    interest. For tax, the capital cost is depreciated (less half of any ITC, IRC
+    §50(c)); the reserve is cash, not depreciable; the debt fee is amortised straight
+    line over the tenor (Treas. Reg. §1.446-5) - SAM neither depreciates nor deducts it.
 
     Parameters
     ----------
     installed_cost_usd : float or array (deals,)
-        Capital cost at close before financing fees [USD].
+        Capital cost at commercial operation before term-debt fees and reserves:
+        overnight capex plus capitalised construction interest [USD].
     revenue_usd : array (deals, years)
         Contract plus merchant revenue in operating years [USD/yr].
     opex_usd : array (deals, years)
@@ -555,7 +587,7 @@ def project_cash_flows(
     federal_tax_frac, state_tax_frac : float or array (deals,)
         Income tax rates [-]; state tax is deductible from federal taxable income.
     debt_frac : float or array (deals,), optional
-        Debt as a share of installed cost including fees [-].
+        Debt as a share of the uses of funds (capital cost, fee and reserve) [-].
     dscr_target : float or array (deals,), optional
         Target DSCR for sculpted debt [-].
     debt_rate_frac : float or array (deals,)
@@ -565,16 +597,16 @@ def project_cash_flows(
     debt_fee_frac : float or array (deals,)
         Up-front lender fee as a share of the debt, financed [-].
     dsra_months : float or array (deals,)
-        Debt-service reserve funded at close (months of first-year debt service),
-        released in the last year of the tenor [months].
+        Debt-service reserve: months of the next year's debt service held from close to
+        the last payment [months].
     itc_frac : float or array (deals,)
-        Investment tax credit as a share of the installed cost, taken in year 1; the
+        Investment tax credit as a share of the capital cost, taken in year 1; the
         depreciable basis is reduced by half the credit (IRC §50(c)) [-].
     ptc_usd : array (deals, years), optional
         Production tax credit in each year [USD/yr].
     max_debt_frac : float or array (deals,), optional
-        Cap on DSCR-sized debt as a share of installed cost including fees; a capped
-        schedule is scaled down, so coverage is then above the target [-].
+        Cap on DSCR-sized debt as a share of the uses of funds; a capped schedule is
+        scaled down, so coverage is then above the target [-].
 
     Returns
     -------
@@ -583,6 +615,7 @@ def project_cash_flows(
     References
     ----------
     .. [1] Blair et al. (2018), SAM General Description, NREL/TP-6A20-70414 (Single Owner).
+    .. [2] 26 CFR §1.446-5, Debt issuance costs (amortised over the term of the debt).
     """
     revenue = np.atleast_2d(np.asarray(revenue_usd, dtype=float))
     n_deals, n = revenue.shape
@@ -598,50 +631,61 @@ def project_cash_flows(
     fed, sta = per_deal(federal_tax_frac), per_deal(state_tax_frac)
     fee, itc = per_deal(debt_fee_frac), per_deal(itc_frac)
     dsra_m = per_deal(dsra_months)
+    rate = per_deal(debt_rate_frac)
     tenor = np.broadcast_to(np.asarray(debt_tenor_yr), (n_deals,))
     if (debt_frac is None) == (dscr_target is None):
         raise ConfigError(
             f"debt_frac={debt_frac!r}, dscr_target={dscr_target!r}: give exactly one "
             "(a debt share of cost, or a target DSCR for sculpted debt)"
         )
+    if np.any(dsra_m < 0):
+        raise ConfigError(f"dsra_months={dsra_months!r}: expected 0 or more months of debt service")
     ebitda = revenue - opex
     if debt_frac is not None:
         dfrac = per_deal(debt_frac)
         if np.any((dfrac < 0) | (dfrac >= 1)):
             raise ConfigError(f"debt_frac={debt_frac!r}: expected 0 <= debt_frac < 1")
-        # Fees are financed: total = cost + fee * debt, debt = dfrac * total.
-        total = cost / (1.0 - fee * dfrac)
-        debt = level_debt(dfrac * total, debt_rate_frac, tenor, n)
+        # Reserve per unit of level debt: months/12 of the annual payment (CRF).
+        k = dsra_m / 12.0 * capital_recovery_factor(rate, tenor.astype(float))
+        denom = 1.0 - dfrac * (fee + k)
+        if np.any(denom <= 0):
+            raise ConfigError(f"debt_frac={debt_frac!r} with fee {debt_fee_frac!r} and a {dsra_months!r}-month reserve "
+                              "finances more than the project costs; lower the debt share, fee or reserve")
+        debt = level_debt(dfrac * cost / denom, rate, tenor, n)
     else:
-        debt = sculpted_debt(ebitda, dscr_target, debt_rate_frac, tenor)
+        debt = sculpted_debt(ebitda, dscr_target, rate, tenor)
         if max_debt_frac is not None:
             cap = per_deal(max_debt_frac)
-            # Largest debt D with D <= cap * (cost + fee * D).
-            limit = cap * cost / (1.0 - cap * fee)
             with np.errstate(divide="ignore", invalid="ignore"):
-                scale = np.where(debt.debt_usd > limit, limit / debt.debt_usd, 1.0)[:, None]
-            debt = DebtSchedule(debt.debt_usd * scale[:, 0], debt.interest_usd * scale,
-                                debt.principal_usd * scale, debt.balance_usd * scale)
-        total = cost + fee * debt.debt_usd
+                k = np.where(debt.debt_usd > 0, dsra_m / 12.0 * debt.debt_service_usd[:, 0] / debt.debt_usd, 0.0)
+                # Largest debt D with D <= cap * (cost + fee * D + k * D).
+                limit = cap * cost / (1.0 - cap * (fee + k))
+                scale = np.where(debt.debt_usd > limit, limit / debt.debt_usd, 1.0)
+            debt = _scale_debt(debt, scale)
     service = debt.debt_service_usd
-    dsra0 = dsra_m / 12.0 * service[:, 0]
-    reserve = np.zeros(shape)
-    last = np.clip(tenor.astype(int) - 1, 0, n - 1)
-    reserve[np.arange(n_deals), last] += dsra0  # released with the last payment
+    # Reserve balance at the end of year t (t = 0 is close): months/12 of year t+1's debt service.
+    next_service = np.concatenate([service, np.zeros((n_deals, 1))], axis=1)  # years 1..N+1
+    balance = dsra_m[:, None] / 12.0 * next_service  # end of years 0..N
+    dsra0 = balance[:, 0]
+    reserve = balance[:, :-1] - balance[:, 1:]  # released (+) or topped up (-) in years 1..N
+    fee_usd = fee * debt.debt_usd
+    total = cost + fee_usd + dsra0
+    mask = np.arange(1, n + 1)[None, :] <= tenor[:, None]
+    amort = np.where(mask, (fee_usd / np.maximum(tenor, 1))[:, None], 0.0)
     itc_usd = itc * cost
-    dep_basis = total - 0.5 * itc_usd
+    dep_basis = cost - 0.5 * itc_usd
     depreciation = dep_basis[:, None] * dep_frac
-    taxable = ebitda - debt.interest_usd - depreciation
+    taxable = ebitda - debt.interest_usd - depreciation - amort
     state_tax = sta[:, None] * taxable
     federal_tax = fed[:, None] * (taxable - state_tax)
     credit = np.zeros(shape)
     credit[:, 0] += itc_usd
     if ptc_usd is not None:
         credit = credit + np.broadcast_to(np.asarray(ptc_usd, dtype=float), shape)
-    equity0 = total - debt.debt_usd + dsra0
+    equity0 = total - debt.debt_usd
     after_tax = ebitda - service - state_tax - federal_tax + credit + reserve
     equity_cf = np.concatenate([-equity0[:, None], after_tax], axis=1)
-    # Unlevered, after-tax project cash flow (interest not deducted for tax).
+    # Unlevered, after-tax project cash flow (no interest, fee or reserve).
     unlev_taxable = ebitda - depreciation
     unlev_state = sta[:, None] * unlev_taxable
     unlev_tax = unlev_state + fed[:, None] * (unlev_taxable - unlev_state)
@@ -662,7 +706,84 @@ def project_cash_flows(
         equity_cf_usd=equity_cf,
         project_cf_usd=project_cf,
         energy_mwh=np.array(energy),
+        capital_cost_usd=np.array(cost),
+        debt_fee_usd=fee_usd,
+        dsra_usd=dsra0,
+        fee_amortisation_usd=amort,
+        reserve_balance_usd=balance[:, 1:],
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Construction period
+# ---------------------------------------------------------------------------------------
+def construction_draw_fracs(construction_months: int, draws_frac=None) -> np.ndarray:
+    """Share of the capital drawn in each month of construction.
+
+    Parameters
+    ----------
+    construction_months : int
+        Months from the first draw to commercial operation, >= 0 [months]; 0 means the
+        capital is spent at commercial operation (no construction period).
+    draws_frac : sequence of float, optional
+        A term sheet's monthly draw schedule (one share per month, summing to 1) [-].
+        Absent: even draws, 1/``construction_months`` each - an assumption; EPC payment
+        milestones usually follow an S-curve.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (construction_months,) [-]; empty when there is no construction period.
+    """
+    m = int(construction_months)
+    if m < 0 or m != construction_months:
+        raise ConfigError(f"construction_months={construction_months!r}: expected a whole number of months >= 0")
+    if draws_frac is None or len(draws_frac) == 0:
+        return np.full(m, 1.0 / m) if m else np.zeros(0)
+    d = np.asarray(draws_frac, dtype=float)
+    if len(d) != m or np.any(d < 0) or not np.isclose(d.sum(), 1.0, rtol=0, atol=1e-6):
+        raise ConfigError(
+            f"construction draws {list(np.round(d, 4))} (sum {d.sum():.6f}, {len(d)} months): expected "
+            f"{m} non-negative monthly shares summing to 1, one per construction month"
+        )
+    return d
+
+
+def interest_during_construction(draws_usd, rate_frac):
+    """Interest during construction on monthly draws, capitalised at commercial operation.
+
+    Each month's draw is paid at the end of that month and borrowed until the end of the
+    last month (commercial operation), compounding monthly at the effective monthly
+    rate ``(1 + rate)^(1/12) - 1``: IDC = sum_m draw_m ((1 + rate)^((M - m)/12) - 1).
+
+    Parameters
+    ----------
+    draws_usd : array (..., months)
+        Capital drawn in construction months 1..M [USD].
+    rate_frac : float or array (...)
+        Annual effective construction-loan rate [-].
+
+    Returns
+    -------
+    numpy.ndarray or float
+        Capitalised interest at commercial operation [USD].
+
+    References
+    ----------
+    .. [1] US Army Corps of Engineers, Institute for Water Resources (1993), *National
+       Economic Development Procedures Manual - National Economic Development Costs*,
+       IWR Report 93-R-12 (interest during construction with a monthly factor), as coded
+       in the R package EngrEcon ``interest_during_construction``.
+    """
+    draws = np.asarray(draws_usd, dtype=float)
+    m = draws.shape[-1]
+    r = np.asarray(rate_frac, dtype=float)
+    if np.any(r <= -1):
+        raise ConfigError(f"rate_frac={rate_frac!r}: expected a rate above -1 (e.g. 0.07 for 7 %)")
+    months_left = (m - np.arange(1, m + 1, dtype=float)) / 12.0
+    factor = (1.0 + r[..., None]) ** months_left - 1.0
+    out = np.sum(draws * factor, axis=-1)
+    return out[()] if np.ndim(out) == 0 else out
 
 
 def solve_price_for_equity_irr(cash_flows_at_price, target_irr_frac, *, lo=0.0, hi=1000.0, tol=1e-6, max_iter=200):
@@ -743,3 +864,88 @@ def finance_input(key: str) -> FinanceInput:
         return finance_inputs()[key]
     except KeyError:
         raise unknown_name("finance input", key, finance_inputs()) from None
+
+
+def cpi_u_factor(from_year: int, to_year: int) -> float:
+    """Multiplier from USD of ``from_year`` to USD of ``to_year`` by the CPI-U annual averages.
+
+    Parameters
+    ----------
+    from_year, to_year : int
+        Dollar years within the catalog's CPI-U rows (2015-2025) [yr].
+
+    Returns
+    -------
+    float
+        ``CPI[to_year] / CPI[from_year]`` [-].
+
+    References
+    ----------
+    .. [1] BLS CPI-U, US city average, all items (CUUR0000SA0), annual averages, as copied in
+       ``catalogs/finance_inputs.csv`` (``cpi_u_<year>``).
+    """
+    rows = {int(k.rsplit("_", 1)[1]): v.value for k, v in finance_inputs().items() if k.startswith("cpi_u_")}
+    for y in (from_year, to_year):
+        if int(y) not in rows:
+            raise ConfigError(f"dollar year {y!r}: CPI-U is catalogued for {min(rows)}-{max(rows)} only; "
+                              "give costs in a dollar year within that range")
+    return rows[int(to_year)] / rows[int(from_year)]
+
+
+@dataclass(frozen=True)
+class CoalPrice:
+    """Delivered coal price for a state, or the national average when the state has none.
+
+    Attributes
+    ----------
+    usd_per_mmbtu : float
+        Delivered price, HHV, nominal USD of ``data_year`` [USD/MMBtu].
+    state_abbr : str
+        State the price is for (``"US"`` for the national average).
+    national_fallback : bool
+        True when the asked state has no price in the catalog.
+    data_year, source, source_url : str
+        Period, publisher and link of the figure.
+    """
+
+    usd_per_mmbtu: float
+    state_abbr: str
+    national_fallback: bool
+    data_year: str
+    source: str
+    source_url: str
+
+    @property
+    def label(self) -> str:
+        """One line saying what the price is and where it comes from."""
+        if self.national_fallback:
+            where = f"US average (no EIA state value for {self.state_abbr} in the catalog)"
+        else:
+            where = "US average" if self.state_abbr == "US" else self.state_abbr
+        return f"coal delivered to power plants, {where}, {self.data_year}: {self.usd_per_mmbtu:.2f} USD/MMBtu ({self.source})"
+
+
+def coal_price(state_abbr: str | None) -> CoalPrice:
+    """Delivered coal price to power plants in a state (EIA), or the labelled US average.
+
+    Parameters
+    ----------
+    state_abbr : str or None
+        Two-letter state code; None or a state without a catalogued price gives the US average.
+
+    Returns
+    -------
+    CoalPrice
+
+    References
+    ----------
+    .. [1] EIA, Electric Power Monthly Table 4.10.B (state, Jan-Jul 2024 year to date) and Electric
+       Power Annual Table 7.1 (US, 2021), as copied in ``catalogs/finance_inputs.csv``.
+    """
+    st = (state_abbr or "").strip().upper()
+    key = f"coal_price_{st}_usd_per_mmbtu"
+    rows = finance_inputs()
+    row = rows.get(key) if st and st != "US" else None
+    fallback = row is None and bool(st) and st != "US"
+    row = row or rows["coal_price_US_usd_per_mmbtu"]
+    return CoalPrice(row.value, st or "US", fallback, row.data_year, row.source, row.source_url)

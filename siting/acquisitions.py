@@ -7,11 +7,15 @@
    authority: one row per plant with capacity, fuel, age, planned retirement and the gas
    pipeline serving it.
 2. :func:`acquisition_deal` turns one screened plant and an option into a
-   :class:`siting.deal.Deal`: *restart* a retired or retiring unit as it is, *convert* a
-   coal or oil steam unit to burn gas, or *repower* the site with a new gas combined
-   cycle or combustion turbine on its interconnection. Repowering uses the NREL ATB 2024
-   costs in ``models/catalogs/finance_inputs.csv``; restart and conversion costs and heat
-   rates are not in the reference base, so the caller gives them (the message says so).
+   :class:`siting.deal.Deal` priced on the fuel the plant will burn: *restart* a retired or
+   retiring unit as it is (a coal unit burns coal, priced from EIA delivered prices in its
+   state, or the labelled US average), *convert* a coal steam unit to burn gas (EIA AEO2026
+   cost function by boiler type and unit size, plus the average gas lateral; 5 % heat-rate
+   penalty, lower O&M), or *repower* the site with a new gas combined cycle or combustion
+   turbine on its interconnection (NREL ATB 2024). Cited costs are converted to the deal's
+   dollar year with CPI-U. The reference has no per-kW cost of restarting a retired coal
+   unit, so a restart asks for ``option_capex_usd_per_kw`` by name; its heat rate and O&M
+   default to Lazard's operating-coal ranges (midpoints, class-typical).
 3. :func:`evaluate_acquisitions` evaluates many candidates and ranks them.
 """
 
@@ -45,6 +49,10 @@ _RETIRED = {"RE", "RETIRED"}
 _RETIRING = {"RETIREMENT", "RETIRING"}
 
 OPTIONS = ("restart", "convert", "repower_cc", "repower_ct")
+
+#: Boiler types with an EIA coal-to-gas conversion cost function.
+BOILER_TYPES = {"pulverized_coal": "coal_to_gas_conversion_pc_usd_per_kw_at_75mw",
+                "cyclone": "coal_to_gas_conversion_cyclone_usd_per_kw_at_75mw"}
 
 _REQUIRED = ("plant_id", "plant_name", "capacity_mw", "energy_source", "technology", "status", "operating_year",
              "retirement_year", "balancing_authority", "gas_pipeline", "state_abbr", "geometry")
@@ -214,16 +222,31 @@ class AcquisitionTerms:
     purchase_price_usd_per_kw : float
         Price paid for the plant or site per kW of its existing capacity [USD/kW].
     option_capex_usd_per_kw : float, optional
-        Restart or conversion capital per kW [USD/kW]; for repowering, overrides the ATB
-        new-build cost (the default) [USD/kW].
+        Restart, conversion or repowering capital per kW [USD/kW]. Required for a restart
+        (no public per-kW case exists); a conversion defaults to the EIA AEO2026 cost
+        function plus the average lateral, repowering to NREL ATB 2024.
     heat_rate_hhv_btu_per_kwh : float, optional
-        Heat rate after restart or conversion, HHV [Btu/kWh]; repowering defaults to ATB.
+        Heat rate after the option, HHV [Btu/kWh]. A coal restart defaults to Lazard's
+        operating-coal midpoint, a conversion to that times 1.05 (EIA), repowering to ATB.
     fixed_om_usd_per_kw_yr, variable_om_usd_per_mwh : float, optional
-        O&M after the option; repowering defaults to ATB [USD/kW-yr], [USD/MWh].
+        O&M after the option [USD/kW-yr], [USD/MWh]; defaults as for the heat rate (a
+        conversion cuts coal O&M by 33 % fixed and 25 % variable, EIA).
     repower_capacity_mw : float, optional
         New capacity when repowering (default: the existing capacity) [MW].
+    months_to_first_power : float, optional
+        Months from purchase to first power [months]. Repowering defaults to the new
+        plant's equipment-class lead time; a restart or conversion has no public figure,
+        so without it the time saved against the grid is reported as unknown.
+    boiler_type : str
+        ``pulverized_coal`` (the default, an assumption) or ``cyclone``, for a conversion.
+    unit_capacity_mw : float, optional
+        Boiler size for the conversion cost function (default: the plant's coal capacity
+        over its number of coal generators) [MW].
+    fuel_price_usd_per_mmbtu : float, optional
+        Delivered fuel price in the first operating year, HHV [USD/MMBtu]; overrides the
+        EIA coal price (restart of a coal unit) or the template's gas price.
     source : str
-        Where the restart/conversion figures come from.
+        Where the figures given here come from.
     """
 
     option: str
@@ -233,73 +256,232 @@ class AcquisitionTerms:
     fixed_om_usd_per_kw_yr: float | None = None
     variable_om_usd_per_mwh: float | None = None
     repower_capacity_mw: float | None = None
+    months_to_first_power: float | None = None
+    boiler_type: str = "pulverized_coal"
+    unit_capacity_mw: float | None = None
+    fuel_price_usd_per_mmbtu: float | None = None
     source: str = ""
 
     def __post_init__(self) -> None:
         if self.option not in OPTIONS:
             raise unknown_name("acquisition option", self.option, OPTIONS)
+        if self.boiler_type not in BOILER_TYPES:
+            raise unknown_name("boiler type", self.boiler_type, BOILER_TYPES)
         if not (self.purchase_price_usd_per_kw >= 0 and math.isfinite(self.purchase_price_usd_per_kw)):
             raise ConfigError(f"purchase_price_usd_per_kw={self.purchase_price_usd_per_kw!r}: expected >= 0 [USD/kW]")
-        if self.option in ("restart", "convert"):
-            need = [n for n in ("option_capex_usd_per_kw", "heat_rate_hhv_btu_per_kwh", "fixed_om_usd_per_kw_yr")
-                    if getattr(self, n) is None]
-            if need:
-                raise ConfigError(
-                    f"acquisition option {self.option!r} needs {', '.join(need)}: the reference base has no cited "
-                    "restart or coal-to-gas conversion costs or heat rates; give them from an engineering estimate "
-                    "(repower_cc and repower_ct default to NREL ATB 2024)"
-                )
+        for name in ("option_capex_usd_per_kw", "heat_rate_hhv_btu_per_kwh", "fixed_om_usd_per_kw_yr",
+                     "variable_om_usd_per_mwh", "repower_capacity_mw", "months_to_first_power", "unit_capacity_mw",
+                     "fuel_price_usd_per_mmbtu"):
+            v = getattr(self, name)
+            if v is not None and not (math.isfinite(v) and v >= 0):
+                raise ConfigError(f"AcquisitionTerms.{name}={v!r}: expected a finite number >= 0")
+
+
+def _in_dollar_year(key: str, to_year: int) -> tuple[float, str]:
+    """A cited catalog value converted from its dollar year to ``to_year`` by CPI-U, with its label."""
+    row = fin.finance_input(key)
+    year = int(str(row.dollar_year)[:4])
+    factor = fin.cpi_u_factor(year, to_year)
+    return row.value * factor, f"{row.value:g} {row.unit} ({year}$) x CPI-U {factor:.3f} -> {to_year}$"
+
+
+def _data_year(text: str) -> int:
+    return int(str(text).strip()[:4])
+
+
+def _coal_defaults(dollar_year: int, terms: AcquisitionTerms) -> tuple[float, float, float, list[str]]:
+    """Heat rate, fixed and variable O&M of an operating coal unit: the terms', else Lazard's midpoints."""
+    notes = []
+    heat = terms.heat_rate_hhv_btu_per_kwh
+    if heat is None:
+        heat = fin.finance_input("coal_operating_heat_rate_btu_per_kwh").value
+        notes.append(f"coal heat rate {heat:,.0f} Btu/kWh: Lazard LCOE+ 2025 operating-coal midpoint (class-typical; "
+                     "basis not stated by Lazard)")
+    fom, vom = terms.fixed_om_usd_per_kw_yr, terms.variable_om_usd_per_mwh
+    if fom is None:
+        fom, label = _in_dollar_year("coal_operating_fixed_om_usd_per_kw_yr", dollar_year)
+        notes.append(f"coal fixed O&M: Lazard operating-coal midpoint, {label}")
+    if vom is None:
+        vom, label = _in_dollar_year("coal_operating_variable_om_usd_per_mwh", dollar_year)
+        notes.append(f"coal variable O&M: Lazard operating-coal midpoint, {label}")
+    return float(heat), float(fom), float(vom), notes
+
+
+def coal_to_gas_conversion_capex_usd_per_kw(unit_capacity_mw: float, boiler_type: str = "pulverized_coal",
+                                            *, dollar_year: int = 2022) -> tuple[float, float]:
+    """Capital to convert a coal boiler to gas, and the average gas lateral [USD/kW of the unit].
+
+    Parameters
+    ----------
+    unit_capacity_mw : float
+        Boiler (unit) capacity, >= 25 MW [MW].
+    boiler_type : str
+        ``pulverized_coal`` or ``cyclone``.
+    dollar_year : int
+        Dollar year of the result (CPI-U from the sources' 2022$ and 2025$) [yr].
+
+    Returns
+    -------
+    tuple of (float, float)
+        Boiler modification ``c x (75 / MW)^0.35`` [USD/kW] and the fleet-average lateral
+        spur [USD/kW], both in USD of ``dollar_year``.
+
+    References
+    ----------
+    .. [1] EIA (2026), *Assumptions to the Annual Energy Outlook 2026: Electricity Market
+       Module*, coal-to-gas conversion (EPA-based cost function; lateral average).
+    """
+    if boiler_type not in BOILER_TYPES:
+        raise unknown_name("boiler type", boiler_type, BOILER_TYPES)
+    if not (unit_capacity_mw >= 25 and math.isfinite(unit_capacity_mw)):
+        raise ConfigError(f"unit_capacity_mw={unit_capacity_mw!r}: EIA's conversion cost function excludes units "
+                          "under 25 MW (and fluidized-bed or stoker boilers); give option_capex_usd_per_kw instead")
+    coeff, _ = _in_dollar_year(BOILER_TYPES[boiler_type], dollar_year)
+    ref = 75.0
+    exponent = fin.finance_input("coal_to_gas_conversion_scale_exponent").value
+    lateral, _ = _in_dollar_year("coal_to_gas_lateral_usd_per_kw", dollar_year)
+    return coeff * (ref / unit_capacity_mw) ** exponent, lateral
 
 
 def acquisition_deal(plant: pd.Series | dict, terms: AcquisitionTerms, template: D.Deal) -> D.Deal:
-    """A :class:`~siting.deal.Deal` for buying one screened plant and reusing it.
+    """A :class:`~siting.deal.Deal` for buying one screened plant and reusing it, priced on its own fuel.
 
     Parameters
     ----------
     plant : pandas.Series or dict
         One row of :func:`screen_plants` (needs ``plant_id``, ``plant_name``, ``capacity_mw``,
-        ``fuel_group``, ``status``).
+        ``fuel_group``, ``status``; ``state_abbr`` prices coal, ``n_generators`` sizes a
+        conversion).
     terms : AcquisitionTerms
         Option and costs.
     template : Deal
-        Contract, financing, tax, economics and datacenter terms to reuse; its plant is replaced.
+        Contract, financing, tax, economics and datacenter terms to reuse; its plant and,
+        for a coal restart, its fuel are replaced. Costs are taken to its dollar year.
 
     Returns
     -------
     Deal
+
+    Raises
+    ------
+    ConfigError
+        When a figure the public cases do not give is missing (named in the message), or
+        the option does not fit the plant (converting a gas plant, restarting oil without
+        a fuel price).
     """
     existing_mw = float(plant["capacity_mw"])
     if not existing_mw > 0:
         raise DataError(f"plant {plant['plant_id']!r} has capacity {existing_mw!r} MW; expected a positive capacity")
-    if terms.option == "convert" and plant["fuel_group"] == "gas":
-        raise ConfigError(f"plant {plant['plant_name']!r} already burns gas; choose restart or repower_cc/repower_ct")
+    fuel_group = str(plant.get("fuel_group", "") or "")
+    name = str(plant["plant_name"])
+    if terms.option == "convert" and fuel_group != "coal":
+        raise ConfigError(f"plant {name!r} burns {fuel_group or 'an unknown fuel'}; the EIA conversion cost function "
+                          "is for coal boilers: choose restart or repower_cc/repower_ct")
+    dollar_year = template.economics.dollar_year
+    first_year = template.economics.first_power_year
+    notes: list[str] = []
+    fuel = template.fuel
     get = lambda k: fin.finance_input(k).value  # noqa: E731
+    months = terms.months_to_first_power
     if terms.option.startswith("repower"):
         tech = "gas_cc" if terms.option == "repower_cc" else "gas_ct"
+        eq_class = "combined_cycle" if terms.option == "repower_cc" else "frame_simple_cycle"
         new_mw = terms.repower_capacity_mw or existing_mw
-        capex = terms.option_capex_usd_per_kw if terms.option_capex_usd_per_kw is not None else get(f"{tech}_capex_usd_per_kw")
+        if terms.option_capex_usd_per_kw is not None:
+            capex, src = terms.option_capex_usd_per_kw, terms.source or "acquisition terms"
+        else:
+            capex, label = _in_dollar_year(f"{tech}_capex_usd_per_kw", dollar_year)
+            src = f"NREL ATB 2024 {tech} overnight capex, {label}"
+            homer = get("coal_site_redevelopment_homer_city_usd_per_kw")
+            notes.append(f"repowering capex {capex:,.0f} USD/kW from ATB; the Homer City retired-coal redevelopment "
+                         f"(~{homer:,.0f} USD/kW nominal 2025, incl. site readiness, not like-for-like) is a high "
+                         "cross-check")
         heat = terms.heat_rate_hhv_btu_per_kwh or get(f"{tech}_heat_rate_hhv_btu_per_kwh")
-        fom = terms.fixed_om_usd_per_kw_yr if terms.fixed_om_usd_per_kw_yr is not None else get(f"{tech}_fixed_om_usd_per_kw_yr")
+        fom = (terms.fixed_om_usd_per_kw_yr if terms.fixed_om_usd_per_kw_yr is not None
+               else _in_dollar_year(f"{tech}_fixed_om_usd_per_kw_yr", dollar_year)[0])
         vom = (terms.variable_om_usd_per_mwh if terms.variable_om_usd_per_mwh is not None
-               else get(f"{tech}_variable_om_usd_per_mwh"))
-        src = terms.source or f"NREL ATB 2024 {tech} (finance_inputs.csv), 2022$"
-    else:
-        new_mw = existing_mw
-        capex, heat, fom = terms.option_capex_usd_per_kw, terms.heat_rate_hhv_btu_per_kwh, terms.fixed_om_usd_per_kw_yr
-        vom = terms.variable_om_usd_per_mwh or 0.0
-        src = terms.source
+               else _in_dollar_year(f"{tech}_variable_om_usd_per_mwh", dollar_year)[0])
+        if terms.fuel_price_usd_per_mmbtu is not None:
+            fuel = dataclasses.replace(fuel, fuel_type="natural_gas", price_usd_per_mmbtu=terms.fuel_price_usd_per_mmbtu)
+    elif terms.option == "convert":
+        eq_class, new_mw = "coal_steam", existing_mw
+        n_units = int(plant.get("n_generators", 1) or 1)
+        unit_mw = terms.unit_capacity_mw or existing_mw / max(n_units, 1)
+        coal_heat, coal_fom, coal_vom, coal_notes = _coal_defaults(dollar_year, terms)
+        if terms.option_capex_usd_per_kw is not None:
+            capex, src = terms.option_capex_usd_per_kw, terms.source or "acquisition terms"
+        else:
+            boiler, lateral = coal_to_gas_conversion_capex_usd_per_kw(unit_mw, terms.boiler_type, dollar_year=dollar_year)
+            capex = boiler + lateral
+            src = (f"EIA AEO2026 coal-to-gas conversion: {terms.boiler_type} boiler of {unit_mw:,.0f} MW "
+                   f"{boiler:,.0f} USD/kW + average lateral {lateral:,.0f} USD/kW ({dollar_year}$)")
+            notes.append(src + (" - boiler type assumed pulverized coal" if terms.boiler_type == "pulverized_coal"
+                                else ""))
+        penalty = get("coal_to_gas_heat_rate_penalty_frac")
+        heat = coal_heat * (1.0 + penalty) if terms.heat_rate_hhv_btu_per_kwh is None else coal_heat
+        fom = coal_fom * (1.0 - get("coal_to_gas_fixed_om_reduction_frac")) if terms.fixed_om_usd_per_kw_yr is None \
+            else coal_fom
+        vom = coal_vom * (1.0 - get("coal_to_gas_variable_om_reduction_frac")) \
+            if terms.variable_om_usd_per_mwh is None else coal_vom
+        notes += coal_notes
+        if terms.heat_rate_hhv_btu_per_kwh is None:
+            notes.append(f"converted heat rate = coal heat rate x {1 + penalty:.2f} (EIA: 5 % penalty); "
+                         "O&M 33 % (fixed) and 25 % (variable) below coal (EIA)")
+        if terms.fuel_price_usd_per_mmbtu is not None:
+            fuel = dataclasses.replace(fuel, fuel_type="natural_gas", price_usd_per_mmbtu=terms.fuel_price_usd_per_mmbtu)
+    else:  # restart as it is, on its own fuel
+        eq_class, new_mw = ("coal_steam" if fuel_group == "coal" else ""), existing_mw
+        if terms.option_capex_usd_per_kw is None:
+            raise ConfigError(
+                f"restart of {name!r} needs option_capex_usd_per_kw [USD/kW], the capital to bring the unit back: the "
+                "reference has no per-kW cost of restarting a retired coal unit (only the J.H. Campbell DOE 202(c) "
+                "stay-open cost, ~80 MUSD over four months, and 'hundreds of millions to ~1 billion USD per plant' for "
+                "recommissioning, cost_baselines.csv coal_restart_cost); give the owner's engineering estimate"
+            )
+        capex, src = terms.option_capex_usd_per_kw, terms.source or "acquisition terms"
+        if fuel_group == "coal":
+            heat, fom, vom, coal_notes = _coal_defaults(dollar_year, terms)
+            notes += coal_notes
+            if terms.fuel_price_usd_per_mmbtu is not None:
+                price, label = terms.fuel_price_usd_per_mmbtu, "given (AcquisitionTerms.fuel_price_usd_per_mmbtu)"
+            else:
+                cp = fin.coal_price(plant.get("state_abbr"))
+                years = max(first_year - _data_year(cp.data_year), 0)
+                price = cp.usd_per_mmbtu * (1.0 + fuel.escalation_frac_per_yr) ** years
+                label = (f"{cp.label}, escalated {fuel.escalation_frac_per_yr:.1%}/yr over {years} years to "
+                         f"{first_year}: {price:.2f} USD/MMBtu")
+            fuel = D.Fuel(fuel_type="coal", price_usd_per_mmbtu=float(price),
+                          escalation_frac_per_yr=fuel.escalation_frac_per_yr, source=label)
+            notes.append(f"restart burns coal: {label}")
+        else:
+            need = [n for n in ("heat_rate_hhv_btu_per_kwh", "fixed_om_usd_per_kw_yr") if getattr(terms, n) is None]
+            if fuel_group == "oil" and terms.fuel_price_usd_per_mmbtu is None:
+                need.append("fuel_price_usd_per_mmbtu")
+            if need:
+                raise ConfigError(f"restart of {fuel_group or 'this'} plant {name!r} needs {', '.join(need)}: the "
+                                  "reference has no restart heat rate, O&M or oil price for it; give the owner's figures")
+            heat, fom = terms.heat_rate_hhv_btu_per_kwh, terms.fixed_om_usd_per_kw_yr
+            vom = terms.variable_om_usd_per_mwh or 0.0
+            if fuel_group == "oil":
+                fuel = D.Fuel(fuel_type="oil", price_usd_per_mmbtu=terms.fuel_price_usd_per_mmbtu,
+                              escalation_frac_per_yr=fuel.escalation_frac_per_yr, source="acquisition terms")
+            elif terms.fuel_price_usd_per_mmbtu is not None:
+                fuel = dataclasses.replace(fuel, price_usd_per_mmbtu=terms.fuel_price_usd_per_mmbtu)
     components = (
-        D.Component(name=f"purchase of {plant['plant_name']}", capacity_mw=existing_mw,
+        D.Component(name=f"purchase of {name}", capacity_mw=existing_mw,
                     capex_usd_per_kw=terms.purchase_price_usd_per_kw, depreciation="macrs_15",
                     source="acquisition terms"),
         D.Component(name=f"{terms.option} capital", capacity_mw=new_mw, capex_usd_per_kw=float(capex),
                     fixed_om_usd_per_kw_yr=float(fom), depreciation="macrs_15", source=src),
     )
     plant_spec = dataclasses.replace(
-        template.plant, name=f"{plant['plant_name']} ({terms.option})", capacity_mw=new_mw,
+        template.plant, name=f"{name} ({terms.option})", capacity_mw=new_mw,
         heat_rate_hhv_btu_per_kwh=float(heat), variable_om_usd_per_mwh=float(vom), components=components,
+        equipment_class=eq_class, months_to_first_power=months, construction_months=None, construction_draws_frac=[],
     )
-    return dataclasses.replace(template, name=f"{plant['plant_name']} ({plant['plant_id']}): {terms.option}", plant=plant_spec)
+    description = "; ".join(notes) if notes else template.description
+    return dataclasses.replace(template, name=f"{name} ({plant['plant_id']}): {terms.option}", plant=plant_spec,
+                               fuel=fuel, description=description)
 
 
 def evaluate_acquisitions(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 gpd = pytest.importorskip("geopandas")
@@ -87,22 +86,81 @@ def dataclasses_replace_draws(deal: D.Deal) -> D.Deal:
     return dataclasses.replace(deal, monte_carlo=D.MonteCarlo(draws=0))
 
 
-def test_repower_deal_uses_atb_costs_and_plant_capacity():
+def test_repower_deal_uses_atb_costs_in_the_deals_dollar_year():
+    from models import finance as fin
+
     plant = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0).iloc[0]
-    deal = acq.acquisition_deal(plant, acq.AcquisitionTerms("repower_cc", purchase_price_usd_per_kw=100.0), _template())
+    tmpl = dataclasses_replace(_template(), economics={"dollar_year": 2024})
+    deal = acq.acquisition_deal(plant, acq.AcquisitionTerms("repower_cc", purchase_price_usd_per_kw=100.0), tmpl)
     assert deal.plant.capacity_mw == 600.0
-    # Hand: 100 USD/kW purchase + 1,223.9 USD/kW ATB 2024 gas CC on the same 600 MW.
-    assert deal.plant.capex_usd_per_kw == pytest.approx(1323.9, rel=1e-12)
+    # Hand: 100 USD/kW purchase + NREL ATB 2024 gas CC 1,223.9 USD/kW (2022$) x CPI-U 2024/2022 (313.689/292.655).
+    assert deal.plant.capex_usd_per_kw == pytest.approx(100.0 + 1223.9 * 313.689 / 292.655, rel=1e-12)
+    assert fin.cpi_u_factor(2022, 2024) == pytest.approx(313.689 / 292.655, rel=1e-12)
     assert deal.plant.heat_rate_hhv_btu_per_kwh == 6332.0
+    assert deal.plant.equipment_class == "combined_cycle"  # 60 months to first power from the catalog
+    assert deal.fuel.fuel_type == "natural_gas"
+    assert "Homer City" in deal.description
     r = D.evaluate_deal(deal)
     assert r.metrics["equity_irr_frac"] == pytest.approx(0.12, rel=1e-4)  # the template solves for 12 %
+    assert r.grid_alternative["behind_the_meter_months_to_first_power"] == 60.0
 
 
-def test_restart_needs_costs_that_the_reference_base_lacks():
-    with pytest.raises(ConfigError, match="no cited"):
-        acq.AcquisitionTerms("restart", purchase_price_usd_per_kw=50.0)
+def dataclasses_replace(deal: D.Deal, **sections) -> D.Deal:
+    import dataclasses
+
+    return dataclasses.replace(deal, **{k: dataclasses.replace(getattr(deal, k), **v) for k, v in sections.items()})
+
+
+def test_restart_asks_for_the_cost_no_public_case_gives():
+    plant = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0).iloc[0]  # retired coal
+    with pytest.raises(ConfigError, match="option_capex_usd_per_kw .*no per-kW cost of restarting"):
+        acq.acquisition_deal(plant, acq.AcquisitionTerms("restart", purchase_price_usd_per_kw=50.0), _template())
     with pytest.raises(UnknownNameError, match="repower_cc"):
         acq.AcquisitionTerms("rebuild", purchase_price_usd_per_kw=50.0)
+    with pytest.raises(UnknownNameError, match="cyclone"):
+        acq.AcquisitionTerms("convert", purchase_price_usd_per_kw=50.0, boiler_type="stoker")
+
+
+def test_coal_restart_is_priced_on_coal():
+    # Coal A is in Texas, which EIA withholds: the US 2021 delivered average 1.98 USD/MMBtu (EIA EPA Table 7.1),
+    # labelled as a fallback, escalated at the template's 2.5 %/yr from 2021 to first power in 2031.
+    plant = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0).iloc[0]
+    terms = acq.AcquisitionTerms("restart", purchase_price_usd_per_kw=50.0, option_capex_usd_per_kw=400.0,
+                                 months_to_first_power=24.0, source="owner's estimate (test)")
+    deal = acq.acquisition_deal(plant, terms, _template())
+    assert deal.fuel.fuel_type == "coal"
+    assert deal.fuel.first_year_usd_per_mmbtu == pytest.approx(1.98 * 1.025**10, rel=1e-12)
+    assert "no EIA state value for TX" in deal.fuel.source
+    # Heat rate and O&M: Lazard LCOE+ 2025 operating-coal midpoints (class-typical), O&M from 2025$ to 2022$.
+    assert deal.plant.heat_rate_hhv_btu_per_kwh == pytest.approx((10_250 + 11_800) / 2, rel=1e-12)
+    assert deal.plant.variable_om_usd_per_mwh == pytest.approx(5.2 * 292.655 / 321.943, rel=1e-12)
+    r = D.evaluate_deal(deal)
+    assert r.metrics["first_year_fuel_price_usd_per_mmbtu"] == pytest.approx(1.98 * 1.025**10, rel=1e-12)
+    # 24 months against the 55-month grid wait: 31 months saved.
+    assert r.grid_alternative["months_saved_vs_grid"] == pytest.approx(31.0)
+    # A state with an EIA value prices there: Pennsylvania Jan-Jul 2024, 2.16 USD/MMBtu.
+    pa = acq.acquisition_deal({**plant.to_dict(), "state_abbr": "PA"}, terms, _template())
+    assert pa.fuel.first_year_usd_per_mmbtu == pytest.approx(2.16 * 1.025**7, rel=1e-12)
+
+
+def test_coal_to_gas_conversion_hand_case():
+    # EIA AEO2026 (EPA-based): a 300 MW pulverized-coal unit costs 484.75 x (75/300)^0.35 USD/kW (2022$) plus the
+    # 231 USD/kW (2025$) average lateral; in the template's 2022$ the lateral is 231 x CPI 2022/2025.
+    boiler, lateral = acq.coal_to_gas_conversion_capex_usd_per_kw(300.0, dollar_year=2022)
+    assert boiler == pytest.approx(484.75 * 0.25**0.35, rel=1e-12)
+    assert lateral == pytest.approx(231.0 * 292.655 / 321.943, rel=1e-12)
+    cyclone, _ = acq.coal_to_gas_conversion_capex_usd_per_kw(300.0, "cyclone", dollar_year=2022)
+    assert cyclone == pytest.approx(346.25 * 0.25**0.35, rel=1e-12)
+    with pytest.raises(ConfigError, match="under 25 MW"):
+        acq.coal_to_gas_conversion_capex_usd_per_kw(20.0)
+    # Coal A: two 300 MW units -> 300 MW boilers; heat rate = coal midpoint x 1.05; O&M 33 % / 25 % lower.
+    plant = acq.screen_plants(_plants(), lat=SITE_LAT, lon=SITE_LON, radius_km=50.0).iloc[0]
+    deal = acq.acquisition_deal(plant, acq.AcquisitionTerms("convert", purchase_price_usd_per_kw=50.0), _template())
+    assert deal.plant.components[1].capex_usd_per_kw == pytest.approx(boiler + lateral, rel=1e-12)
+    assert deal.plant.heat_rate_hhv_btu_per_kwh == pytest.approx(11_025 * 1.05, rel=1e-12)
+    assert deal.plant.components[1].fixed_om_usd_per_kw_yr == pytest.approx(
+        27.75 * 292.655 / 321.943 * (1 - 0.33), rel=1e-12)
+    assert deal.fuel.fuel_type == "natural_gas"  # a converted unit burns the template's gas
 
 
 def test_evaluate_acquisitions_ranks_and_reports_errors():
@@ -112,11 +170,38 @@ def test_evaluate_acquisitions_ranks_and_reports_errors():
                                  source="test inputs")
     out = acq.evaluate_acquisitions(cands, terms, _template())
     assert len(out) == len(cands)
-    gas_rows = out[out["fuel_group"] == "gas"]
-    assert gas_rows["error"].str.contains("already burns gas").all()
+    assert out[out["fuel_group"] == "gas"]["error"].str.contains("burns gas").all()
+    assert out[out["fuel_group"] == "oil"]["error"].str.contains("burns oil").all()
     ok = out[out["error"] == ""]
-    assert set(ok["plant_id"]) == {"1", "4"}
-    assert ok["delivered_cost_usd_per_mwh"].is_monotonic_increasing
+    assert set(ok["plant_id"]) == {"1"}
+    assert ok["delivered_cost_usd_per_mwh"].notna().all()
+
+
+@pytest.mark.shared_data
+def test_allen_memphis_restart_is_priced_on_coal(shared_data):
+    # EIA-860 2025ER: TVA's Allen plant (plant 3393, Memphis TN) has three 330 MW subbituminous (SUB) steam units
+    # retired in 2018 next to its 2018 combined cycle. Restarting them burns coal: Tennessee has no EIA state value
+    # in the catalog, so the labelled US average 1.98 USD/MMBtu (2021) is used - not Henry Hub gas.
+    from gis_data.plants import load_eia860_generators
+
+    plants = load_eia860_generators(shared_data / "power_plants_us_eia860" / "eia_generators.geojson.gz")
+    site = plants[plants["plant_id"] == "3393"].geometry.iloc[0]
+    t = acq.screen_plants(plants, lat=site.y, lon=site.x, radius_km=1.0, fuels=("coal",), statuses=("retired",))
+    allen = t[t["plant_id"] == "3393"].iloc[0]
+    assert (allen["plant_name"], allen["state_abbr"], allen["capacity_mw"], allen["n_generators"]) == ("Allen", "TN", 990.0, 3)
+    assert allen["retired_year"] == 2018.0
+    terms = acq.AcquisitionTerms("restart", purchase_price_usd_per_kw=0.0, option_capex_usd_per_kw=300.0,
+                                 months_to_first_power=30.0, source="illustrative owner's estimate")
+    deal = acq.acquisition_deal(allen, terms, _template())
+    r = D.evaluate_deal(deal)
+    assert deal.fuel.fuel_type == "coal"
+    assert r.metrics["first_year_fuel_price_usd_per_mmbtu"] == pytest.approx(1.98 * 1.025**10, rel=1e-12)
+    assert r.metrics["first_year_fuel_price_usd_per_mmbtu"] < _template().fuel.first_year_usd_per_mmbtu
+    assert "US average (no EIA state value for TN" in deal.fuel.source
+    # Conversion sizes the EIA cost function on one 330 MW boiler.
+    conv = acq.acquisition_deal(allen, acq.AcquisitionTerms("convert", purchase_price_usd_per_kw=0.0), _template())
+    boiler, lateral = acq.coal_to_gas_conversion_capex_usd_per_kw(330.0, dollar_year=2022)
+    assert conv.plant.components[1].capex_usd_per_kw == pytest.approx(boiler + lateral, rel=1e-12)
 
 
 def test_cli_plants_with_a_layer(monkeypatch, capsys):

@@ -174,7 +174,7 @@ def test_cli_deal_writes_tables_and_json(tmp_path, capsys):
     import openpyxl
 
     from siting.cli import main
-    from siting.commands.deal import OUTPUT_FILES
+    from siting.commands.deal import OUTPUT_FILES, SHEETS
 
     out = tmp_path / "deal"
     assert main(["deal", "--example", "btm_gas_1gw_tolling", "--draws", "50", "--out", str(out), "--json"]) == 0
@@ -184,7 +184,7 @@ def test_cli_deal_writes_tables_and_json(tmp_path, capsys):
     section = json.loads((out / "deal_section.json").read_text(encoding="utf-8"))
     assert section == printed
     wb = openpyxl.load_workbook(out / "deal.xlsx", read_only=True)
-    assert wb.sheetnames == ["summary", "cash_flows", "tornado", "scenarios", "monte_carlo"]
+    assert tuple(wb.sheetnames) == SHEETS
     wb.close()
     # A second run into the same folder needs --overwrite.
     assert main(["deal", "--example", "btm_gas_1gw_tolling", "--draws", "0", "--out", str(out)]) == 2
@@ -260,13 +260,350 @@ def test_tornado_at_target_irr_round_trip():
                                 row["delivered_cost_at_target_irr_usd_per_mwh_at_high"]], rtol=1e-9)
 
 
-def test_grid_alternative_given_or_atb():
-    # Given: the premium is delivered cost minus the grid price (flat 50 USD/MWh PPA vs 80 -> -30).
-    r = D.evaluate_deal(D.deal_from_dict(_simple(datacenter={"grid_energy_price_usd_per_mwh": 80.0})))
-    assert r.grid_alternative["delivered_premium_usd_per_mwh"] == pytest.approx(-30.0, rel=1e-12)
-    # Default: ATB 2024 gas CC (2022$) with no inflation and flat gas at 3 USD/MMBtu, 10 %, 20 years, 85 % CF:
-    # by hand (1223.9 * CRF + 33.8) * 1000 / 7446 MWh + 2.14 + 6.332 * 3.
-    r = D.evaluate_deal(D.deal_from_dict(_simple(fuel={"henry_hub_usd_per_mmbtu": 3.0})))
-    mwh = 8760 * 0.85
-    hand = (1223.9 * 1000 * fin.capital_recovery_factor(0.10, 20) + 33.8 * 1000) / mwh + 2.14 + 6.332 * 3.0
-    assert r.grid_alternative["grid_energy_price_usd_per_mwh"] == pytest.approx(hand, rel=1e-12)
+def test_grid_alternative_is_the_power_modules_price_with_delivery_charges():
+    from siting.scenario import Scenario
+
+    # Given: with no inflation the levelised grid price is the price itself, so a flat 50 USD/MWh PPA against an
+    # 80 USD/MWh all-in grid price is 30 below it.
+    r = D.evaluate_deal(D.deal_from_dict(_simple(datacenter={"grid_price_usd_per_mwh": 80.0})))
+    g = r.grid_alternative
+    assert g["grid_levelised_usd_per_mwh"] == pytest.approx(80.0, rel=1e-12)
+    assert g["delivered_premium_usd_per_mwh"] == pytest.approx(-30.0, rel=1e-12)
+    # Default: the scenario's grid price (the power module's), of which 13 % transmission + 29 % distribution
+    # (EIA average split via APPA, finance_inputs.csv) is delivery: 80 x 0.42 = 33.6 USD/MWh.
+    r = D.evaluate_deal(D.deal_from_dict(_simple()))
+    g = r.grid_alternative
+    assert g["grid_price_usd_per_mwh"] == Scenario().grid_price_usd_per_mwh
+    assert g["grid_delivery_charges_usd_per_mwh"] == pytest.approx(0.42 * Scenario().grid_price_usd_per_mwh, rel=1e-12)
+    assert g["grid_energy_component_usd_per_mwh"] + g["grid_delivery_charges_usd_per_mwh"] == pytest.approx(
+        g["grid_price_usd_per_mwh"], rel=1e-12)
+    # Inflation applies from the grid price's dollar year: 80 (2024$) at 2.5 %/yr, first power 2028 and flat
+    # energy: the levelised price is 80 x 1.025^4 x (sum of 1.025^t v^t) / (sum of v^t) over 20 years at 10 %.
+    r = D.evaluate_deal(D.deal_from_dict(_simple(datacenter={"grid_price_usd_per_mwh": 80.0},
+                                                  economics={"inflation_frac": 0.025})))
+    t = np.arange(20)
+    v = 1.1 ** -(t + 1.0)
+    hand = 80.0 * 1.025**4 * np.sum(1.025**t * v) / np.sum(v)
+    assert r.grid_alternative["grid_levelised_usd_per_mwh"] == pytest.approx(hand, rel=1e-12)
+    # The old generation-only field is refused with the new name.
+    with pytest.raises(ConfigError, match="grid_price_usd_per_mwh"):
+        D.deal_from_dict(_simple(datacenter={"grid_energy_price_usd_per_mwh": 63.0}))
+
+
+# --- construction, time to power, value of time ------------------------------------------
+def test_construction_draws_and_interest_hand_case():
+    # Hand: 100 MUSD (dollar year 2027) drawn evenly over 3 months before commercial operation at the start of
+    # 2028 (year 0 = 2027), inflation 2.5 %/yr: draw k is escalated by 1.025^(0 - (3 - k)/12), i.e. the first two
+    # are spent 2 and 1 months before the year-0 point. At 1 %/month effective (12.6825 %/yr) the first draw
+    # carries 1.01^2 - 1, the second 1.01 - 1, the last nothing.
+    rate = 1.01**12 - 1.0
+    deal = D.deal_from_dict(_simple(
+        plant={"construction_months": 3}, financing={"interest_rate_frac": rate},
+        economics={"dollar_year": 2027, "first_power_year": 2028, "inflation_frac": 0.025},
+    ))
+    r = D.evaluate_deal(deal)
+    draws = 100e6 / 3 * 1.025 ** (-np.array([2.0, 1.0, 0.0]) / 12)
+    idc = draws[0] * (1.01**2 - 1) + draws[1] * 0.01
+    assert r.metrics["capex_usd"] == pytest.approx(draws.sum(), rel=1e-12)
+    assert r.metrics["interest_during_construction_usd"] == pytest.approx(idc, rel=1e-12)
+    assert r.metrics["capital_cost_usd"] == pytest.approx(draws.sum() + idc, rel=1e-12)
+    assert r.cash_flows["project_cash_flow_usd"].iloc[0] == pytest.approx(-(draws.sum() + idc), rel=1e-12)
+    assert r.construction["construction_months"] == 3
+    assert "even monthly draws" in r.construction["draw_profile"]
+    # A given draw schedule and a separate construction rate (all in month 1: two months of interest at 1 %).
+    deal = D.deal_from_dict(_simple(
+        plant={"construction_draws_frac": [1.0, 0.0, 0.0]},
+        financing={"construction_interest_rate_frac": rate},
+    ))
+    r = D.evaluate_deal(deal)
+    assert r.metrics["interest_during_construction_usd"] == pytest.approx(100e6 * (1.01**2 - 1), rel=1e-12)
+    with pytest.raises(ConfigError, match="summing to 1"):
+        D.deal_from_dict(_simple(plant={"construction_draws_frac": [0.5, 0.6]}))
+    with pytest.raises(ConfigError, match="exceed months_to_first_power"):
+        D.deal_from_dict(_simple(plant={"construction_months": 30, "months_to_first_power": 24.0}))
+
+
+def test_construction_months_default_from_the_equipment_class():
+    # finance_inputs.csv: EIA AEO2026 lead time 3 years for a combined cycle -> 36 months of draws; the catalog's
+    # CC lead time (models.time_to_power, prime_movers.csv) is 60 months to first power.
+    deal = D.deal_from_dict(_simple(plant={"equipment_class": "combined_cycle"}))
+    assert deal.timing["construction_months"] == 36
+    assert deal.timing["months_to_first_power"] == 60.0
+    assert "time_to_power" in deal.timing["months_to_first_power_basis"]
+    # A packaged fuel cell reaches power in ~3 months (catalog), so its 36-month AEO draw period is capped there.
+    fc = D.deal_from_dict(_simple(plant={"equipment_class": "fuel_cell"}))
+    assert fc.timing["construction_months"] == int(fc.timing["months_to_first_power"]) == 3
+    # No class and nothing given: no construction period, said so in the notes.
+    r = D.evaluate_deal(D.deal_from_dict(_simple()))
+    assert r.metrics["interest_during_construction_usd"] == 0.0
+    assert any("construction period: none given" in n for n in r.notes)
+
+
+def test_value_of_time_is_bounded_by_the_months_actually_saved():
+    # Hand, 1 GW IT: a month costs 35e9/60 + 50e9 (1.1^(1/12) - 1) (datacenter_facts.csv and finance_inputs.csv).
+    per_month = 35e9 / 60 + 50e9 * (1.1 ** (1 / 12) - 1)
+    dc = {"it_load_mw": 1000.0, "grid_wait_months": 55.0}
+    # A combined cycle (60 months in the catalog) is 5 months slower than a 55-month grid wait: a cost, not a gain.
+    cc = D.evaluate_deal(D.deal_from_dict(_simple(plant={"equipment_class": "combined_cycle"}, datacenter=dc)))
+    assert cc.grid_alternative["months_saved_vs_grid"] == pytest.approx(-5.0)
+    assert cc.grid_alternative["value_of_time_saved_usd"] == pytest.approx(-5.0 * per_month, rel=1e-12)
+    # Engines (15 months) save 40 months; a delay of 6 months eats 6 of them.
+    eng = D.evaluate_deal(D.deal_from_dict(_simple(plant={"equipment_class": "reciprocating_engine"},
+                                                   economics={"delay_months": 6.0}, datacenter=dc)))
+    assert eng.grid_alternative["behind_the_meter_months_to_first_power"] == pytest.approx(21.0)
+    assert eng.grid_alternative["value_of_time_saved_usd"] == pytest.approx(34.0 * per_month, rel=1e-12)
+    # Unknown months: not valued (NaN), never counted as zero delay.
+    unknown = D.evaluate_deal(D.deal_from_dict(_simple(datacenter=dc)))
+    assert math.isnan(unknown.grid_alternative["value_of_time_saved_usd"])
+
+
+def test_example_no_longer_values_a_slower_plant_as_time_saved():
+    # The shipped CC example used to show 43.2 BUSD of "time saved" with zero delay; its plant is now 60 months
+    # out against the 55-month grid wait, so the value is the cost of 5 months.
+    r = D.evaluate_deal(D.load_example("btm_gas_1gw_tolling"), monte_carlo_draws=0)
+    g = r.grid_alternative
+    assert g["months_saved_vs_grid"] == pytest.approx(-5.0)
+    assert g["value_of_time_saved_usd"] < 0
+    assert r.metrics["interest_during_construction_usd"] > 0
+    assert r.construction["construction_months"] == 36
+
+
+# --- a deal from a site's power design --------------------------------------------------
+def _spec(**over):
+    values = dict(
+        name="site fleet", capacity_mw=100.0, capex_usd=120e6, dollar_year=2024, generation_mwh_per_yr=700_800.0,
+        fuel_mmbtu_hhv_per_yr=4_905_600.0, heat_rate_hhv_btu_per_kwh=6_500.0, fixed_om_usd_per_yr=2e6,
+        variable_om_usd_per_mwh=4.0, equipment_class="aeroderivative", fuel_price_usd_per_mmbtu=3.5,
+    )
+    values.update(over)
+    return D.PlantSpec(**values)
+
+
+def test_deal_from_plant_takes_the_design():
+    # Hand: 700,800 MWh on 100 MW is 0.8 of 876,000 MWh; 4,905,600 MMBtu over 700,800 MWh is 7,000 Btu/kWh (the
+    # average heat rate, part load included, not the 6,500 full-load figure); 120 MUSD / 100,000 kW = 1,200 USD/kW;
+    # 2 MUSD/yr / 100,000 kW = 20 USD/kW-yr. Aeroderivative lead time 48 months from 2026 -> first power 2030.
+    deal = D.deal_from_plant(_spec(), start_year=2026, it_load_mw=80.0)
+    p = deal.plant
+    assert p.capacity_factor_frac == pytest.approx(0.8, rel=1e-12)
+    assert p.heat_rate_hhv_btu_per_kwh == pytest.approx(7000.0, rel=1e-12)
+    assert p.capex_usd_per_kw == pytest.approx(1200.0, rel=1e-12)
+    assert p.components[0].fixed_om_usd_per_kw_yr == pytest.approx(20.0, rel=1e-12)
+    assert deal.fuel.first_year_usd_per_mmbtu == 3.5
+    assert deal.economics.dollar_year == 2024
+    assert deal.economics.first_power_year == 2030
+    assert deal.datacenter.it_load_mw == 80.0
+    r = D.evaluate_deal(deal)
+    assert r.metrics["equity_irr_frac"] == pytest.approx(0.12, rel=1e-4)  # the default template solves a PPA
+    # Fuel at 7 MMBtu/MWh x 3.5 USD/MMBtu = 24.5 USD/MWh in year 1 (STYLE.md seed-case arithmetic).
+    assert r.cash_flows["fuel_usd"].iloc[1] / r.cash_flows["energy_mwh"].iloc[1] == pytest.approx(24.5, rel=1e-12)
+    # With a template, its contract and financing are kept and only the plant, fuel and timing change.
+    tmpl = D.load_example("btm_gas_1gw_tolling")
+    deal = D.deal_from_plant(_spec(months_to_first_power=20.0), tmpl)
+    assert deal.contract == tmpl.contract and deal.financing == tmpl.financing
+    assert deal.timing["months_to_first_power"] == 20.0
+    assert deal.timing["construction_months"] == 20  # AEO 24-month draws capped at the 20 months to power
+
+
+def test_plant_spec_rejects_bad_values():
+    with pytest.raises(ConfigError, match="generation_mwh_per_yr"):
+        _spec(generation_mwh_per_yr=900_000.0)
+    with pytest.raises(ConfigError, match="capacity_mw"):
+        _spec(capacity_mw=0.0)
+    with pytest.raises(UnknownNameError, match="combined_cycle"):
+        _spec(equipment_class="turbine")
+    with pytest.raises(ConfigError, match="no generation"):
+        _spec(generation_mwh_per_yr=0.0)
+
+
+# --- tornado and Monte Carlo -------------------------------------------------------------
+def test_tornado_is_centred_on_the_base_and_sorted():
+    r = D.evaluate_deal(D.load_example("btm_gas_1gw_tolling"), monte_carlo_draws=0)
+    t = r.tornado
+    assert len(t) == len(t["driver"].unique())  # low and high on one row per driver
+    np.testing.assert_allclose(t["equity_irr_frac_delta_at_low"], t["equity_irr_frac_at_low"] - r.metrics["equity_irr_frac"],
+                               rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(t["equity_irr_frac_base"], r.metrics["equity_irr_frac"], rtol=1e-12)
+    swing = (t["equity_irr_frac_delta_at_high"] - t["equity_irr_frac_delta_at_low"]).abs().to_numpy()
+    assert np.all(np.diff(swing) <= 1e-12)
+
+
+def test_monte_carlo_states_assumptions_and_explains_a_median_below_the_base():
+    deal = D.load_example("btm_gas_1gw_tolling")
+    r = D.evaluate_deal(deal, monte_carlo_draws=400)
+    a = r.monte_carlo_assumptions.set_index("driver")
+    assert set(a.index) == set(deal.sensitivity)
+    assert set(a["correlation"]) == {"none: drawn independently of the other drivers"}
+    # capex 785-2,400 around a 1,223.9 base has its mean (1,469.6) above the base: skewed toward high values.
+    assert a.loc["capex_usd_per_kw", "mean"] == pytest.approx((785 + 1223.9 + 2400) / 3, rel=1e-12)
+    assert a.loc["capex_usd_per_kw", "skew"] == "skewed toward high values"
+    mc = r.monte_carlo.set_index("metric")
+    base, p50 = mc.loc["equity_irr_frac", "base"], mc.loc["equity_irr_frac", "p50"]
+    assert p50 < base - 0.05  # the median sits well below the 12 % base
+    e = r.monte_carlo_explanation
+    e = e[e["metric"] == "equity_irr_frac"].set_index("driver")
+    combined = e.loc["all drivers at their medians", "shift_from_base"]
+    rest = e.loc["interactions and asymmetric payoffs (P50 minus the line above)", "shift_from_base"]
+    assert combined + rest == pytest.approx(p50 - base, rel=1e-9)  # the parts add up to the gap
+    assert e.loc["capex_usd_per_kw", "shift_from_base"] < 0  # the skewed capex range explains most of it
+    assert any(n.startswith("Monte Carlo P50 equity_irr_frac") and "below the base" in n for n in r.notes)
+
+
+def test_monte_carlo_on_symmetric_ranges_needs_no_explanation():
+    # A flat PPA whose only uncertain driver is its price, +/-10 % around the base: the payoff is linear in the
+    # price, so the median equity IRR lands on the base (within sampling noise) and no note is written.
+    deal = D.deal_from_dict(_simple(
+        sensitivity={"contract_price": {"low": 0.9, "high": 1.1, "relative": True}}, monte_carlo={"draws": 2000},
+    ))
+    r = D.evaluate_deal(deal)
+    mc = r.monte_carlo.set_index("metric")
+    assert abs(mc.loc["delivered_cost_usd_per_mwh", "p50"] - 50.0) < 0.1 * (
+        mc.loc["delivered_cost_usd_per_mwh", "p90"] - mc.loc["delivered_cost_usd_per_mwh", "p10"])
+    assert not any(n.startswith("Monte Carlo P50 delivered_cost_usd_per_mwh") for n in r.notes)
+
+
+# --- the workbook ------------------------------------------------------------------------
+def _workbook_model(path):
+    """Recalculate deal.xlsx with the ``formulas`` engine (an independent Excel evaluator)."""
+    formulas = pytest.importorskip("formulas")
+    model = formulas.ExcelModel().loads(str(path)).finish()
+
+    def evaluate(inputs=None):
+        sol = model.calculate(inputs={f"'[deal.xlsx]INPUTS'!{k}": v for k, v in (inputs or {}).items()})
+        return lambda sheet, cell: float(np.asarray(sol[f"'[deal.xlsx]{sheet.upper()}'!{cell}"].value).ravel()[0])
+
+    return evaluate
+
+
+def _metric_cells(ws):
+    """Cells of the cash-flow sheet's metrics block, by metric name."""
+    out = {}
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value in ("project_irr_frac", "project_npv_usd", "equity_irr_frac",
+                                                             "equity_npv_usd", "delivered_cost_usd_per_mwh"):
+                out[cell.value] = ws.cell(row=cell.row, column=cell.column + 1).coordinate
+    return out
+
+
+@pytest.mark.parametrize("example", ["btm_gas_1gw_tolling", "acquisition_coal_repower"])
+def test_workbook_is_typed_formatted_and_recalculates(tmp_path, example):
+    import openpyxl
+
+    from siting.commands.deal import SHEETS, write_workbook
+
+    result = D.evaluate_deal(D.load_example(example), monte_carlo_draws=200)
+    path = write_workbook(result, tmp_path / "deal.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert tuple(wb.sheetnames) == SHEETS
+    for name in SHEETS:
+        assert wb[name].freeze_panes is not None, name  # frozen header rows
+    summary = {r[0].value: r[1] for r in wb["summary"].iter_rows(min_row=2)}
+    irr = summary["equity_irr_frac"]
+    assert isinstance(irr.value, float) and irr.number_format == "0.00%"  # a typed number, not text
+    assert summary["installed_cost_usd"].number_format == "#,##0"
+    assert wb["summary"].column_dimensions["A"].width > 30
+    cf = wb["cash_flows"]
+    header = [c.value for c in cf[1]]
+    revenue = cf.cell(row=3, column=header.index("revenue_usd") + 1).value
+    assert isinstance(revenue, str) and revenue.startswith("=") and "inputs!" in revenue  # a live formula
+    equity = cf.cell(row=3, column=header.index("equity_cash_flow_usd") + 1).value
+    assert equity.startswith("=")
+    inputs = {r[0].value: r[1].coordinate for r in wb["inputs"].iter_rows(min_row=2)}
+    cells = _metric_cells(cf)
+    # Independent evaluation of the formulas reproduces the Python figures (float rounding only).
+    evaluate = _workbook_model(path)
+    get = evaluate()
+    for key in ("project_irr_frac", "equity_irr_frac"):
+        assert get("cash_flows", cells[key]) == pytest.approx(result.metrics[key], abs=1e-9)  # IRR solver tolerance
+    for key in ("project_npv_usd", "equity_npv_usd", "delivered_cost_usd_per_mwh"):
+        assert get("cash_flows", cells[key]) == pytest.approx(result.metrics[key], rel=1e-9)
+    # Change the contract price on the inputs sheet: the workbook recalculates to what Python gives at that price.
+    price = result.metrics["contract_price"] * 1.1
+    get = evaluate({inputs["contract_price"].replace("$", ""): price})
+    check = D.evaluate_many(result.deal, {"contract_price": np.array([price])}).iloc[0]
+    assert get("cash_flows", cells["equity_irr_frac"]) == pytest.approx(check["equity_irr_frac"], abs=1e-9)
+    assert get("cash_flows", cells["project_npv_usd"]) == pytest.approx(check["project_npv_usd"], rel=1e-9)
+    assert get("cash_flows", cells["equity_irr_frac"]) > result.metrics["equity_irr_frac"]
+
+
+# --- PySAM on the deal itself -----------------------------------------------------------
+def test_deal_matches_pysam_single_owner_with_construction_financing_and_tolling_schedule():
+    # Independent tool: PySAM Single Owner fed the tolling example's own yearly numbers: capex (the monthly draws,
+    # escalated) as total_installed_cost, its interest during construction as construction_financing_cost, the
+    # debt fee and the 6-month debt-service reserve, the offtaker's tolling payments (capacity + energy + fuel
+    # passed through) as the annual PPA price schedule over the year's energy, and the year's fuel + O&M as the
+    # fixed O&M schedule; debt sculpted to the 1.35 DSCR over 15 years, 21 % federal tax, MACRS 15-year.
+    # No counterpart in SAM, so left out or removed here: the example's 75 % gearing cap (SAM caps DSCR debt at a
+    # share of its own cost base, not of the uses including fee and reserve) is switched off; and two tax shields
+    # SAM lacks are taken out of our equity flows before they are compared: amortising the debt fee over the tenor
+    # (Treas. Reg. 1.446-5; SAM never deducts it) and writing off the basis MACRS has not yet recovered in the last
+    # analysis year (here the 16th-year half of the 15-year table; SAM drops it). The issue asks for 1 %.
+    import dataclasses
+
+    so = pytest.importorskip("PySAM.Singleowner")
+    deal = D.load_example("btm_gas_1gw_tolling")
+    deal = dataclasses.replace(deal, financing=dataclasses.replace(deal.financing, max_debt_frac=None),
+                               monte_carlo=D.MonteCarlo(draws=0))
+    r = D.evaluate_deal(deal)
+    cf = r.cash_flows.iloc[1:]
+    n = deal.economics.analysis_years
+    energy = cf["energy_mwh"].to_numpy()
+    m = so.default("CustomGenerationProfileSingleOwner")
+    kw = deal.plant.capacity_mw * 1000.0
+    m.SystemOutput.gen = [energy[0] * 1000.0 / 8760.0] * 8760  # flat hourly kW giving the year's energy
+    m.SystemOutput.system_capacity = kw
+    m.SystemOutput.degradation = [0.0]
+    m.Lifetime.system_use_lifetime_output = 0
+    fp = m.FinancialParameters
+    fp.analysis_period = n
+    inflation = deal.economics.inflation_frac
+    fp.inflation_rate = inflation * 100
+    fp.real_discount_rate = ((1 + deal.economics.discount_rate_frac) / (1 + inflation) - 1) * 100
+    fp.federal_tax_rate, fp.state_tax_rate = [deal.tax.federal_frac * 100], [deal.tax.state_frac * 100]
+    fp.property_tax_rate = fp.insurance_rate = 0
+    fp.debt_option, fp.payment_option, fp.dscr_limit_debt_fraction = 1, 0, 0
+    fp.dscr = deal.financing.dscr_target
+    fp.term_int_rate, fp.term_tenor = deal.financing.interest_rate_frac * 100, deal.financing.tenor_yr
+    for name in ("cost_debt_closing", "cost_other_financing", "months_working_reserve", "months_receivables_reserve",
+                 "reserves_interest", "equip1_reserve_cost", "equip2_reserve_cost", "equip3_reserve_cost",
+                 "salvage_percentage"):
+        setattr(fp, name, 0)
+    fp.cost_debt_fee = deal.financing.fee_frac * 100
+    fp.dscr_reserve_months = deal.financing.dsra_months
+    fp.construction_financing_cost = r.metrics["interest_during_construction_usd"]
+    sc = m.SystemCosts
+    sc.total_installed_cost = r.metrics["capex_usd"]
+    sc.om_fixed = list(cf["fuel_usd"] + cf["om_usd"] + cf["major_maintenance_usd"])
+    sc.om_capacity, sc.om_production = [0], [0]
+    sc.om_fixed_escal = sc.om_capacity_escal = sc.om_production_escal = 0
+    m.Revenue.ppa_soln_mode = 1
+    m.Revenue.ppa_price_input = list(cf["offtaker_payment_usd"].to_numpy() / (energy * 1000.0))
+    m.Revenue.ppa_escalation = 0.0
+    m.Revenue.ppa_multiplier_model = 0
+    m.Revenue.dispatch_factors_ts = [1.0] * 8760
+    m.Depreciation.depr_alloc_macrs_15_percent = 100
+    m.Depreciation.depr_alloc_sl_20_percent = 0
+    m.Depreciation.depr_bonus_fed = m.Depreciation.depr_bonus_sta = 0
+    m.TaxCreditIncentives.itc_fed_percent = [0]
+    m.TaxCreditIncentives.ptc_fed_amount = [0]
+    m.execute()
+    sam = m.Outputs
+    np.testing.assert_allclose(cf["revenue_usd"], sam.cf_total_revenue[1:], rtol=1e-6)
+    assert r.metrics["debt_usd"] == pytest.approx(sam.size_of_debt, rel=1e-6)
+    assert r.metrics["installed_cost_usd"] == pytest.approx(sam.cost_installed, rel=1e-6)
+    tax_rate = deal.tax.state_frac + deal.tax.federal_frac * (1 - deal.tax.state_frac)
+    basis = r.metrics["capital_cost_usd"]
+    write_off = cf["depreciation_usd"].to_numpy() - basis * fin.macrs_table(15)[:n]
+    shield = (cf["debt_fee_amortisation_usd"].to_numpy() + write_off) * tax_rate
+    assert write_off[:-1] == pytest.approx(np.zeros(n - 1), abs=1e-3)  # only the last year differs
+    ours = r.cash_flows["equity_cash_flow_usd"].to_numpy() - np.concatenate([[0.0], shield])
+    np.testing.assert_allclose(ours, sam.cf_project_return_aftertax, rtol=1e-6, atol=1.0)
+    rate = fin.nominal_rate(fp.real_discount_rate / 100, inflation)
+    assert fin.npv(rate, ours) == pytest.approx(sam.project_return_aftertax_npv, rel=1e-6)
+    assert fin.irr(ours) == pytest.approx(sam.project_return_aftertax_irr / 100.0, rel=1e-4)  # SAM's IRR solver
+    assert r.metrics["min_dscr"] == pytest.approx(sam.min_dscr, rel=1e-6)
+    # With the two shields in, the headline equity IRR is higher than SAM's by what they are worth (here ~0.25
+    # points, almost all the last-year write-off of a 15-year analysis): the gap is theirs, nothing else.
+    assert r.metrics["equity_irr_frac"] - sam.project_return_aftertax_irr / 100.0 == pytest.approx(
+        r.metrics["equity_irr_frac"] - fin.irr(ours), abs=1e-5)
