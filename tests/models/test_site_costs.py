@@ -19,7 +19,7 @@ def test_weymouth_matches_the_fluids_library():
     ref = fluids.Weymouth(SG=0.6, Tavg=288.7, L=length, D=d, P1=p1, P2=p2, Zavg=0.9, E=0.92)
     assert q == pytest.approx(ref, rel=1e-7)  # rtol 1e-7: same closed form; fluids carries more digits of 137.32958
     d_back = sc.weymouth_diameter_m(ref, length, p1, p2, compressibility=0.9)
-    assert d_back == pytest.approx(d, rel=1e-9)
+    assert d_back == pytest.approx(d, rel=1e-7)  # inverse of our form on the fluids flow: same constant tolerance
 
 
 def test_weymouth_against_the_us_customary_form_by_hand():
