@@ -28,7 +28,10 @@ from models.units import HHV_PER_LHV_NATURAL_GAS
 UNIT_CLASSES = ("aeroderivative", "industrial_gas_turbine", "frame", "reciprocating_engine", "fuel_cell")
 
 #: Catalog kinds listed by ``siting catalog --kind``.
-CATALOG_KINDS = ("prime_movers", "derates", "costs", "air_permits", "grid", "datacenter_facts")
+CATALOG_KINDS = ("prime_movers", "derates", "costs", "air_permits", "grid", "datacenter_facts",
+                 "equipment_costs", "equipment_classes", "cpi_u", "gas_hubs", "gas_lateral_costs",
+                 "grid_connection_costs", "land_values", "equipment_schedule", "permit_durations",
+                 "large_load_connection")
 
 
 def _float(text: str) -> float:

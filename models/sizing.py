@@ -12,7 +12,9 @@ output. Reliability: gas capacity x the hour's derate covers the load with the N
 gas share of delivered energy. Unit commitment and minimum load are not in the LP (it is
 a relaxation); :func:`models.dispatch.dispatch` re-dispatches the chosen design with them.
 
-Costs: NREL ATB 2024 moderate (``costs.csv``, USD 2022). The battery's ATB $/kW for
+Costs: :func:`cost_inputs` keeps NREL ATB 2024 moderate (``costs.csv``, USD 2022) by
+``costs.csv`` key; :func:`class_cost_inputs` costs the gas unit by its equipment class on
+a named cost basis, converted to a requested dollar year (:mod:`models.money`). The battery's ATB $/kW for
 2-hour and 4-hour systems is split into a power part and an energy part by solving
 c(d) = a + b d through the two points (derived here: a [USD/kW], b [USD/kWh]).
 
@@ -24,6 +26,7 @@ Mathematical Programming Computation 10 (2018) 119-142 (HiGHS).
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -32,7 +35,8 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from models.catalog import get_cost
+from models import money
+from models.catalog import PrimeMover, get_cost
 from models.errors import ConfigError, SitingError
 from models.finance import capital_recovery_factor
 from models.units import KWH_PER_MWH
@@ -69,8 +73,42 @@ SOLVERS = ("choose", "simplex", "ipm")
 
 
 @dataclass(frozen=True)
+class CostLine:
+    """Where one line of a cost stack comes from.
+
+    Attributes
+    ----------
+    item : str
+        ``"gas"``, ``"pv"``, ``"wind"``, ``"battery"``.
+    equipment_class, cost_basis : str
+    dollar_year : int
+        Dollar year of the converted figures [yr].
+    capex_usd_per_kw, fixed_om_usd_per_kw_yr, variable_om_usd_per_mwh : float
+        [USD/kW], [USD/kW-yr], [USD/MWh] in ``dollar_year``.
+    source_dollar_year : int
+        Dollar year of the source capital figure [yr].
+    stand_in_fields : tuple of str
+        Fields with no figure of their own (see :class:`models.money.EquipmentCost`).
+    label, source, source_url : str
+    """
+
+    item: str
+    equipment_class: str
+    cost_basis: str
+    dollar_year: int
+    capex_usd_per_kw: float
+    fixed_om_usd_per_kw_yr: float
+    variable_om_usd_per_mwh: float
+    source_dollar_year: int
+    stand_in_fields: tuple[str, ...]
+    label: str
+    source: str
+    source_url: str
+
+
+@dataclass(frozen=True)
 class CostInputs:
-    """Annualised cost coefficients for the LP (USD 2022 capital; fuel as given).
+    """Annualised cost coefficients for the LP, with the dollar year and source of each.
 
     Attributes
     ----------
@@ -79,7 +117,20 @@ class CostInputs:
     gas_variable_om_usd_per_mwh : float
         [USD/MWh]
     fuel_price_usd_per_mmbtu : float
-        Delivered gas, HHV [USD/MMBtu].
+        Delivered gas, HHV [USD/MMBtu] (as given: its own dollar year is the caller's).
+    dollar_year : int
+        Dollar year of the capital and O&M figures [yr]; 2022 for :func:`cost_inputs` (ATB).
+    cost_basis : str
+        :data:`models.money.COST_BASES` entry, or ``""`` for :func:`cost_inputs` (costs.csv keys).
+    gas_equipment_class : str
+        Equipment class of the gas unit (:data:`models.money.EQUIPMENT_CLASSES`), or the
+        ``costs.csv`` key for :func:`cost_inputs`.
+    gas_capex_usd_per_kw, gas_fixed_om_usd_per_kw_yr : float
+        Gas plant overnight capital [USD/kW] and fixed O&M [USD/kW-yr] in ``dollar_year``.
+    capital_recovery_factor_per_yr : float
+        CRF used to annualise [1/yr].
+    lines : tuple of CostLine
+        Source of each technology's figures, for a cost stack.
     """
 
     pv_usd_per_mw_dc_yr: float
@@ -89,6 +140,13 @@ class CostInputs:
     gas_usd_per_mw_yr: float
     gas_variable_om_usd_per_mwh: float
     fuel_price_usd_per_mmbtu: float
+    dollar_year: int = 2022
+    cost_basis: str = ""
+    gas_equipment_class: str = ""
+    gas_capex_usd_per_kw: float = math.nan
+    gas_fixed_om_usd_per_kw_yr: float = math.nan
+    capital_recovery_factor_per_yr: float = math.nan
+    lines: tuple = ()
 
 
 def battery_cost_split() -> tuple[float, float, float, float]:
@@ -134,6 +192,15 @@ def cost_inputs(*, gas_cost_key: str, fuel_price_usd_per_mmbtu: float, discount_
 
     a_cap, b_cap, a_fom, b_fom = battery_cost_split()
     gas = get_cost(gas_cost_key)
+
+    def line(item: str, key: str) -> CostLine:
+        c = get_cost(key)
+        return CostLine(item, key, "", int(c.dollar_year) if c.dollar_year.isdigit() else 0, c.capex_usd_per_kw,
+                        0.0 if np.isnan(c.fixed_om_usd_per_kw_yr) else c.fixed_om_usd_per_kw_yr,
+                        0.0 if np.isnan(c.variable_om_usd_per_mwh) else c.variable_om_usd_per_mwh,
+                        int(c.dollar_year) if c.dollar_year.isdigit() else 0, (),
+                        f"{c.technology} (costs.csv {key}, USD {c.dollar_year})", c.source, c.source_url)
+
     return CostInputs(
         pv_usd_per_mw_dc_yr=ann("upv") / dc_ac_ratio,
         wind_usd_per_mw_yr=ann("wind_onshore"),
@@ -142,6 +209,74 @@ def cost_inputs(*, gas_cost_key: str, fuel_price_usd_per_mmbtu: float, discount_
         gas_usd_per_mw_yr=ann(gas_cost_key),
         gas_variable_om_usd_per_mwh=0.0 if np.isnan(gas.variable_om_usd_per_mwh) else gas.variable_om_usd_per_mwh,
         fuel_price_usd_per_mmbtu=fuel_price_usd_per_mmbtu,
+        dollar_year=int(gas.dollar_year) if gas.dollar_year.isdigit() else 0,
+        gas_equipment_class=gas_cost_key,
+        gas_capex_usd_per_kw=gas.capex_usd_per_kw,
+        gas_fixed_om_usd_per_kw_yr=0.0 if np.isnan(gas.fixed_om_usd_per_kw_yr) else gas.fixed_om_usd_per_kw_yr,
+        capital_recovery_factor_per_yr=crf,
+        lines=(line("gas", gas_cost_key), line("pv", "upv"), line("wind", "wind_onshore"),
+               line("battery", "battery_4h")),
+    )
+
+
+def class_cost_inputs(gas_equipment_class: str | PrimeMover, *, cost_basis: str, dollar_year: int,
+                      fuel_price_usd_per_mmbtu: float, discount_rate_frac: float, lifetime_yr: int,
+                      dc_ac_ratio: float = 1.2) -> CostInputs:
+    """Annualised cost coefficients by equipment class, on a cost basis, in a dollar year.
+
+    The gas plant is costed by its own class (aeroderivative, trailer-mounted aeroderivative,
+    reciprocating engine, frame simple cycle, combined cycle, fuel cell), not as a frame CT;
+    PV, wind and battery come from the same basis. Every figure is converted with CPI-U to
+    ``dollar_year`` (:func:`models.money.to_dollar_year`) and its source is kept in ``lines``.
+
+    Parameters
+    ----------
+    gas_equipment_class : str or PrimeMover
+        An equipment class (:data:`models.money.EQUIPMENT_CLASSES`) or a catalog unit, whose
+        class comes from :func:`models.money.equipment_class_for_unit`.
+    cost_basis : str
+        :data:`models.money.COST_BASES` (the scenario's ``cost_basis``).
+    dollar_year : int
+        Dollar year of every money figure returned [yr] (the scenario's ``dollar_year``).
+    fuel_price_usd_per_mmbtu : float
+        Delivered gas [USD/MMBtu HHV], already in ``dollar_year`` (not converted here).
+    discount_rate_frac : float
+        [-]
+    lifetime_yr : int
+        Economic life for every asset [yr].
+    dc_ac_ratio : float
+        PV DC/AC ratio; PV cost is per kW_ac [-].
+
+    Returns
+    -------
+    CostInputs
+    """
+    cls = money.equipment_class_for_unit(gas_equipment_class) if isinstance(gas_equipment_class, PrimeMover) \
+        else gas_equipment_class
+    crf = float(capital_recovery_factor(discount_rate_frac, lifetime_yr))
+    k = KWH_PER_MWH
+    costs = {item: money.equipment_cost(c, cost_basis, dollar_year)
+             for item, c in (("gas", cls), ("pv", "pv"), ("wind", "wind"), ("battery", "battery_4h"))}
+
+    def ann(c: money.EquipmentCost) -> float:
+        return (crf * c.capex_usd_per_kw + c.fixed_om_usd_per_kw_yr) * k
+
+    a_cap, b_cap, a_fom, b_fom = money.battery_cost_split(cost_basis, dollar_year)
+    gas = costs["gas"]
+    lines = tuple(CostLine(item, c.equipment_class, cost_basis, c.dollar_year, c.capex_usd_per_kw,
+                           c.fixed_om_usd_per_kw_yr, c.variable_om_usd_per_mwh, c.capex_source_dollar_year,
+                           c.stand_in_fields, c.label, c.source, c.source_url) for item, c in costs.items())
+    return CostInputs(
+        pv_usd_per_mw_dc_yr=ann(costs["pv"]) / dc_ac_ratio,
+        wind_usd_per_mw_yr=ann(costs["wind"]),
+        battery_usd_per_mw_yr=(crf * a_cap + a_fom) * k,
+        battery_usd_per_mwh_yr=(crf * b_cap + b_fom) * k,
+        gas_usd_per_mw_yr=ann(gas),
+        gas_variable_om_usd_per_mwh=gas.variable_om_usd_per_mwh,
+        fuel_price_usd_per_mmbtu=fuel_price_usd_per_mmbtu,
+        dollar_year=int(dollar_year), cost_basis=cost_basis, gas_equipment_class=cls,
+        gas_capex_usd_per_kw=gas.capex_usd_per_kw, gas_fixed_om_usd_per_kw_yr=gas.fixed_om_usd_per_kw_yr,
+        capital_recovery_factor_per_yr=crf, lines=lines,
     )
 
 

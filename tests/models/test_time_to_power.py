@@ -53,3 +53,70 @@ def test_permit_can_set_the_date_for_fast_equipment():
     assert math.isnan(ttp.permit_months("unknown"))
     with pytest.raises(ConfigError, match="psd_major"):
         ttp.permit_months("fast_track")
+
+
+# --- chain API -------------------------------------------------------------------------
+def test_chain_is_max_of_procurement_permit_offsets_plus_construction():
+    # equipment_schedule.csv: frame 48 months procurement (OEM 3-5 yr midpoint) + 24 construction (AEO2026 2 yr);
+    # CC same turbine + 36 (AEO2026 3 yr); engines 12 + 6; trailer-mounted 0.07 + 0.46 (permit-bound).
+    frame = ttp.months_to_first_power("frame_simple_cycle", "psd_major", None)
+    cc = ttp.months_to_first_power("combined_cycle", "psd_major", None)
+    aero = ttp.months_to_first_power("aeroderivative", "psd_major", None)
+    trailer = ttp.months_to_first_power("trailer_mounted_aeroderivative", "psd_major", None)
+    engine = ttp.months_to_first_power("reciprocating_engine", "minor_source", None)
+    assert frame.months_to_first_power == 48 + 24 and cc.months_to_first_power == 48 + 36
+    assert cc.months_to_first_power > frame.months_to_first_power  # same turbine, more to build
+    assert engine.months_to_first_power == 12 + 6
+    # a trailer-mounted unit waits for its PSD permit (12 months, CAA 165(c)), then installs in 0.46 months
+    assert trailer.months_to_first_power == pytest.approx(12 + 0.46, rel=1e-12)
+    assert trailer.critical_path == ("permitting", "construction")
+    assert trailer.months_to_first_power < aero.months_to_first_power
+    assert [s.step for s in frame.steps] == ["procurement", "permitting", "construction"]
+    assert all(s.source and (s.source_url.startswith("http") or "http" in s.source_url) for s in frame.steps)
+    assert any(line.startswith("*") for line in frame.lines())
+
+
+def test_grid_uses_the_large_load_connection_not_the_generator_queue():
+    # ERCOT large loads 24-36+ months (upper end 36, a lower bound); Dominion up to 7 years; never LBNL's 55
+    ercot = ttp.months_to_first_power(None, "unknown", None, grid_region="ercot")
+    pjm = ttp.months_to_first_power(None, "unknown", None, grid_region="pjm_dominion")
+    assert ercot.months_to_first_power == 36 and pjm.months_to_first_power == 84
+    assert "lower bound" in ercot.steps[0].note
+    bridge = ttp.months_to_first_power("reciprocating_engine", "minor_source", None, grid_region="ercot")
+    assert bridge.months_to_first_power == 18 and bridge.months_to_grid == 36
+    with pytest.raises(ConfigError, match="grid_region"):
+        ttp.months_to_first_power(None, "minor_source", None)
+
+
+def test_offsets_step_in_nonattainment_areas():
+    # serious ozone area: NNSR offsets at 1.2:1 (EPA sample requirements); acquisition time not sourced
+    c = ttp.months_to_first_power("reciprocating_engine", "nonattainment_nsr", "serious")
+    off = [s for s in c.steps if s.step == "offsets"][0]
+    assert "1.2:1" in off.note and off.months == 12 and c.months_to_first_power == 12 + 6
+    slow = ttp.months_to_first_power("reciprocating_engine", "nonattainment_nsr", "serious", offsets_months=20)
+    assert slow.months_to_first_power == 20 + 6 and slow.critical_path[0] == "offsets"
+    unknown = ttp.months_to_first_power("fuel_cell", "unknown", None)
+    assert math.isnan([s for s in unknown.steps if s.step == "permitting"][0].months)
+    with pytest.raises(ConfigError, match="psd_major"):
+        ttp.months_to_first_power("fuel_cell", "fast_track", None)
+
+
+def test_waiting_cost_per_month_by_hand():
+    # 1 GW: $50B x ((1.10)^(1/12) - 1) + $35B / (5 yr x 12) = 398.7M + 583.3M (2025$), datacenter_facts.csv
+    expect = 50e9 * (1.1 ** (1 / 12) - 1) + 35e9 / 60
+    assert ttp.waiting_cost_usd_per_month(1000.0, 0.10, dollar_year=2025) == pytest.approx(expect, rel=1e-12)
+    assert ttp.waiting_cost_usd_per_month(1000.0, 0.10, dollar_year=2024) == pytest.approx(
+        expect * 313.689 / 321.943, rel=1e-12)
+
+
+def test_value_of_months_saved_is_bounded_by_the_months_saved():
+    out = ttp.value_of_months_saved({"engines": 18.0, "cc": 84.0, "grid": 36.0}, it_load_mw=500.0,
+                                    cost_of_capital_frac=0.08, dollar_year=2025)
+    per_month = ttp.waiting_cost_usd_per_month(500.0, 0.08, dollar_year=2025)
+    assert out["engines"]["waiting_cost_usd"] == 0.0
+    assert out["grid"]["months_behind_fastest"] == 18.0
+    assert out["grid"]["waiting_cost_usd"] == pytest.approx(18 * per_month, rel=1e-12)
+    # 66 months behind exceeds the 60-month hardware life: the hardware part stops at its value
+    hw_month = 35e9 * 0.5 / 60
+    assert out["cc"]["waiting_cost_usd"] == pytest.approx(66 * (per_month - hw_month) + 60 * hw_month, rel=1e-12)
+    assert out["cc"]["waiting_cost_usd"] < 66 * per_month
