@@ -31,7 +31,7 @@ import functools
 
 import numpy as np
 import pandas as pd
-from windpowerlib import TurbineClusterModelChain, WindFarm, WindTurbine, get_turbine_types
+from windpowerlib import ModelChain, WindTurbine, data, get_turbine_types, wake_losses
 
 from models.catalog import read_catalog
 from models.errors import ConfigError, DataError, unknown_name
@@ -132,7 +132,6 @@ def wind_mw_per_mw(weather: pd.DataFrame, *, turbine_type: str = DEFAULT_TURBINE
     if not 0.0 <= losses < 1.0:
         raise ConfigError(f"losses_frac={losses_frac!r}; expected a fraction in [0, 1) (0.1655 = SAM defaults)")
     turbine = WindTurbine(hub_height=hub_height_m, turbine_type=turbine_type)
-    farm = WindFarm(wind_turbine_fleet=pd.DataFrame({"wind_turbine": [turbine], "number_of_turbines": [1]}))
     w = pd.DataFrame(
         {
             ("wind_speed", 10): weather["wind_speed_m_per_s"].to_numpy(dtype=float),
@@ -143,10 +142,16 @@ def wind_mw_per_mw(weather: pd.DataFrame, *, turbine_type: str = DEFAULT_TURBINE
         index=weather.index,
     )
     w.columns.names = ["variable_name", "height"]
-    mc = TurbineClusterModelChain(farm, wake_losses_model=wake_losses_model, wind_speed_model="logarithmic",
-                                  density_model="barometric", power_output_model="power_curve",
-                                  density_correction=True).run_model(w)
-    out = np.asarray(mc.power_output, dtype=float) / float(turbine.nominal_power)
+    mc = ModelChain(turbine, wind_speed_model="logarithmic", density_model="barometric",
+                    power_output_model="power_curve", density_correction=True)
+    # ModelChain.run_model's steps, with the wind farm's wake applied to the hub-height speed between them
+    # (what windpowerlib's TurbineClusterModelChain does for a wind farm)
+    w = data.check_weather_data(w)
+    speed_hub = mc.wind_speed_hub(w)
+    if wake_losses_model is not None:
+        speed_hub = wake_losses.reduce_wind_speed(speed_hub, wind_efficiency_curve_name=wake_losses_model)
+    power = mc.calculate_power_output(speed_hub, mc.density_hub(w))
+    out = np.asarray(power, dtype=float) / float(turbine.nominal_power)
     return np.clip(out * (1.0 - losses), 0.0, 1.0)
 
 
