@@ -324,10 +324,11 @@ def test_gas_supply_carbon_full_load_at_iso_by_hand():
 
 def test_gas_supply_carbon_part_load_and_utilisation_by_hand():
     # 74.4 MW IT at 75 % utilisation x PUE 1.25 = 69.75 MW: 2 units at 69.75 / 93 = 75 % load, where the
-    # gas-turbine part-load heat-rate multiplier is 1.035 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct).
+    # aeroderivative part-load heat-rate multiplier is 1.0784 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct:
+    # 1/0.92730625, Buttler et al. 2015 simple-cycle curve).
     scn = SCN.replace(it_utilization_frac=0.75)
     out = C.gas_supply_carbon(np.full(8760, 15.0), 74.4, 1.25, scn)
-    hr = LM6000_HR_HHV * 1.035
+    hr = LM6000_HR_HHV * 1.0784
     assert out["gas_heat_rate_annual_hhv_btu_per_kwh"] == pytest.approx(hr, rel=1e-9)  # catalog point, no interpolation
     # IT energy counts the utilisation: 55.8 MW x 8760 h; per MWh of IT the CO2 is PUE x heat rate x factor
     assert out["co2_intensity_kg_per_mwh_it"] == pytest.approx(1.25 * hr / 1000.0 * 117.0 * 0.45359237, rel=1e-9)
@@ -343,8 +344,9 @@ def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
     # Identity of the definition: kg/MWh IT = annual PUE x annual heat rate [MMBtu/MWh] x 117.0 lb/MMBtu x 0.45359237 kg/lb
     hand = out["cooling_pue_annual"] * out["gas_heat_rate_annual_hhv_btu_per_kwh"] / 1000.0 * 117.0 * 0.45359237
     np.testing.assert_allclose(out["co2_intensity_kg_per_mwh_it"], hand, rtol=1e-12)  # float round-off only
-    # bounds from the catalog: temperature multipliers 0.97 (0 degC) .. 1.05 (30 degC) times part load 1 .. 1.111
-    assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.111 * LM6000_HR_HHV
+    # bounds from the catalog: temperature multipliers 0.97 (0 degC) .. 1.05 (30 degC) times part load 1 .. 1.7945
+    # (the turbine curve at the LM6000's 25 % minimum load)
+    assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.7945 * LM6000_HR_HHV
     none = C.climate(sites, C.FrameLayers({}), SCN)
     assert none["weather_station_too_far"].isna().all() and none["co2_t_per_yr"].isna().all()
 

@@ -23,13 +23,13 @@ def design(weather):
 
 
 def test_fleet_matches_hand_sizing(design, weather):
-    # 100 MW IT x 1.25 PUE = 125 MW. Hottest Greensboro hour 35.6 C: generic GT curve 1 - 0.0068 x 20.6 = 0.85992,
-    # NWPCC altitude factor at 273 m (interpolated 0.97 at 213.4 m .. 0.90 at 914.4 m) = 0.964042;
-    # LM6000PF 46.5 MW -> 38.55 MW per unit; 125/38.55 = 3.24 -> N = 4, N+1 = 5 (hand calculation).
+    # 100 MW IT x 1.25 PUE = 125 MW. Hottest Greensboro hour 35.6 C: aeroderivative class curve (Newkirk et al.)
+    # 1 - 0.010 x 20.6 = 0.794, NWPCC altitude factor at 273 m (interpolated 0.97 at 213.4 m .. 0.90 at 914.4 m)
+    # = 0.964042; LM6000PF 46.5 MW -> 35.59 MW per unit; 125/35.59 = 3.51 -> N = 4, N+1 = 5 (hand calculation).
     f = design.fleet
     assert f.hot_hour_temp_air_degc == pytest.approx(weather["temp_air_degc"].max())
     alt = 0.97 + (0.90 - 0.97) * (273.0 - 213.4) / (914.4 - 213.4)  # catalog stores 700 ft as 213.4 m
-    unit_mw = 46.5 * (1 - 0.0068 * (35.6 - 15)) * alt
+    unit_mw = 46.5 * (1 - 0.010 * (35.6 - 15)) * alt
     assert f.hot_hour_capacity_mw == pytest.approx(5 * unit_mw, rel=1e-9)
     assert (f.units_running_needed, f.units_count) == (4, 5)
 
