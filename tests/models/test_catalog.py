@@ -166,7 +166,8 @@ def test_engine_part_load_uses_its_own_datasheet_or_class_mean():
 def test_turbine_part_load_curves_by_class():
     # Buttler et al. (2015) via the TransiEnt Modelica package: relative efficiency at 50 % load 0.779725
     # (simple-cycle gas turbine) and 0.88775 (combined cycle) -> heat-rate multipliers 1/0.779725 = 1.2825 and
-    # 1/0.88775 = 1.1264; at 75 %: 1/0.92730625 = 1.0784 and 1/0.9681875 = 1.0329. rtol 1e-4: the catalog rounds to 4 decimals.
+    # 1/0.88775 = 1.1264; at 75 %: 1/0.92730625 = 1.0784 and 1/0.9681875 = 1.0329.
+    # rtol 1e-4: the catalog rounds to 4 decimals.
     frame = cat.derate_curve("GE 7HA.02", "heat_rate_vs_load")
     cc = cat.derate_curve("GE 7HA.02 CC", "heat_rate_vs_load")
     aero = cat.derate_curve("GE LM6000PF", "heat_rate_vs_load")
