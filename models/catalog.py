@@ -28,10 +28,13 @@ from models.units import HHV_PER_LHV_NATURAL_GAS
 UNIT_CLASSES = ("aeroderivative", "industrial_gas_turbine", "frame", "reciprocating_engine", "fuel_cell")
 
 #: Catalog kinds listed by ``siting catalog --kind``.
-CATALOG_KINDS = ("prime_movers", "derates", "costs", "air_permits", "grid", "datacenter_facts",
-                 "equipment_costs", "equipment_classes", "cpi_u", "gas_hubs", "gas_lateral_costs",
+CATALOG_KINDS = ("prime_movers", "derates", "turbine_classes", "costs", "air_permits", "grid", "datacenter_facts",
+                 "wind_losses", "equipment_costs", "equipment_classes", "cpi_u", "gas_hubs", "gas_lateral_costs",
                  "grid_connection_costs", "land_values", "equipment_schedule", "permit_durations",
                  "large_load_connection")
+
+#: Gas-turbine performance classes of ``turbine_classes.csv``; each selects its own derate curves.
+TURBINE_CLASSES = ("aeroderivative", "frame_f", "frame_h")
 
 
 def _float(text: str) -> float:
@@ -173,6 +176,11 @@ def get_prime_mover(name: str) -> PrimeMover:
 def validate_prime_mover_name(name: str) -> str:
     """Check a scenario's ``prime_mover`` against the catalog and return it.
 
+    A unit is refused when the catalog lacks a value the fleet sizing needs: ISO capacity,
+    full-load heat rate or forced-outage rate (the availability of an N+k fleet is computed
+    from it). Every catalog row either passes here and sizes with
+    :func:`models.fleet.size_gas_fleet`, or is refused here with the reason.
+
     For the integrator: call it from ``Scenario.__post_init__`` or before a run.
 
     Raises
@@ -180,15 +188,54 @@ def validate_prime_mover_name(name: str) -> str:
     UnknownNameError
         For a name not in the catalog (lists the valid ones).
     ConfigError
-        For a catalog unit with no ISO capacity (it cannot be sized).
+        For a catalog unit that cannot be sized, naming the missing value.
     """
     unit = get_prime_mover(name)
-    if not math.isfinite(unit.iso_capacity_mw):
+    missing = [label for label, value in (
+        ("ISO capacity (iso_capacity_mw)", unit.iso_capacity_mw),
+        ("heat rate (heat_rate_lhv_btu_per_kwh)", unit.heat_rate_lhv_btu_per_kwh),
+        ("forced-outage rate (forced_outage_rate_frac)", unit.forced_outage_rate_frac),
+    ) if not math.isfinite(value)]
+    if missing:
+        what = " and ".join(missing)
         raise ConfigError(
-            f"prime mover {name!r} has no ISO capacity in the catalog (reference gap); "
-            f"choose another unit (`siting catalog --kind prime_movers`)"
+            f"prime mover {name!r} has no {what} in the catalog (reference gap), so an N+k fleet of it cannot be "
+            f"sized; choose another unit (`siting catalog --kind prime_movers`)"
         )
     return name
+
+
+@functools.cache
+def turbine_class(unit_name: str) -> str:
+    """Performance class that selects a unit's derate curves.
+
+    Parameters
+    ----------
+    unit_name : str
+        Catalog name of the prime mover.
+
+    Returns
+    -------
+    str
+        For gas turbines one of :data:`TURBINE_CLASSES` from ``turbine_classes.csv`` (each row
+        cites why the unit is in its class); for engines and fuel cells their ``unit_class``.
+
+    Raises
+    ------
+    DataError
+        For a gas turbine with no row in ``turbine_classes.csv``.
+    """
+    unit = get_prime_mover(unit_name)
+    if not unit.is_gas_turbine:
+        return unit.unit_class
+    rows = {r["name"]: r for r in read_catalog("turbine_classes")}
+    if unit_name not in rows:
+        raise DataError(f"turbine_classes.csv has no row for gas turbine {unit_name!r}; add one with its class "
+                        f"({TURBINE_CLASSES}) and a source")
+    cls = rows[unit_name]["turbine_class"]
+    if cls not in TURBINE_CLASSES:
+        raise DataError(f"turbine_classes.csv: {unit_name!r} has class {cls!r}; expected one of {TURBINE_CLASSES}")
+    return cls
 
 
 @dataclass(frozen=True)
@@ -205,12 +252,16 @@ class Curve:
         True if any point stands in for a reference gap.
     extrapolate : bool
         Extend the end segments linearly beyond the table (True) or hold the end values.
+    hold_below : bool
+        Hold the lowest table value below the table even when ``extrapolate`` is True (the cold
+        end of a heat-rate curve: no source beyond its coldest point).
     """
 
     x: np.ndarray
     multiplier: np.ndarray
     class_typical: bool
     extrapolate: bool
+    hold_below: bool = False
 
     def __call__(self, values) -> np.ndarray:
         v = np.asarray(values, dtype=float)
@@ -220,7 +271,8 @@ class Curve:
         if self.extrapolate:
             lo_slope = (self.multiplier[1] - self.multiplier[0]) / (self.x[1] - self.x[0])
             hi_slope = (self.multiplier[-1] - self.multiplier[-2]) / (self.x[-1] - self.x[-2])
-            y = np.where(v < self.x[0], self.multiplier[0] + lo_slope * (v - self.x[0]), y)
+            if not self.hold_below:
+                y = np.where(v < self.x[0], self.multiplier[0] + lo_slope * (v - self.x[0]), y)
             y = np.where(v > self.x[-1], self.multiplier[-1] + hi_slope * (v - self.x[-1]), y)
         return np.maximum(y, 0.0)
 
@@ -228,13 +280,89 @@ class Curve:
 #: Curves that may be extended linearly beyond their tables (temperature and altitude).
 _EXTRAPOLATED = ("output_vs_temperature", "heat_rate_vs_temperature", "output_vs_altitude")
 
+#: Curve names of ``derates.csv``.
+DERATE_CURVES = ("output_vs_temperature", "heat_rate_vs_temperature", "output_vs_altitude", "heat_rate_vs_altitude",
+                 "heat_rate_vs_load")
 
-def _derate_family(unit: PrimeMover, curve: str) -> str:
-    if unit.unit_class == "aeroderivative" and curve == "output_vs_altitude":
+
+def derate_family(unit_name: str, curve: str) -> str:
+    """The ``derates.csv`` family (``unit_class`` column) whose rows give a unit's curve.
+
+    Parameters
+    ----------
+    unit_name : str
+        Catalog name of the prime mover.
+    curve : str
+        One of :data:`DERATE_CURVES`.
+
+    Returns
+    -------
+    str
+        Gas turbines: output vs temperature by turbine class (``aeroderivative``, ``frame_f``,
+        ``frame_h``; a combined cycle uses its gas turbine's class, as Newkirk et al. do);
+        heat rate vs load by configuration (``combined_cycle``, ``aeroderivative`` or the
+        simple-cycle ``gas_turbine`` curve); heat rate vs temperature ``combined_cycle`` or
+        ``gas_turbine``; altitude ``aeroderivative`` (NWPCC LM6000 table) for aeroderivatives,
+        else ``gas_turbine``. Engines and fuel cells: their ``unit_class``.
+    """
+    if curve not in DERATE_CURVES:
+        raise unknown_name("derate curve", curve, DERATE_CURVES)
+    unit = get_prime_mover(unit_name)
+    if not unit.is_gas_turbine:
+        return unit.unit_class
+    cls = turbine_class(unit_name)
+    combined = unit.configuration == "combined_cycle"
+    if curve == "output_vs_temperature":
+        return cls
+    if curve == "heat_rate_vs_load":
+        return "combined_cycle" if combined else ("aeroderivative" if cls == "aeroderivative" else "gas_turbine")
+    if curve == "heat_rate_vs_temperature":
+        return "combined_cycle" if combined else "gas_turbine"
+    if curve == "output_vs_altitude" and unit.unit_class == "aeroderivative":
         return "aeroderivative"
-    if unit.is_gas_turbine:
-        return "gas_turbine"
-    return unit.unit_class
+    return "gas_turbine"
+
+
+def _curve_from_rows(rows, curve: str) -> Curve:
+    xs = sorted({float(r["x"]) for r in rows})
+    ys = [float(np.mean([float(r["multiplier"]) for r in rows if float(r["x"]) == x])) for x in xs]
+    return Curve(np.array(xs), np.array(ys), any(r["class_typical"] == "yes" for r in rows), curve in _EXTRAPOLATED,
+                 hold_below=curve == "heat_rate_vs_temperature")
+
+
+@functools.cache
+def class_derate_curve(family: str, curve: str) -> Curve:
+    """A class curve of ``derates.csv`` (the rows of one family that name no single unit).
+
+    Parameters
+    ----------
+    family : str
+        The ``unit_class`` column: ``aeroderivative``, ``frame_f``, ``frame_h``, ``gas_turbine``,
+        ``combined_cycle``, ``reciprocating_engine`` or ``fuel_cell``.
+    curve : str
+        One of :data:`DERATE_CURVES`.
+
+    Returns
+    -------
+    Curve
+        Multiplier vs ISO (or vs full load). A family with no rows for the curve (fuel cells:
+        no derate data in the reference) gets a flat curve at 1, marked class-typical.
+    """
+    if curve not in DERATE_CURVES:
+        raise unknown_name("derate curve", curve, DERATE_CURVES)
+    families = {r["unit_class"] for r in read_catalog("derates")} | {"fuel_cell"}
+    if family not in families:
+        raise unknown_name("derate family", family, sorted(families))
+    rows = [r for r in read_catalog("derates") if r["curve"] == curve and r["unit_class"] == family
+            and not r["applies_to"]]
+    if not rows:
+        return Curve(np.array([0.0]), np.array([1.0]), True, False)
+    if curve == "heat_rate_vs_load" and family == "reciprocating_engine":
+        # engines: the class curve is the mean of the engine datasheets at each load (class-typical)
+        own = [r for r in read_catalog("derates") if r["curve"] == curve and r["unit_class"] == family]
+        c = _curve_from_rows(own, curve)
+        return Curve(c.x, c.multiplier, True, False)
+    return _curve_from_rows(rows, curve)
 
 
 @functools.cache
@@ -253,35 +381,20 @@ def derate_curve(unit_name: str, curve: str) -> Curve:
     Returns
     -------
     Curve
-        Multiplier vs ISO (or vs full load). Fuel cells have flat curves (no derate data:
-        class-typical assumption). Engines without their own part-load datasheet use the
-        mean of the engine datasheet curves (class-typical).
+        Multiplier vs ISO (or vs full load), from the unit's family (:func:`derate_family`).
+        A unit with its own datasheet rows (``applies_to``) uses them (engine part-load
+        curves); engines without one use the mean of the engine datasheet curves
+        (class-typical). Fuel cells have flat curves (no derate data: class-typical).
     """
-    curves = {r["curve"] for r in read_catalog("derates")}
-    if curve not in curves:
-        raise unknown_name("derate curve", curve, curves)
-    unit = get_prime_mover(unit_name)
-    family = _derate_family(unit, curve)
-    rows = [r for r in read_catalog("derates") if r["curve"] == curve and r["unit_class"] == family]
-    if not rows:  # fuel cells: no derate data in the reference
-        return Curve(np.array([0.0]), np.array([1.0]), True, False)
-    own = [r for r in rows if r["applies_to"] == unit.name]
-    if curve == "heat_rate_vs_load":
-        full = [r for r in rows if float(r["x"]) == 100.0]
-        if own:
-            rows = own + full
-            typical = False
-        else:  # no datasheet of its own: the mean over the class datasheets at each load
-            typical = True
-        xs = sorted({float(r["x"]) for r in rows})
-        ys = [float(np.mean([float(r["multiplier"]) for r in rows if float(r["x"]) == x])) for x in xs]
-        typical = typical or any(r["class_typical"] == "yes" for r in rows)
-        return Curve(np.array(xs), np.array(ys), typical, False)
-    rows = [r for r in rows if not r["applies_to"]]
-    xs = np.array([float(r["x"]) for r in rows])
-    order = np.argsort(xs)
-    ys = np.array([float(r["multiplier"]) for r in rows])[order]
-    return Curve(xs[order], ys, any(r["class_typical"] == "yes" for r in rows), curve in _EXTRAPOLATED)
+    family = derate_family(unit_name, curve)
+    own = [r for r in read_catalog("derates")
+           if r["curve"] == curve and r["unit_class"] == family and r["applies_to"] == unit_name]
+    if own:
+        full = [r for r in read_catalog("derates") if r["curve"] == curve and r["unit_class"] == family
+                and not r["applies_to"] and float(r["x"]) == 100.0]
+        c = _curve_from_rows(own + full, curve)
+        return Curve(c.x, c.multiplier, any(r["class_typical"] == "yes" for r in own), c.extrapolate, c.hold_below)
+    return class_derate_curve(family, curve)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,21 @@
 """Hourly physics of one gas unit, vectorized over numpy arrays.
 
 Output and heat rate vs ambient temperature and altitude (site MW = ISO MW x
-temperature factor x altitude factor, REFERENCES.md caveat 2), part-load heat rate,
-fuel burn on a higher-heating-value basis, gas demand and unit starts. Every curve
-comes from ``catalogs/derates.csv`` through :func:`models.catalog.derate_curve`.
+temperature factor x altitude factor, REFERENCES.md caveat 2, never above the unit's
+rated output: :func:`max_output_multiplier`), part-load heat rate, fuel burn on a
+higher-heating-value basis, gas demand and unit starts. Every curve comes from
+``catalogs/derates.csv`` through :func:`models.catalog.derate_curve`, selected by the
+unit's turbine class (aeroderivative, frame F, frame H), configuration (simple or
+combined cycle) or class (engine, fuel cell).
 
 References
 ----------
-Rotating Machinery, "Gas turbine: ISO rating and site rating" (2021) - generic GT
-temperature and altitude correction curves. NWPCC Sixth Power Plan aeroderivative
+Newkirk et al., AI-Datacenter-Microgrid-Analysis (GitHub acnewkirk, 2025) - output vs
+temperature by turbine class (aeroderivative 1.0, F-class 0.8, H-class 0.7 %/°C above
+15 °C). Buttler, A. et al., "Statusbericht Flexibilitätsbedarf im Stromsektor", TU
+München (2015) - part-load efficiency of simple-cycle gas turbines and combined cycles.
+Rotating Machinery, "Gas turbine: ISO rating and site rating" (2021) - generic GT heat
+rate vs temperature and altitude correction. NWPCC Sixth Power Plan aeroderivative
 planning assumptions (2008) - LM6000 altitude multipliers. Caterpillar, Cummins and
 Jenbacher datasheets - engine part-load heat rates.
 """
@@ -22,8 +29,31 @@ from models.errors import ConfigError
 from models.units import BTU_PER_MMBTU, KWH_PER_MWH, MMBTU_PER_MCF_HHV
 
 
+def max_output_multiplier(unit: PrimeMover) -> float:
+    """Largest site output as a multiple of the ISO rating: the generator/package limit [-].
+
+    A gas turbine makes more shaft power on cold days (denser air), but the package is
+    limited by its generator and controls. No catalog unit has a sourced generator or
+    package MW limit above its rating, so the limit is the catalog's MW at its coldest
+    rated point: the ISO rating (15 °C), i.e. 1.0. Engines and fuel cells are rated flat
+    to the cold side as well (Wärtsilä 50SG: full output, not more, below ~38 °C).
+
+    Parameters
+    ----------
+    unit : PrimeMover
+        Catalog unit.
+
+    Returns
+    -------
+    float
+        1.0 [-] for every catalog unit (rating at the coldest rated point, ISO 15 °C).
+    """
+    del unit  # one rule for every catalog row until a unit's generator rating is sourced
+    return 1.0
+
+
 def capacity_multiplier(unit: PrimeMover, temp_air_degc, altitude_m=0.0) -> np.ndarray:
-    """Site output as a multiple of the ISO rating [-].
+    """Site output as a multiple of the ISO rating, capped at the generator limit [-].
 
     Parameters
     ----------
@@ -37,13 +67,15 @@ def capacity_multiplier(unit: PrimeMover, temp_air_degc, altitude_m=0.0) -> np.n
     Returns
     -------
     numpy.ndarray
-        Temperature factor x altitude factor [-], broadcast over the inputs.
+        min(temperature factor x altitude factor, :func:`max_output_multiplier`) [-],
+        broadcast over the inputs.
     """
     t = np.asarray(temp_air_degc, dtype=float)
     alt = np.asarray(altitude_m, dtype=float)
     if np.any(alt < -500.0) or np.any(alt > 5000.0):
         raise ConfigError(f"altitude_m={altitude_m!r} outside -500..5000 m; pass the site elevation in metres")
-    return derate_curve(unit.name, "output_vs_temperature")(t) * derate_curve(unit.name, "output_vs_altitude")(alt)
+    site = derate_curve(unit.name, "output_vs_temperature")(t) * derate_curve(unit.name, "output_vs_altitude")(alt)
+    return np.minimum(site, max_output_multiplier(unit))
 
 
 def available_capacity_mw(unit: PrimeMover, temp_air_degc, altitude_m=0.0) -> np.ndarray:
@@ -60,7 +92,7 @@ def available_capacity_mw(unit: PrimeMover, temp_air_degc, altitude_m=0.0) -> np
     Returns
     -------
     numpy.ndarray
-        ISO capacity x :func:`capacity_multiplier` [MW].
+        ISO capacity x :func:`capacity_multiplier` [MW] (never above the rated MW on cold days).
     """
     return unit.iso_capacity_mw * capacity_multiplier(unit, temp_air_degc, altitude_m)
 
@@ -95,12 +127,15 @@ def part_load_heat_rate_multiplier(unit: PrimeMover, load_frac) -> np.ndarray:
     unit : PrimeMover
     load_frac : array_like
         Output as a fraction of the unit's available capacity [-], 0..1. Below the
-        lowest datasheet point (50 %) the curve is held flat (no data).
+        lowest table point (50 % for engine datasheets, 10 % for the turbine curves) the
+        curve is held flat (no data).
 
     Returns
     -------
     numpy.ndarray
-        Multiplier >= 1 [-]. Gas turbines use a class-typical stand-in (reference gap).
+        Multiplier >= 1 [-]: simple-cycle gas turbines and combined cycles the Buttler et
+        al. (2015) class curves (aeroderivatives the simple-cycle curve, marked
+        class-typical), engines their datasheet or the engine class mean, fuel cells flat.
     """
     load_pct = np.clip(np.asarray(load_frac, dtype=float), 0.0, 1.0) * 100.0
     return derate_curve(unit.name, "heat_rate_vs_load")(load_pct)

@@ -20,25 +20,26 @@ def _year(hot_degc=40.0):
 
 
 def test_one_gw_it_at_pue_1_2_in_a_40c_hour_with_lm6000():
-    # Hand case: 1,000 MW IT x 1.2 = 1,200 MW. LM6000PF 46.5 MW ISO x 0.83 (generic GT curve at 40 C)
-    # = 38.595 MW per unit; 1200/38.595 = 31.09 -> N = 32, N+1 = 33 units, firm 32 x 38.595 = 1,235.04 MW.
+    # Hand case: 1,000 MW IT x 1.2 = 1,200 MW. LM6000PF 46.5 MW ISO x 0.75 (aeroderivative class curve at 40 C:
+    # 1 - 1.0 %/C x 25 C, Newkirk et al.) = 34.875 MW per unit; 1200/34.875 = 34.41 -> N = 35, N+1 = 36 units,
+    # firm 35 x 34.875 = 1,220.625 MW.
     load = fleet.facility_load_mw(1000.0, 1.2)
     d = fleet.size_gas_fleet(load, _year(), unit=LM6000, redundancy_units=1)
-    assert (d.units_running_needed, d.units_count) == (32, 33)
-    assert d.firm_capacity_mw == pytest.approx(32 * 38.595, rel=1e-12)
-    assert d.hot_hour_capacity_mw == pytest.approx(33 * 38.595, rel=1e-12)
-    assert d.iso_capacity_mw == pytest.approx(33 * 46.5, rel=1e-12)
+    assert (d.units_running_needed, d.units_count) == (35, 36)
+    assert d.firm_capacity_mw == pytest.approx(35 * 34.875, rel=1e-12)
+    assert d.hot_hour_capacity_mw == pytest.approx(36 * 34.875, rel=1e-12)
+    assert d.iso_capacity_mw == pytest.approx(36 * 46.5, rel=1e-12)
     assert d.hot_hour_temp_air_degc == 40.0
-    assert d.hot_hour_derate_frac == pytest.approx(0.17, rel=1e-12)
+    assert d.hot_hour_derate_frac == pytest.approx(0.25, rel=1e-12)
 
 
 def test_availability_matches_binomial_hand_calculation():
-    # Flat 1,200 MW at 20 C: unit = 46.5 x (1 - 5 x 0.0068) = 44.919 MW -> 27 units carry it (26.7).
-    # Fleet of 33 with q = 0.01 at 20 C: load covered when >= 27 available: P = binom.sf(26, 33, 0.99).
+    # Flat 1,200 MW at 20 C: unit = 46.5 x (1 - 5 x 0.010) = 44.175 MW -> 28 units carry it (27.2).
+    # Fleet of 33 with q = 0.01 at 20 C: load covered when >= 28 available: P = binom.sf(27, 33, 0.99).
     t = np.full(8760, 20.0)
-    d = fleet.size_gas_fleet(1200.0, t, unit=LM6000, redundancy_units=6)
+    d = fleet.size_gas_fleet(1200.0, t, unit=LM6000, redundancy_units=5)
     assert d.units_count == 33
-    p = binom.sf(26, 33, 0.99)
+    p = binom.sf(27, 33, 0.99)
     # rtol 1e-12: same formula, evaluated independently here
     assert d.availability_frac == pytest.approx(p, rel=1e-12)
     assert d.nines == pytest.approx(-math.log10(1 - p), rel=1e-9)

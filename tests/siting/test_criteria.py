@@ -350,8 +350,9 @@ def test_gas_only_year_full_load_at_iso_by_hand():
 
 
 def test_gas_only_year_part_load_and_utilisation_by_hand():
-    # The same 93 MW facility at 75 % IT utilisation: 69.75 MW, 2 units at 75 % load, where the gas-turbine
-    # part-load heat-rate multiplier is 1.035 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct).
+    # The same 93 MW facility at 75 % IT utilisation: 69.75 MW, 2 units at 75 % load, where the aeroderivative
+    # part-load heat-rate multiplier is 1.0784 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct:
+    # 1/0.92730625, Buttler et al. 2015 simple-cycle curve).
     from siting.chain.dispatch import gas_only_year
     from siting.chain.resolved import resolve
 
@@ -359,7 +360,7 @@ def test_gas_only_year_part_load_and_utilisation_by_hand():
     f = float(cl.facility_mw_per_mw_it[0])
     scn = SCN.replace(it_utilization_frac=0.75)
     year = gas_only_year(cl, resolve(scn), altitude_m=0.0, it_load_mw=93.0 / f)
-    hr = LM6000_HR_HHV * 1.035
+    hr = LM6000_HR_HHV * 1.0784
     assert year["fuel_mmbtu"] * 1000.0 / year["gas_mwh"] == pytest.approx(hr, rel=1e-9)  # catalog point
     assert year["co2_tonnes"] == pytest.approx(69.75 * 8760 * hr / 1000.0 * 117.0 * 0.45359237 / 1000.0, rel=1e-9)
 
@@ -374,8 +375,9 @@ def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):
     # kg/lb, because the gas-only dispatch generates the facility energy (rtol: summation order of two annual sums)
     hand = out["cooling_pue_annual"] * out["gas_heat_rate_annual_hhv_btu_per_kwh"] / 1000.0 * 117.0 * 0.45359237
     np.testing.assert_allclose(out["co2_intensity_kg_per_mwh_it"], hand, rtol=1e-9)
-    # bounds from the catalog: temperature multipliers 0.97 (0 degC) .. 1.05 (30 degC) times part load 1 .. 1.111
-    assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.111 * LM6000_HR_HHV
+    # bounds from the catalog: temperature multipliers 0.97 (0 degC) .. 1.05 (30 degC) times part load 1 .. 1.7945
+    # (the turbine curve at the LM6000's 25 % minimum load)
+    assert 0.97 * LM6000_HR_HHV < out["gas_heat_rate_annual_hhv_btu_per_kwh"].iloc[0] < 1.05 * 1.7945 * LM6000_HR_HHV
     none = C.climate(sites, FrameLayers({}), SCN)
     assert none["weather_station_too_far"].isna().all() and none["co2_t_per_yr"].isna().all()
 

@@ -32,13 +32,13 @@ def design(site):
 
 def test_fleet_matches_hand_sizing(design, site, weather):
     # Facility load = 100 MW IT x the cooling model's hourly PUE of the same weather (hybrid cooling). The binding
-    # hour is the one with the largest load over derated unit capacity; there, the generic GT curve
-    # 1 - 0.0068 x (T - 15) and the NWPCC altitude factor at 273 m (interpolated 0.97 at 213.4 m .. 0.90 at
-    # 914.4 m) give the unit's MW (hand formula); N = ceil(load / unit MW), N+1 installed.
+    # hour is the one with the largest load over derated unit capacity; there, the aeroderivative class curve
+    # (Newkirk et al.) 1 - 0.010 x (T - 15) and the NWPCC altitude factor at 273 m (interpolated 0.97 at 213.4 m ..
+    # 0.90 at 914.4 m) give the unit's MW (hand formula); N = ceil(load / unit MW), N+1 installed.
     f = design.fleet
     t = f.hot_hour_temp_air_degc
     alt = 0.97 + (0.90 - 0.97) * (273.0 - 213.4) / (914.4 - 213.4)  # catalog stores 700 ft as 213.4 m
-    unit_mw = 46.5 * (1 - 0.0068 * (t - 15)) * alt
+    unit_mw = 46.5 * (1 - 0.010 * (t - 15)) * alt
     assert f.hot_hour_capacity_mw == pytest.approx(5 * unit_mw, rel=1e-9)
     load = 100.0 * site.climate.facility_mw_per_mw_it
     cap = 46.5 * gu.capacity_multiplier(site.resolved.unit, weather["temp_air_degc"].to_numpy(), 273.0)
