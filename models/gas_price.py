@@ -126,7 +126,7 @@ class GasPrice:
 
 def delivered_gas_price(latitude_deg, longitude_deg, *, henry_hub_usd_per_mmbtu: float,
                         scenario_price_usd_per_mmbtu: float, override_usd_per_mmbtu: float | None = None,
-                        hubs: tuple[GasHub, ...] | None = None) -> GasPrice:
+                        hubs: tuple[GasHub, ...] | None = None, max_hub_distance_km: float | None = None) -> GasPrice:
     """Gas price at sites: Henry Hub plus the nearest hub's basis.
 
     Parameters
@@ -141,6 +141,9 @@ def delivered_gas_price(latitude_deg, longitude_deg, *, henry_hub_usd_per_mmbtu:
         An explicit price for every site (the user's own contract) [USD/MMBtu]; labelled ``override``.
     hubs : tuple of GasHub, optional
         Default: :func:`gas_hubs`.
+    max_hub_distance_km : float, optional
+        A hub's basis applies only to sites within this distance of it [km]; farther sites get
+        the scenario price, labelled so (default: no limit).
 
     Returns
     -------
@@ -169,6 +172,10 @@ def delivered_gas_price(latitude_deg, longitude_deg, *, henry_hub_usd_per_mmbtu:
     names = np.array([h.hub for h in table], dtype=object)[idx]
     basis = np.array([h.basis_usd_per_mmbtu for h in table])[idx]
     has = np.isfinite(basis)
+    too_far = np.zeros(lat.shape, dtype=bool)
+    if max_hub_distance_km is not None:
+        too_far = has & (dist > float(max_hub_distance_km))
+        has = has & ~too_far
     if override_usd_per_mmbtu is not None:
         price = np.full(lat.shape, float(override_usd_per_mmbtu))
         applied = np.full(lat.shape, "override", dtype=object)
@@ -185,6 +192,9 @@ def delivered_gas_price(latitude_deg, longitude_deg, *, henry_hub_usd_per_mmbtu:
             year = f" ({h.basis_year})" if h.basis_year else ""
             labels[i] = (f"Henry Hub {henry_hub_usd_per_mmbtu:.2f} + {h.hub} basis {h.basis_usd_per_mmbtu:+.2f}"
                          f"{year} USD/MMBtu; nearest hub {dist[i]:.0f} km")
+        elif too_far[i]:
+            labels[i] = (f"scenario price {scenario_price_usd_per_mmbtu:.2f} USD/MMBtu: the nearest hub with a basis "
+                         f"figure, {h.hub}, is {dist[i]:.0f} km away (more than {float(max_hub_distance_km):.0f} km)")
         else:
             labels[i] = (f"scenario price {scenario_price_usd_per_mmbtu:.2f} USD/MMBtu: nearest hub {h.hub} "
                          f"({dist[i]:.0f} km) has no basis figure")

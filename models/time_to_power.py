@@ -323,7 +323,8 @@ def months_to_first_power(equipment_class: str | None, permit_path: str, nonatta
     typical = [f for f in s["class_typical_fields"].split(";") if f]
     proc = float(s["procurement_months"])
     steps.append(ChainStep("procurement", proc, 0.0, proc, (),
-                           ("CLASS-TYPICAL " if "procurement_months" in typical else "") + s["procurement_note"],
+                           ("CLASS-TYPICAL " if "procurement_months" in typical
+                            and not s["procurement_note"].startswith("CLASS-TYPICAL") else "") + s["procurement_note"],
                            s["source"], s["source_url"]))
     permits = _rows("permit_durations", "permit_path")
     if permit_path == "unknown":

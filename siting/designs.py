@@ -28,7 +28,7 @@ import pandas as pd
 
 from siting.chain.money import NONE_QUALIFIES
 from siting.chain.resolved import resolve
-from siting.chain.site import OPTIONS, design_sites as chain_design_sites
+from siting.chain.site import COST_STACK, OPTIONS, design_sites as chain_design_sites
 from siting.errors import ConfigError, DataError
 from siting.scenario import Scenario
 
@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 #: Per-option columns: ``<option>_<field>`` (:class:`siting.chain.site.PowerOption` fields).
 OPTION_FIELDS = (
-    "lcoe_usd_per_mwh", "annual_cost_usd_per_yr", "months_to_first_power", "gas_mwh_per_yr", "pv_mwh_per_yr",
+    "lcoe_usd_per_mwh", "annual_cost_usd_per_yr", "capex_usd", "months_to_first_power", "gas_mwh_per_yr", "pv_mwh_per_yr",
     "wind_mwh_per_yr", "grid_mwh_per_yr", "fuel_mmbtu_hhv_per_yr", "gas_peak_mmcf_per_day", "co2_tonnes_per_yr",
     "nox_tons_per_yr_with_scr", "power_water_consumption_gal_per_yr", "power_water_withdrawal_gal_per_yr",
 )
@@ -45,9 +45,10 @@ RENEWABLE_FIELDS = (
     "pv_capacity_mw_dc", "wind_capacity_mw", "battery_capacity_mw", "battery_energy_mwh",
     "renewable_fraction_frac", "gas_share_frac",
 )
-#: Recommended-option columns: ``design_<field>``.
+#: Recommended-option columns: ``design_<field>`` (the LCOE with its cost stack, money in the scenario's dollar year).
 CHOSEN_FIELDS = (
-    "lcoe_usd_per_mwh", "annual_cost_usd_per_yr", "months_to_first_power", "gas_mwh_per_yr",
+    "lcoe_usd_per_mwh", *COST_STACK, "annual_cost_usd_per_yr", "capex_usd", "fuel_price_usd_per_mmbtu",
+    "months_to_first_power", "months_to_grid", "waiting_cost_usd", "gas_mwh_per_yr",
     "fuel_mmbtu_hhv_per_yr", "gas_peak_mmcf_per_day", "co2_tonnes_per_yr", "nox_tons_per_yr_with_scr",
 )
 #: Water columns of the recommended option: ``design_<scope>_water_<metric>_gal_per_yr``.
@@ -64,7 +65,8 @@ def design_columns() -> list[str]:
     cols += [f"design_{f}" for f in CHOSEN_FIELDS]
     cols += [f"design_{f}" for f in WATER_FIELDS]
     cols += ["design_altitude_m", "design_gas_units_count", "design_gas_fleet_iso_capacity_mw",
-             "design_nox_pte_tons_per_yr_with_scr", "design_air_permit_path", "design_lp_altitude_m"]
+             "design_nox_pte_tons_per_yr_with_scr", "design_air_permit_path", "design_lp_altitude_m",
+             "design_gas_lateral_diameter_in", "design_cost_basis"]
     for opt in OPTIONS:
         cols += [f"{opt}_{f}" for f in OPTION_FIELDS]
         if opt == "renewables_plus_gas":
@@ -231,6 +233,10 @@ def design_sites(
     cols["design_air_permit_path"] = pd.array([str(p) if d else None for p, d in zip(g["air_permit_path"], done)],
                                               dtype="string")
     cols["design_lp_altitude_m"] = table.lp_altitude_m
+    cols["design_gas_lateral_diameter_in"] = table.gas_lateral_diameter_in
+    cols["design_cost_basis"] = pd.array(["; ".join(str(table.notes[k][i]) for k in ("fuel_price", "gas_lateral",
+                                                                                      "grid_connection")) if d else None
+                                          for i, d in enumerate(done)], dtype="string")
     for o in OPTIONS:
         for f in OPTION_FIELDS + (RENEWABLE_FIELDS if o == "renewables_plus_gas" else ()):
             cols[f"{o}_{f}"] = table.options[o][f]

@@ -32,6 +32,10 @@ def design_site_from_weather(
     sizing_day_stride: int = SIZING_DAY_STRIDE,
     include_wind: bool = True,
     combined_cycle_cooling: str = "wet",
+    distance_to_pipeline_km: float = math.nan,
+    distance_to_substation_km: float = math.nan,
+    state_abbr: str = "",
+    grid_region: str = "us_utility_reported",
 ) -> SiteDesign:
     """The site chain on one weather year (power, cooling, water budget), without a layer set.
 
@@ -49,7 +53,8 @@ def design_site_from_weather(
         The county's status: ``attainment``, an ozone class (``marginal`` ... ``extreme``) or
         ``nonattainment``; None = unknown (screened as attainment, said in the permit reason).
     grid_wait_months : float
-        Local interconnection wait [months]; NaN = the national median.
+        A grid-connection time known for the site [months], replacing its region's large-load
+        connection time; NaN = the region's.
     latitude, longitude : float, optional
         Site position [deg] (default the weather station's).
     sizing_day_stride : int
@@ -58,6 +63,12 @@ def design_site_from_weather(
         Offer wind to the LP.
     combined_cycle_cooling : str
         Condenser cooling of a combined-cycle prime mover.
+    distance_to_pipeline_km, distance_to_substation_km : float
+        For the gas lateral and the grid connection [km]; NaN = not costed (said in the notes).
+    state_abbr : str
+        The site's state (grid-connection cost region).
+    grid_region : str
+        Large-load connection region (:data:`models.time_to_power.GRID_REGIONS`).
 
     Returns
     -------
@@ -70,7 +81,9 @@ def design_site_from_weather(
     lon = station.longitude_deg if longitude is None else float(longitude)
     inputs = SiteInputs.one(station_id=station.station_id, altitude_m=altitude_m, it_load_mw=scenario.it_load_mw,
                             nonattainment_status=nonattainment_status, grid_wait_months=grid_wait_months,
-                            latitude_deg=lat, longitude_deg=lon)
+                            latitude_deg=lat, longitude_deg=lon, pipeline_distance_km=distance_to_pipeline_km,
+                            substation_distance_km=distance_to_substation_km, state_abbr=state_abbr,
+                            grid_region=grid_region)
     return design_site(climate_of(station, resolved), resolved, inputs)
 
 
@@ -86,6 +99,7 @@ def design_power(
     longitude: float | None = None,
     sizing_day_stride: int = SIZING_DAY_STRIDE,
     include_wind: bool = True,
+    **site,
 ) -> PowerDesign:
     """Compare gas-only, renewables-plus-gas and grid options for one site.
 
@@ -107,6 +121,9 @@ def design_power(
         The capacity LP uses every n-th day (scaled to a year) [-].
     include_wind : bool
         Offer wind to the LP.
+    **site
+        ``distance_to_pipeline_km``, ``distance_to_substation_km``, ``state_abbr``,
+        ``grid_region`` (:func:`design_site_from_weather`).
 
     Returns
     -------
@@ -117,7 +134,7 @@ def design_power(
     return design_site_from_weather(
         weather, scenario, altitude_m=altitude_m, nonattainment_status=nonattainment_class,
         grid_wait_months=grid_wait_months, latitude=latitude, longitude=longitude,
-        sizing_day_stride=sizing_day_stride, include_wind=include_wind).power
+        sizing_day_stride=sizing_day_stride, include_wind=include_wind, **site).power
 
 
 __all__ = ["OPTIONS", "PowerDesign", "PowerOption", "design_power", "design_site_from_weather"]

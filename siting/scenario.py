@@ -18,6 +18,7 @@ from typing import Any
 
 from models import cooling as _cooling
 from models import time_to_power as _ttp
+from models.money import COST_BASES as _COST_BASES
 from siting.errors import ConfigError
 
 #: Cooling designs known to the water and PUE models (the registry of :mod:`models.cooling`).
@@ -74,15 +75,29 @@ class Scenario:
         lo=0.0, hi=1.0,
     )
     fuel_price_usd_per_mmbtu: float = _f(
-        3.5, "USD/MMBtu", "Delivered gas price, HHV basis (Henry Hub plus basis).", lo=0.0, hi=100.0,
+        3.5, "USD/MMBtu", "Henry Hub gas price, HHV, in USD of dollar_year; with fuel_price_basis = 'scenario', the "
+        "delivered price at every site.", lo=0.0, hi=100.0,
+    )
+    fuel_price_basis: str = _f(
+        "hub", "-", "How a site's delivered gas price is set: 'hub' = Henry Hub (fuel_price_usd_per_mmbtu) plus the "
+        "published basis of the nearest trading hub within 500 km (models/catalogs/gas_hubs.csv; the Henry Hub price "
+        "alone where none is), 'scenario' = fuel_price_usd_per_mmbtu everywhere.", choices=("hub", "scenario"),
     )
     grid_price_usd_per_mwh: float = _f(
-        80.0, "USD/MWh", "All-in price of grid energy for grid and bridge designs.", lo=0.0, hi=2000.0,
+        80.0, "USD/MWh", "All-in price of grid energy (generation plus delivery) for grid and bridge designs, USD of "
+        "dollar_year.", lo=0.0, hi=2000.0,
+    )
+    cost_basis: str = _f(
+        "market_2025", "-", "Capital and O&M costs by equipment class: 'market_2025' (EIA AEO2026 with 2025 turbine "
+        "prices, 2025 combined-cycle quotes) or 'atb_eia_2024' (NREL ATB 2024 and the EIA/Sargent & Lundy 2024 "
+        "study); models/catalogs/equipment_costs.csv.", choices=_COST_BASES,
     )
     discount_rate_frac: float = _f(0.08, "-", "Real discount rate for levelised costs.", lo=0.0, hi=0.5)
     lifetime_yr: int = _f(20, "yr", "Economic life used for levelised costs.", lo=1, hi=60)
-    analysis_year: int = _f(2027, "yr", "Year of first power the analysis targets.", lo=2020, hi=2060)
-    dollar_year: int = _f(2024, "yr", "Dollar year of all money outputs.", lo=2000, hi=2060)
+    analysis_year: int = _f(2027, "yr", "Year the project starts (notice to proceed: equipment ordered, permits "
+                                         "applied for); first power follows the time-to-power chain.", lo=2020, hi=2060)
+    dollar_year: int = _f(2024, "yr", "Dollar year of every money output; sources are converted with CPI-U "
+                                      "(models/catalogs/cpi_u.csv covers 2015-2025).", lo=2015, hi=2025)
     max_weather_station_km: float = _f(
         300.0, "km",
         "Farthest typical-year weather station whose climate is scored; beyond it the climate columns are still "

@@ -21,6 +21,7 @@ import pandas as pd
 
 from gis_data.elevation import site_elevation_m
 from siting.chain.climate import Climate, Station, climate_of, station_from_weather
+from siting.chain.money import grid_region_of
 from siting.chain.resolved import ResolvedScenario, resolve
 from siting.chain.site import SiteDesign, SiteInputs, design_site
 from siting.errors import ConfigError, DataError, MissingDataError
@@ -43,7 +44,10 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
     table : pandas.DataFrame
         ``latitude_deg``, ``longitude_deg`` [deg], ``weather_station_id``, and when present
         ``it_load_mw`` [MW] (NaN: the scenario's), ``nonattainment_status``,
-        ``interconnection_wait_months`` [months] (NaN: the national median).
+        ``distance_to_pipeline_km`` and ``distance_to_substation_km`` [km] (the lateral and the
+        grid connection), ``state_abbr`` and ``balancing_authority`` (cost region and the
+        large-load connection region). The generator queue's ``interconnection_wait_months``
+        is not a load connection time and is not used.
     layers : LayerSet-like
         For the ``elevation`` raster, when the layer set has one.
     scenario : Scenario
@@ -63,9 +67,13 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
     sid = (table["weather_station_id"].astype("string").fillna("").to_numpy(dtype=object)
            if "weather_station_id" in table.columns else np.full(n, "", dtype=object))
     status = table["nonattainment_status"].tolist() if "nonattainment_status" in table.columns else [None] * n
+    state = table["state_abbr"].tolist() if "state_abbr" in table.columns else [""] * n
+    ba = table["balancing_authority"].tolist() if "balancing_authority" in table.columns else [None] * n
     return SiteInputs(station_id=sid, altitude_m=site_elevation_m(lat, lon, layers), it_load_mw=it,
-                      nonattainment_status=status, grid_wait_months=_column(table, "interconnection_wait_months"),
-                      latitude_deg=lat, longitude_deg=lon)
+                      nonattainment_status=status, grid_wait_months=np.full(n, np.nan), latitude_deg=lat,
+                      longitude_deg=lon, pipeline_distance_km=_column(table, "distance_to_pipeline_km"),
+                      substation_distance_km=_column(table, "distance_to_substation_km"), state_abbr=state,
+                      grid_region=[grid_region_of(b, s) for b, s in zip(ba, state)])
 
 
 def station_of(row: pd.Series) -> Station:

@@ -26,7 +26,9 @@ log = logging.getLogger(__name__)
 DISPATCH_WEEKS = (("summer week", 7, 15), ("winter week", 1, 15))
 #: Columns of the side-by-side comparison of power designs in the report.
 OPTION_COLUMNS = (
-    "design", "months_to_first_power", "lcoe_usd_per_mwh", "gas_share_frac", "renewable_fraction_frac",
+    "design", "months_to_first_power", "lcoe_usd_per_mwh", "cost_capital_om_usd_per_mwh", "cost_fuel_usd_per_mwh",
+    "cost_variable_om_usd_per_mwh", "cost_gas_lateral_usd_per_mwh", "cost_grid_connection_usd_per_mwh",
+    "cost_land_usd_per_mwh", "cost_grid_energy_usd_per_mwh", "capex_usd", "gas_share_frac", "renewable_fraction_frac",
     "grid_share_frac", "pv_capacity_mw_dc", "wind_capacity_mw", "battery_capacity_mw", "gas_peak_mmcf_per_day",
     "co2_tonnes_per_yr", "nox_tons_per_yr_with_scr", "air_permit_path", "renewables_land_acres", "waiting_cost_usd",
 )
@@ -172,11 +174,13 @@ def build_site_report(
             "notes": [
                 f"Weather: station {station.get('station_name', station.get('station_id'))} "
                 f"{located.distance_to_station_km:.0f} km from the site (typical meteorological year).",
-                f"Costs: equipment capital from NREL ATB 2024 in USD {power.cost_dollar_year}; fuel and grid prices as "
-                "the scenario gives them.",
+                f"Money in USD of {power.cost_dollar_year} (sources converted with CPI-U); capital by equipment class on "
+                f"the {scenario.cost_basis} basis.",
+                *power.cost_notes,
                 f"Design shown: {power.chosen} (the scenario's power_design); the cheapest option that meets the "
                 f"gas-share cap and serves the load is {power.recommended}. All designs are compared in the options table.",
             ],
+            "time_to_power": {d: chain.lines() for d, chain in power.time_chains.items()},
         },
         "emissions": {
             "facts": {

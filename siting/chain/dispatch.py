@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 
 
 def renewables_capacity(climate: Climate, resolved: ResolvedScenario, *, units_count: int,
-                        it_load_mw: float) -> sz.SizingResult:
+                        it_load_mw: float, fuel_price_usd_per_mmbtu: float | None = None) -> sz.SizingResult:
     """Least-cost PV, wind and battery next to a fixed N+k gas fleet (the capacity LP).
 
     The fleet is firm capacity (its ISO rating fixed in the LP, the spares as reserve);
@@ -50,12 +50,18 @@ def renewables_capacity(climate: Climate, resolved: ResolvedScenario, *, units_c
         Gas units installed (N+k) [-].
     it_load_mw : float
         Nameplate IT load [MW].
+    fuel_price_usd_per_mmbtu : float, optional
+        The site's delivered gas price [USD/MMBtu HHV]; default the scenario's.
 
     Returns
     -------
     models.sizing.SizingResult
     """
+    import dataclasses
+
     scenario, unit = resolved.scenario, resolved.unit
+    costs = resolved.costs if fuel_price_usd_per_mmbtu is None else dataclasses.replace(
+        resolved.costs, fuel_price_usd_per_mmbtu=float(fuel_price_usd_per_mmbtu))
     temp = climate.temp_air_degc
     hours = temp.size
     altitude_m = climate.station.elevation_m
@@ -68,7 +74,7 @@ def renewables_capacity(climate: Climate, resolved: ResolvedScenario, *, units_c
     pick = (days % resolved.sizing_day_stride) == 0
     reserve = iso_mw * float(np.min(m)) / peak_mw - 1.0
     return sz.optimize_capacity(load[pick], climate.pv_mw_per_mw_dc[pick], climate.wind_mw_per_mw[pick], m[pick],
-                                hr[pick], resolved.costs, max_gas_share_frac=scenario.max_gas_share_frac,
+                                hr[pick], costs, max_gas_share_frac=scenario.max_gas_share_frac,
                                 fixed={"gas_iso_mw": iso_mw}, gas_reserve_frac=max(reserve, 0.0),
                                 solver=resolved.lp_solver)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from models import money
 from models import sizing as sz
 from models import solar
 from models import water as wt
@@ -68,9 +69,13 @@ class ResolvedScenario:
     unit : PrimeMover
         The scenario's gas unit (validated catalog record).
     costs : models.sizing.CostInputs
-        Annualised capital and O&M per unit of capacity, fuel price [USD of :attr:`cost_dollar_year`].
+        Annualised capital and O&M per unit of capacity by equipment class on the scenario's
+        ``cost_basis`` [USD of :attr:`cost_dollar_year`]; its fuel price is the scenario's
+        (sites set their own, :func:`siting.chain.money.site_fuel_prices`).
     cost_dollar_year : int
-        Dollar year of the capital costs (NREL ATB 2024 is in USD 2022).
+        Dollar year of every money figure (the scenario's ``dollar_year``).
+    equipment_class : str
+        Cost and schedule class of the prime mover (:func:`models.money.equipment_class_for_unit`).
     gas_technology : str
         Water-factor technology of the gas unit (:func:`gas_technology`).
     water_factors : dict
@@ -94,6 +99,7 @@ class ResolvedScenario:
     unit: PrimeMover
     costs: sz.CostInputs
     cost_dollar_year: int
+    equipment_class: str
     gas_technology: str
     water_factors: dict
     battery_round_trip_efficiency_frac: float
@@ -106,10 +112,6 @@ class ResolvedScenario:
     def __hash__(self) -> int:  # the factors dict is derived from the other fields
         return hash((self.scenario, self.combined_cycle_cooling, self.sizing_day_stride, self.include_wind,
                      self.lp_solver))
-
-
-#: Dollar year of the NREL ATB 2024 capital costs in ``costs.csv``.
-ATB_DOLLAR_YEAR = 2022
 
 
 @functools.lru_cache(maxsize=64)
@@ -151,10 +153,13 @@ def resolve(scenario: Scenario, *, combined_cycle_cooling: str = "wet", sizing_d
     for source, key in (("gas", tech), *SUPPLY_TECHNOLOGIES.items()):
         f = wt.power_water_factor(key)
         factors[source] = (float(f.consumption_gal_per_mwh), float(f.withdrawal_gal_per_mwh))
-    costs = sz.cost_inputs(gas_cost_key=unit.cost_key, fuel_price_usd_per_mmbtu=scenario.fuel_price_usd_per_mmbtu,
-                           discount_rate_frac=scenario.discount_rate_frac, lifetime_yr=scenario.lifetime_yr)
+    equipment_class = money.equipment_class_for_unit(unit)
+    costs = sz.class_cost_inputs(equipment_class, cost_basis=scenario.cost_basis, dollar_year=scenario.dollar_year,
+                                 fuel_price_usd_per_mmbtu=scenario.fuel_price_usd_per_mmbtu,
+                                 discount_rate_frac=scenario.discount_rate_frac, lifetime_yr=scenario.lifetime_yr)
     return ResolvedScenario(
-        scenario=scenario, unit=unit, costs=costs, cost_dollar_year=ATB_DOLLAR_YEAR, gas_technology=tech,
+        scenario=scenario, unit=unit, costs=costs, cost_dollar_year=int(scenario.dollar_year),
+        equipment_class=equipment_class, gas_technology=tech,
         water_factors=factors,
         battery_round_trip_efficiency_frac=float(get_cost("battery_4h").round_trip_efficiency_frac),
         pv_system=solar.PVSystem(mount="single_axis"), combined_cycle_cooling=combined_cycle_cooling,

@@ -54,8 +54,17 @@ class PowerOption:
     battery_energy_mwh : float
         [MWh]
     lcoe_usd_per_mwh : float
-        Levelised cost of delivered energy [USD/MWh] (capital in USD of the resolved scenario's
-        ``cost_dollar_year``; fuel and grid prices as given).
+        Levelised cost of delivered energy [USD/MWh of the scenario's ``dollar_year``]: the sum of
+        the ``cost_*_usd_per_mwh`` lines.
+    cost_capital_om_usd_per_mwh, cost_fuel_usd_per_mwh, cost_variable_om_usd_per_mwh,
+    cost_gas_lateral_usd_per_mwh, cost_grid_connection_usd_per_mwh, cost_land_usd_per_mwh,
+    cost_grid_energy_usd_per_mwh : float
+        The cost stack [USD/MWh]: equipment capital (annualised) and fixed O&M, fuel, variable
+        O&M, the gas lateral, the grid connection, land, grid energy.
+    capex_usd : float
+        Overnight capital of the option: equipment, lateral, grid connection, land [USD].
+    fuel_price_usd_per_mmbtu : float
+        The site's delivered gas price [USD/MMBtu HHV].
     renewable_fraction_frac, gas_share_frac, grid_share_frac, curtailment_frac : float
         Shares of delivered energy (curtailment: of available renewable energy) [-].
     gas_mwh_per_yr, pv_mwh_per_yr, wind_mwh_per_yr, grid_mwh_per_yr, unserved_mwh_per_yr : float
@@ -80,7 +89,8 @@ class PowerOption:
     months_to_grid : float
         Months until the grid connection (grid and bridge options; NaN otherwise).
     waiting_cost_usd : float
-        Idle datacenter capital while waiting beyond the fastest option [USD, nominal 2025].
+        The datacenter's idle capital over the months this option is behind the site's fastest
+        option [USD of the scenario's dollar year].
     annual_cost_usd_per_yr : float
         Levelised cost times the facility energy [USD/yr].
     qualifies : bool
@@ -95,6 +105,15 @@ class PowerOption:
     battery_capacity_mw: float
     battery_energy_mwh: float
     lcoe_usd_per_mwh: float
+    cost_capital_om_usd_per_mwh: float
+    cost_fuel_usd_per_mwh: float
+    cost_variable_om_usd_per_mwh: float
+    cost_gas_lateral_usd_per_mwh: float
+    cost_grid_connection_usd_per_mwh: float
+    cost_land_usd_per_mwh: float
+    cost_grid_energy_usd_per_mwh: float
+    capex_usd: float
+    fuel_price_usd_per_mmbtu: float
     renewable_fraction_frac: float
     gas_share_frac: float
     grid_share_frac: float
@@ -124,6 +143,11 @@ class PowerOption:
     annual_cost_usd_per_yr: float
     qualifies: bool
 
+
+#: The cost-stack fields of :class:`PowerOption`, bottom to top (they sum to the LCOE).
+COST_STACK = ("cost_capital_om_usd_per_mwh", "cost_fuel_usd_per_mwh", "cost_variable_om_usd_per_mwh",
+              "cost_gas_lateral_usd_per_mwh", "cost_grid_connection_usd_per_mwh", "cost_land_usd_per_mwh",
+              "cost_grid_energy_usd_per_mwh")
 
 #: Field names of :class:`PowerOption` other than ``design`` (the per-option arrays of a design table).
 OPTION_FIELDS = tuple(f for f in PowerOption.__dataclass_fields__ if f != "design")
@@ -156,7 +180,12 @@ class PowerDesign:
     nonattainment_class : str or None
         The ozone class the permit model took (None = attainment for NOx).
     cost_dollar_year : int
-        Dollar year of the capital in the LCOEs.
+        Dollar year of every money figure.
+    cost_notes : tuple of str
+        Where the site's cost lines come from (fuel price basis, lateral, grid connection,
+        equipment cost sources).
+    time_chains : dict
+        ``{option: models.time_to_power.PowerChain}``: each step to first power, its months and source.
     hourly : dict of str to pandas.DataFrame
         Hourly dispatch of the gas-only and renewables-plus-gas options on the weather's
         index: ``load_mw``, ``renewable_used_mw``, ``pv_used_mw``, ``wind_used_mw``,
@@ -176,6 +205,8 @@ class PowerDesign:
     nonattainment_status: str | None
     nonattainment_class: str | None
     cost_dollar_year: int
+    cost_notes: tuple = ()
+    time_chains: dict = field(default_factory=dict, compare=False, repr=False)
     hourly: dict = field(default_factory=dict, compare=False, repr=False)
 
     def option(self, design: str) -> PowerOption:
@@ -283,9 +314,18 @@ class SiteInputs:
     nonattainment_status : list
         Screened county status (``attainment``, an ozone class, ``nonattainment``, None).
     grid_wait_months : numpy.ndarray
-        Interconnection wait [months]; NaN = the national median.
+        A grid-connection time given for the site [months], replacing its region's large-load
+        connection time; NaN = the region's.
     latitude_deg, longitude_deg : numpy.ndarray
-        Site position [deg].
+        Site position [deg] (the delivered gas price takes the nearest hub's basis).
+    pipeline_distance_km, substation_distance_km : numpy.ndarray, optional
+        Distance to the nearest gas pipeline (the lateral) and substation (the grid
+        connection) [km]; NaN = unknown (the line is then not costed, and the design says so).
+    state_abbr : list, optional
+        Each site's state (the grid-connection cost region).
+    grid_region : list, optional
+        Large-load connection region (:data:`models.time_to_power.GRID_REGIONS`); default
+        ``"us_utility_reported"``.
     """
 
     station_id: np.ndarray
@@ -295,11 +335,20 @@ class SiteInputs:
     grid_wait_months: np.ndarray
     latitude_deg: np.ndarray
     longitude_deg: np.ndarray
+    pipeline_distance_km: np.ndarray | None = None
+    substation_distance_km: np.ndarray | None = None
+    state_abbr: list | None = None
+    grid_region: list | None = None
 
     def __post_init__(self):
         n = len(self.station_id)
+        for name, default in (("pipeline_distance_km", np.full(n, np.nan)), ("substation_distance_km", np.full(n, np.nan)),
+                              ("state_abbr", [""] * n), ("grid_region", ["us_utility_reported"] * n)):
+            if getattr(self, name) is None:
+                object.__setattr__(self, name, default)
         for name in ("altitude_m", "it_load_mw", "grid_wait_months", "latitude_deg", "longitude_deg",
-                     "nonattainment_status"):
+                     "nonattainment_status", "pipeline_distance_km", "substation_distance_km", "state_abbr",
+                     "grid_region"):
             if len(getattr(self, name)) != n:
                 raise ConfigError(f"SiteInputs.{name} has {len(getattr(self, name))} values for {n} sites")
 
@@ -308,12 +357,20 @@ class SiteInputs:
 
     @classmethod
     def one(cls, *, station_id: str, altitude_m: float, it_load_mw: float, nonattainment_status=None,
-            grid_wait_months: float = math.nan, latitude_deg: float = math.nan,
-            longitude_deg: float = math.nan) -> SiteInputs:
+            grid_wait_months: float = math.nan, latitude_deg: float = math.nan, longitude_deg: float = math.nan,
+            pipeline_distance_km: float = math.nan, substation_distance_km: float = math.nan, state_abbr: str = "",
+            grid_region: str = "us_utility_reported") -> SiteInputs:
         """Inputs of one site."""
         return cls(np.array([station_id], dtype=object), np.array([float(altitude_m)]), np.array([float(it_load_mw)]),
                    [nonattainment_status], np.array([float(grid_wait_months)]), np.array([float(latitude_deg)]),
-                   np.array([float(longitude_deg)]))
+                   np.array([float(longitude_deg)]), np.array([float(pipeline_distance_km)]),
+                   np.array([float(substation_distance_km)]), [state_abbr], [grid_region])
+
+    def take(self, idx) -> SiteInputs:
+        """The inputs of some sites (positions ``idx``)."""
+        idx = np.asarray(idx, dtype=np.int64)
+        pick = lambda v: [v[i] for i in idx] if isinstance(v, list) else np.asarray(v)[idx]  # noqa: E731
+        return SiteInputs(*(pick(getattr(self, f)) for f in self.__dataclass_fields__))
 
 
 @dataclass
@@ -336,6 +393,10 @@ class DesignTable:
         Elevation the renewables capacity LP was solved at (the station's) [m].
     designed : numpy.ndarray
         Whether the site got a design (a site whose station has no climate does not) [bool].
+    notes : dict of str to numpy.ndarray
+        Per-site labels of the cost lines: ``fuel_price``, ``gas_lateral``, ``grid_connection``.
+    gas_lateral_diameter_in : numpy.ndarray
+        Nominal size of the lateral [in] (NaN: not sized).
     stations, dispatch_rows, lp_groups : int
         Work done: distinct stations, distinct (station, elevation, IT load) rows, capacity LPs.
     """
@@ -349,6 +410,9 @@ class DesignTable:
     recommended: np.ndarray
     lp_altitude_m: np.ndarray
     designed: np.ndarray
+    notes: dict = field(default_factory=dict)
+    gas_lateral_diameter_in: np.ndarray | None = None
+    chains: list = field(default_factory=list, repr=False)
     stations: int = 0
     dispatch_rows: int = 0
     lp_groups: int = 0
@@ -373,8 +437,9 @@ class DesignTable:
         fleet["units_running_needed"] = np.zeros(n, dtype=np.int64)
         fleet["redundancy_units"] = np.zeros(n, dtype=np.int64)
         nan = lambda: np.full(n, np.nan)  # noqa: E731
+        notes = {k: np.full(n, "", dtype=object) for k in ("fuel_price", "gas_lateral", "grid_connection")}
         return cls(opts, fleet, nan(), nan(), nan(), nan(), np.full(n, "", dtype=object), nan(),
-                   np.zeros(n, dtype=bool))
+                   np.zeros(n, dtype=bool), notes, nan())
 
     def power_option(self, design: str, i: int) -> PowerOption:
         """The :class:`PowerOption` of site ``i``."""
@@ -392,9 +457,9 @@ class DesignTable:
         return PowerOption(design=design, **values)
 
 
-def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenario, statuses: list,
-                   waits: np.ndarray) -> dict[str, dict[str, np.ndarray]]:
-    """The four options of each site of a block (``local`` = the site's block row)."""
+def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenario, inputs: SiteInputs,
+                   sites: np.ndarray, fuel_price: np.ndarray) -> tuple[dict[str, dict[str, np.ndarray]], dict]:
+    """The four options of each site of a block (``local`` = the site's block row), and their notes and chains."""
     n = local.size
     take = lambda a: a[local]  # noqa: E731
     energy = take(block.energy_mwh_per_yr)
@@ -406,33 +471,64 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
     idle = {k: take(v) for k, v in block.idle.items()}
     caps = [take(getattr(block, k)) for k in ("pv_capacity_mw_dc", "wind_capacity_mw", "battery_capacity_mw",
                                                "battery_energy_mwh")]
+    statuses = [inputs.nonattainment_status[i] for i in sites]
     path, reason = permits.permit_paths(pte, statuses)
-    t = money.timing(resolved, path, waits, take(block.it_load_mw))
+    t, chains = money.timing(resolved, path, statuses, [inputs.grid_region[i] for i in sites],
+                             inputs.grid_wait_months[sites], take(block.it_load_mw))
     costs = resolved.costs
-    gas_annual = money.annual_cost_usd(costs, gas_iso_mw=iso, gas_mwh=gas["gas_mwh"], fuel_mmbtu=gas["fuel_mmbtu"])
-    ren_annual = money.annual_cost_usd(costs, gas_iso_mw=iso, gas_mwh=ren["gas_mwh"], fuel_mmbtu=ren["fuel_mmbtu"],
-                                       pv_mw_dc=caps[0], wind_mw=caps[1], battery_mw=caps[2], battery_mwh=caps[3])
+    s = resolved.scenario
+    # equipment capital and fixed O&M, fuel, variable O&M of the dispatched years [USD/yr]
+    gas_fixed = costs.gas_usd_per_mw_yr * iso
+    ren_fixed = gas_fixed + (costs.pv_usd_per_mw_dc_yr * caps[0] + costs.wind_usd_per_mw_yr * caps[1]
+                             + costs.battery_usd_per_mw_yr * caps[2] + costs.battery_usd_per_mwh_yr * caps[3])
+    lateral_capex, lateral_annual, lateral_in, lateral_label = money.gas_lateral(
+        resolved, peak_gas_mmcf_per_day=gas["peak_mmcf_per_day"], distance_km=inputs.pipeline_distance_km[sites])
+    grid_capex, grid_annual, grid_label = money.grid_connection_cost(
+        resolved, load_mw=take(block.facility_peak_load_mw), distance_km=inputs.substation_distance_km[sites],
+        state_abbr=[inputs.state_abbr[i] for i in sites])
+    land_acres = pv_land_acres(caps[0], resolved) + wind_land_acres(caps[1])
+    land_capex, land_annual = money.land(resolved, land_acres)
+    gas_equipment = money.equipment_capex_usd(resolved, gas_iso_mw=iso)
+    ren_equipment = money.equipment_capex_usd(resolved, gas_iso_mw=iso, pv_mw_dc=caps[0], wind_mw=caps[1],
+                                              battery_mw=caps[2], battery_mwh=caps[3])
+    bridge_frac = np.minimum(t["bridge_to_grid"]["months_to_grid"] / 12.0 / s.lifetime_yr, 1.0)
     zeros = np.zeros(n)
-    has_ren = (caps[0] + caps[1]) > 0
-    lcoe = {
-        "gas_only": gas_annual / energy,
-        "renewables_plus_gas": ren_annual / energy,
-        "grid_with_backup": money.grid_lcoe_usd_per_mwh(resolved, gas_iso_mw=iso, energy_mwh=energy),
-        "bridge_to_grid": money.bridge_lcoe_usd_per_mwh(resolved, gas_iso_mw=iso, energy_mwh=energy,
-                                                        gas_annual_cost_usd=gas_annual,
-                                                        months_to_grid=t["bridge_to_grid"]["months_to_grid"]),
+    grid_energy = s.grid_price_usd_per_mwh * energy
+    stack = {  # option -> {line: USD/yr}
+        "gas_only": {"capital_om": gas_fixed, "fuel": gas["fuel_mmbtu"] * fuel_price,
+                     "variable_om": gas["gas_mwh"] * costs.gas_variable_om_usd_per_mwh, "gas_lateral": lateral_annual,
+                     "grid_connection": zeros, "land": zeros, "grid_energy": zeros},
+        "renewables_plus_gas": {"capital_om": ren_fixed, "fuel": ren["fuel_mmbtu"] * fuel_price,
+                                "variable_om": ren["gas_mwh"] * costs.gas_variable_om_usd_per_mwh,
+                                "gas_lateral": lateral_annual, "grid_connection": zeros, "land": land_annual,
+                                "grid_energy": zeros},
+        "grid_with_backup": {"capital_om": gas_fixed, "fuel": zeros, "variable_om": zeros,
+                             "gas_lateral": lateral_annual, "grid_connection": grid_annual, "land": zeros,
+                             "grid_energy": grid_energy},
+        "bridge_to_grid": {"capital_om": gas_fixed, "fuel": bridge_frac * gas["fuel_mmbtu"] * fuel_price,
+                           "variable_om": bridge_frac * gas["gas_mwh"] * costs.gas_variable_om_usd_per_mwh,
+                           "gas_lateral": lateral_annual, "grid_connection": grid_annual, "land": zeros,
+                           "grid_energy": (1.0 - bridge_frac) * grid_energy},
     }
+    capex = {"gas_only": gas_equipment + lateral_capex,
+             "renewables_plus_gas": ren_equipment + lateral_capex + land_capex,
+             "grid_with_backup": gas_equipment + lateral_capex + grid_capex,
+             "bridge_to_grid": gas_equipment + lateral_capex + grid_capex}
+    has_ren = (caps[0] + caps[1]) > 0
 
     def option(d, fig, *, grid_mwh=zeros, option_caps=None, renewable=zeros, curt=zeros, land=zeros, dispatched=True,
                pv_mwh=zeros, wind_mwh=zeros):
         option_caps = option_caps or (zeros, zeros, zeros, zeros)
         gas_mwh = fig["gas_mwh"] if dispatched else zeros
         unserved = fig["unserved_mwh"] if dispatched else zeros
+        lines = {f"cost_{k}_usd_per_mwh": v / energy for k, v in stack[d].items()}
+        annual = sum(stack[d].values())
         out = {
             "gas_units_count": count, "gas_iso_capacity_mw": iso,
             "pv_capacity_mw_dc": option_caps[0], "wind_capacity_mw": option_caps[1],
             "battery_capacity_mw": option_caps[2], "battery_energy_mwh": option_caps[3],
-            "lcoe_usd_per_mwh": lcoe[d], "renewable_fraction_frac": renewable,
+            "lcoe_usd_per_mwh": annual / energy, **lines, "capex_usd": capex[d], "fuel_price_usd_per_mmbtu": fuel_price,
+            "renewable_fraction_frac": renewable,
             "gas_share_frac": gas_mwh / energy, "grid_share_frac": grid_mwh / energy, "curtailment_frac": curt,
             "gas_mwh_per_yr": gas_mwh, "pv_mwh_per_yr": pv_mwh, "wind_mwh_per_yr": wind_mwh, "grid_mwh_per_yr": grid_mwh,
             "unserved_mwh_per_yr": unserved,
@@ -447,7 +543,7 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
             "air_permit_path": path, "air_permit_reason": reason, "renewables_land_acres": land,
             "months_to_first_power": t[d]["months_to_first_power"], "first_power_year": t[d]["first_power_year"],
             "months_to_grid": t[d]["months_to_grid"], "waiting_cost_usd": t[d]["waiting_cost_usd"],
-            "annual_cost_usd_per_yr": lcoe[d] * energy,
+            "annual_cost_usd_per_yr": annual,
         }
         w = cw.power_water_gal_per_yr(out, resolved)
         out["power_water_consumption_gal_per_yr"] = w["consumption"]
@@ -456,32 +552,38 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
                                            unserved_mwh_per_yr=unserved, energy_mwh_per_yr=energy)
         return out
 
-    return {
+    options = {
         "gas_only": option("gas_only", gas),
         "renewables_plus_gas": option(
             "renewables_plus_gas", ren, option_caps=tuple(caps),
             renewable=np.where(has_ren, ren["renewable_used_mwh"] / energy, 0.0), curt=ren["curtailment_frac"],
-            land=pv_land_acres(caps[0], resolved) + wind_land_acres(caps[1]),
-            pv_mwh=ren["pv_used_mwh"], wind_mwh=ren["wind_used_mwh"]),
+            land=land_acres, pv_mwh=ren["pv_used_mwh"], wind_mwh=ren["wind_used_mwh"]),
         "grid_with_backup": option("grid_with_backup", gas, grid_mwh=energy, dispatched=False),
         "bridge_to_grid": option("bridge_to_grid", gas),
     }
+    extra = {"gas_lateral": lateral_label, "grid_connection": grid_label, "gas_lateral_diameter_in": lateral_in,
+             "chains": chains}
+    return options, extra
 
 
 def _design_station(table: DesignTable, members: np.ndarray, climate: Climate, inputs: SiteInputs,
                     resolved: ResolvedScenario, *, keep_hourly: bool = False) -> YearBlock | None:
     """Design the sites ``members`` of one station into ``table`` (in place)."""
     keys = np.column_stack([inputs.altitude_m[members], inputs.it_load_mw[members]])
+    price, price_label = money.site_fuel_prices(resolved, inputs.latitude_deg[members], inputs.longitude_deg[members])
+    table.notes["fuel_price"][members] = price_label
+    # a row is a distinct (elevation, IT load, fuel price): the price enters the capacity LP
+    keys = np.column_stack([keys, price])
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     fleets = size_fleets(climate, resolved, altitude_m=uniq[:, 0], it_load_mw=uniq[:, 1])
     counts = np.array([f.units_count for f in fleets], dtype=np.int64)
     caps = np.zeros((len(uniq), 4))
     lp_memo: dict = {}
-    for k, (count, mw) in enumerate(zip(counts, uniq[:, 1])):
-        key = (int(count), float(mw))
+    for k, (count, mw, p) in enumerate(zip(counts, uniq[:, 1], uniq[:, 2])):
+        key = (int(count), float(mw), float(p))
         if key not in lp_memo:
-            opt = renewables_capacity(climate, resolved, units_count=key[0], it_load_mw=key[1])
+            opt = renewables_capacity(climate, resolved, units_count=key[0], it_load_mw=key[1], fuel_price_usd_per_mmbtu=key[2])
             lp_memo[key] = (opt.pv_mw_dc, opt.wind_mw, opt.battery_mw, opt.battery_mwh)
         caps[k] = lp_memo[key]
     table.dispatch_rows += len(uniq)
@@ -497,8 +599,12 @@ def _design_station(table: DesignTable, members: np.ndarray, climate: Climate, i
         in_block = (inverse >= rows[0]) & (inverse <= rows[-1])
         sites = members[in_block]
         local = inverse[in_block] - rows[0]
-        opts = _option_arrays(block, local, resolved, [inputs.nonattainment_status[i] for i in sites],
-                              inputs.grid_wait_months[sites])
+        opts, extra = _option_arrays(block, local, resolved, inputs, sites, uniq[rows, 2][local])
+        table.notes["gas_lateral"][sites] = extra["gas_lateral"]
+        table.notes["grid_connection"][sites] = extra["grid_connection"]
+        table.gas_lateral_diameter_in[sites] = extra["gas_lateral_diameter_in"]
+        if keep_hourly:
+            table.chains = extra["chains"]
         for o in OPTIONS:
             for f, v in opts[o].items():
                 table.options[o][f][sites] = v
@@ -562,7 +668,7 @@ def _hourly_frame(block: YearBlock, which: str, index) -> pd.DataFrame:
 
 
 def power_design_of(table: DesignTable, i: int, resolved: ResolvedScenario, inputs: SiteInputs,
-                    hourly: dict | None = None) -> PowerDesign:
+                    hourly: dict | None = None, time_chains: dict | None = None) -> PowerDesign:
     """The :class:`PowerDesign` of site ``i`` of a design table."""
     fl = FleetDesign(unit_name=resolved.unit.name, **{f: (int(v[i]) if v.dtype.kind == "i" else float(v[i]))
                                                        for f, v in table.fleet.items()})
@@ -576,7 +682,9 @@ def power_design_of(table: DesignTable, i: int, resolved: ResolvedScenario, inpu
         nonattainment_status=None if status is None or status is pd.NA or (isinstance(status, float) and math.isnan(status))
         else str(status),
         nonattainment_class=permits.nonattainment_class(status), cost_dollar_year=resolved.cost_dollar_year,
-        hourly=hourly or {},
+        cost_notes=(str(table.notes["fuel_price"][i]), str(table.notes["gas_lateral"][i]),
+                    str(table.notes["grid_connection"][i]), *(ln.label for ln in resolved.costs.lines)),
+        time_chains=time_chains or {}, hourly=hourly or {},
     )
 
 
@@ -603,7 +711,7 @@ def design_site(climate: Climate, resolved: ResolvedScenario, inputs: SiteInputs
     block = _design_station(table, np.array([0]), climate, inputs, resolved, keep_hourly=True)
     index = climate.station.weather.index
     hourly = {w: _hourly_frame(block, w, index) for w in ("gas_only", "renewables_plus_gas")}
-    power = power_design_of(table, 0, resolved, inputs, hourly)
+    power = power_design_of(table, 0, resolved, inputs, hourly, table.chains[0])
     served = float(inputs.it_load_mw[0]) * resolved.scenario.it_utilization_frac
     return SiteDesign(power=power, climate=climate, resolved=resolved, it_load_mw=float(inputs.it_load_mw[0]),
                       cooling=climate.cooling_at(served))

@@ -61,7 +61,8 @@ def test_top_rows_by_rank_get_a_design(scored, designs):
 def test_every_option_equals_design_power_exactly(scored, designs, layers):
     """One chain: each batch-designed site equals design_power on the same inputs, bit for bit, every option.
 
-    Same station weather, elevation, IT load, ozone status and queue wait; the capacity LP of
+    Same station weather, elevation, IT load, ozone status, distances to pipeline and substation
+    and connection region; the capacity LP of
     the site's group is solved at the station's elevation on both paths, so sharing it
     changes nothing.
     """
@@ -70,10 +71,14 @@ def test_every_option_equals_design_power_exactly(scored, designs, layers):
     for idx, d in designs.iterrows():
         s = scored.loc[idx]
         sc = SCENARIO if np.isnan(s["it_load_mw"]) else SCENARIO.replace(it_load_mw=float(s["it_load_mw"]))
+        from siting.chain.money import grid_region_of
+
         p = design_power(weather, sc, altitude_m=float(d["design_altitude_m"]),
                          nonattainment_class=s["nonattainment_status"],
-                         grid_wait_months=float(s["interconnection_wait_months"]),
-                         latitude=float(s["latitude_deg"]), longitude=float(s["longitude_deg"]), **FAST)
+                         latitude=float(s["latitude_deg"]), longitude=float(s["longitude_deg"]),
+                         distance_to_pipeline_km=float(s["distance_to_pipeline_km"]),
+                         distance_to_substation_km=float(s["distance_to_substation_km"]), state_abbr=s["state_abbr"],
+                         grid_region=grid_region_of(s["balancing_authority"], s["state_abbr"]), **FAST)
         assert d["design_gas_units_count"] == p.fleet.units_count
         assert d["design_air_permit_path"] == p.option("gas_only").air_permit_path
         assert d["design_option"] == p.recommended
