@@ -677,6 +677,9 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
         only part of the county), ``note``.
     """
     table = load_ozone_classes() if classes_table is None else classes_table
+    lacking = [c for c in _CLASS_COLUMNS + ("class_label", "source_vintage") if c not in table.columns]
+    if lacking:
+        raise DataError(f"classes_table lacks {lacking}; pass load_ozone_classes() (or load_ozone_classes(path))")
     hist = pd.DataFrame(greenbook_history)
     for c in ("county_fips", "pollutant"):
         if c not in hist.columns:
@@ -781,6 +784,9 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
             area_name="; ".join(dict.fromkeys(a for a in worst["area_name"] if a)),
             partial_county=bool(worst["partial"].all()), note=notes))
     out = pd.DataFrame(rows).set_index("county_fips")[columns]
+    log.info("ozone classes: %d counties (%d of unknown class, %d redesignated since the history) from %s and %s",
+             len(out), int(out["class_assumed"].sum()), int(out["note"].str.contains("redesignated since").sum()),
+             hist_src, tab_src)
     out.attrs["history_source"] = hist_src
     out.attrs["classes_source"] = tab_src
     return out

@@ -128,7 +128,8 @@ def test_join_takes_the_history_class_where_it_has_one(tmp_path):
     # Los Angeles: South Coast (extreme, part) outranks West Mojave (severe-15)
     assert st.loc["06037", "classification"] == "extreme" and st.loc["06037", "partial_county"]
     assert "South Coast" in st.loc["06037", "area_name"]
-    assert "04013" not in st.index  # PM-10 is not ozone
+    # Maricopa is PM-10 serious in this history; its ozone class comes from the newer table (moderate), not PM-10
+    assert st.loc["04013", "classification"] == "moderate" and "nayro.dbf" in st.loc["04013", "class_source"]
 
 
 # -- the join on synthetic cases with answers by construction ---------------------------------------------
@@ -169,6 +170,8 @@ def test_join_rules_by_construction():
     assert series.attrs["status"].loc["99001", "class_assumed"]
     with pytest.raises(DataError, match="county_fips"):
         air.ozone_status_by_county(pd.DataFrame({"pollutant": ["ozone"]}), table)
+    with pytest.raises(DataError, match="load_ozone_classes"):
+        air.ozone_status_by_county(hist, table.drop(columns="source"))
 
 
 # -- real counties: the shipped table joined to the real Green Book history, then the permit screen --------
