@@ -16,8 +16,21 @@ Three Green Book products are read:
 ``lead``) so it matches the air-permit rules; ``naaqs`` is the Green Book standard name
 (``8-Hour Ozone (2015)``). ``status`` is ``whole`` or ``part``. ``classification``
 (Marginal, Moderate, Serious, ...) is filled only where the source carries it: the
-``phistory`` export has no classification column, so it is empty for real phistory rows
-(the Green Book's nonattainment-area tables give classifications).
+``phistory`` export has no classification column, so it is empty for real phistory rows.
+
+Ozone classifications come from two places:
+
+* ``nayro`` (the Green Book's county x standard x area table with ``CLASS``, ``PART`` and
+  one ``YR<year>`` column per year): :func:`load_greenbook_nayro`, a ``nonattainment``
+  layer whose ozone rows carry their class (``siting data fetch --sources greenbook_nayro``).
+* The packaged table ``gis_data/reference/ozone_nonattainment_classes.csv`` (40 CFR 81 for
+  18 states and DC, the Green Book export of July 2026 for the others; 2008 and 2015
+  standards; see that folder's README): :func:`load_ozone_classes`.
+
+:func:`ozone_status_by_county` joins the classes to a Green Book history layer so that each
+county's current ozone status has a classification where either source gives one, says
+where it comes from, and marks nonattainment of unknown class (the permit screen then
+assumes the strictest class, :data:`models.emissions.STRICTEST_OZONE_CLASS`).
 """
 
 from __future__ import annotations
@@ -35,7 +48,8 @@ from gis_data import io
 from gis_data.boundaries import state_abbr_from_fips
 from gis_data.canonical import GEOGRAPHIC_CRS, LoadReport, SourceMeta
 from gis_data.formats import register_format
-from models.errors import ConfigError, CRSError, DataError
+from models.emissions import UNKNOWN_CLASS, normalize_ozone_class, ozone_class_rank
+from models.errors import ConfigError, CRSError, DataError, UnknownNameError
 
 log = logging.getLogger(__name__)
 
@@ -93,16 +107,16 @@ def _as_of_year(date, years: list[int], report: LoadReport) -> int:
     return year
 
 
-def _read_phistory(path) -> pd.DataFrame:
-    """The phistory table as text columns with lower-case names, from the .dbf or a CSV export."""
+def _read_phistory(path, name: str = "phistory") -> pd.DataFrame:
+    """A Green Book table (phistory, nayro) as text columns with lower-case names, from the .dbf or a CSV export."""
     if str(path).lower().endswith(".dbf"):
         import pyogrio
 
         raw = pyogrio.read_dataframe(io.gdal_path(path), read_geometry=False)
         raw = raw.astype("object").where(raw.notna(), "").astype("str")
     elif str(path).lower().endswith(".xls"):
-        raise DataError(f"{path}: the Green Book .xls (BIFF) is not read; use phistory.dbf from the same "
-                        "download page (https://www3.epa.gov/airquality/greenbook/downld/phistory.dbf) or a CSV export")
+        raise DataError(f"{path}: the Green Book .xls (BIFF) is not read; use {name}.dbf from the same "
+                        f"download page (https://www3.epa.gov/airquality/greenbook/downld/{name}.dbf) or a CSV export")
     else:
         raw = io.read_table(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     raw.columns = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
@@ -377,4 +391,430 @@ def nonattainment_for_counties(county_fips, nonattainment: pd.DataFrame, *,
     out.insert(0, "nonattainment", out["status"].notna().to_numpy())
     out = out.fillna({"status": "", "naaqs": "", "classification": ""})
     out.index = keys.to_numpy()
+    return out
+
+
+# -- nayro: county x standard x area with classification ------------------------------------------
+
+NAYRO_URL = "https://www3.epa.gov/airquality/greenbook/downld/nayro.dbf"
+_NAYRO_EXTRA = _EXTRA + ("area_name", "class_label")
+
+
+def _detect_nayro(path, columns) -> bool:
+    cols = set(columns)
+    return {"pollutant", "fips_state", "fips_cnty", "class"} <= cols and any(re.fullmatch(r"yr\d{4}", c) for c in cols)
+
+
+def _class_column(pollutant: pd.Series, raw: pd.Series) -> pd.Series:
+    """Permit class of ozone rows (normalised, "" when the text names none); other pollutants as written, lower case."""
+    def one(pol, text):
+        if pol != "ozone":
+            return str(text).strip().lower()
+        try:
+            cls = normalize_ozone_class(text)
+        except UnknownNameError:  # e.g. "Former Subpart 1" of the revoked 1997 standard
+            return ""
+        return "" if cls in ("attainment", UNKNOWN_CLASS) else cls
+    return pd.Series([one(p, t) for p, t in zip(pollutant, raw)], index=raw.index, dtype="str")
+
+
+@register_format(
+    "greenbook_nayro", role="nonattainment", detect=_detect_nayro, detail=40,
+    description="EPA Green Book nayro: county x standard x area nonattainment with classification, YR1992 ... per year",
+)
+def load_greenbook_nayro(path, *, date=None, include_revoked: bool = False, vintage: str | None = None):
+    """County nonattainment at a date, with the area's classification, from the Green Book ``nayro`` table.
+
+    ``nayro`` has one row per county, standard and nonattainment area: ``FIPS_STATE``,
+    ``FIPS_CNTY``, ``COUNTYNAME``, ``ST_ABBR``, ``POLLUTANT``, ``AREA_NAME``, ``CLASS``
+    (e.g. ``Serious``, ``Severe 15``, ``Marginal (Rural Transport)``), ``PART`` (``W``/``P``),
+    ``NONATTAIN`` (``Yes``), ``REVOKED_NA``, one ``YR<year>`` column per year stamped while the
+    designation is in force, and ``EXPORTDT``.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``nayro.dbf`` as the Green Book download page serves it
+        (https://www3.epa.gov/airquality/greenbook/downld/nayro.dbf), or a CSV export.
+    date : str, datetime, int or None
+        Date (or year) of the status: that year's ``YR`` column. Default the last year in the
+        file; a later date uses the last year (load report); an earlier one is an error.
+    include_revoked : bool
+        Keep revoked standards (default False).
+    vintage : str, optional
+        Export date; default from ``EXPORTDT``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per county, standard and area in nonattainment at that date: canonical
+        ``nonattainment`` columns, where ``classification`` is, for ozone, the permit class
+        (:func:`models.emissions.normalize_ozone_class`: ``marginal`` ... ``extreme``, ""
+        when ``CLASS`` names none) and for other pollutants EPA's class in lower case; plus
+        ``naaqs``, ``standard_year``, ``revoked``, ``state_abbr``, ``county_name``,
+        ``as_of_year``, ``area_name`` and ``class_label`` (EPA's ``CLASS`` as written).
+    """
+    report = LoadReport()
+    raw = _read_phistory(path, "nayro")
+    years = sorted(int(c[2:]) for c in raw.columns if re.fullmatch(r"yr\d{4}", c))
+    need = [c for c in ("pollutant", "fips_state", "fips_cnty", "class") if c not in raw.columns]
+    if need or not years:
+        raise DataError(f"{path}: not a Green Book nayro table (lacks {need or ['yr<year>']}); "
+                        f"it has {list(raw.columns)[:12]}")
+    report.source_rows = len(raw)
+    year = _as_of_year(date, years, report)
+    active = raw[f"yr{year}"].str.strip().ne("")
+    if "nonattain" in raw.columns:
+        flagged = raw["nonattain"].str.strip().str.lower().eq("yes")
+        report.drop("NONATTAIN is not 'Yes'", int((active & ~flagged).sum()))
+        active &= flagged
+    report.drop(f"not in force in {year} (YR{year} blank)", int((raw[f"yr{year}"].str.strip().eq("")).sum()))
+    revoked = raw.get("revoked_naaqs", pd.Series("", index=raw.index)).str.strip().str.lower().eq("revoked")
+    if not include_revoked:
+        report.drop("revoked standard (include_revoked=False)", int((active & revoked).sum()))
+        active &= ~revoked
+    r = raw.loc[active]
+    state = r["fips_state"].str.strip().str.zfill(2)
+    pollutant = pollutant_code(r["pollutant"]).set_axis(r.index)
+    part = r.get("part", pd.Series("", index=r.index)).str.strip().str.upper()
+    missing_part = int((~part.isin(list(_STATUS))).sum())
+    report.repair("PART blank: status 'part' (check the area boundary)", missing_part)
+    out = pd.DataFrame({
+        "county_fips": (state + r["fips_cnty"].str.strip().str.zfill(3)).astype("str"),
+        "pollutant": pollutant.astype("str"),
+        "classification": _class_column(pollutant, r["class"]),
+        "status": part.map(_STATUS).fillna("part").astype("str"),
+        "naaqs": r["pollutant"].str.strip().astype("str"),
+        "standard_year": _standard_year(r["pollutant"]).to_numpy(),
+        "revoked": revoked[active].to_numpy(),
+        "state_abbr": (r["st_abbr"].str.strip() if "st_abbr" in r.columns
+                       else state_abbr_from_fips(state).set_axis(r.index)).astype("str"),
+        "county_name": r.get("countyname", pd.Series("", index=r.index)).str.strip().astype("str"),
+        "as_of_year": year,
+        "area_name": r.get("area_name", pd.Series("", index=r.index)).str.strip().astype("str"),
+        "class_label": r["class"].str.strip().astype("str"),
+    }, index=r.index)
+    if vintage is None:
+        ex = raw["exportdt"].str.strip() if "exportdt" in raw.columns else pd.Series(dtype=str)
+        vintage = f"export {ex.iloc[0]}" if len(ex) and ex.iloc[0] else "unstated"
+    src = SourceMeta(GREENBOOK_NAME + f" (nayro, status in {year})", vintage, GREENBOOK_LICENSE,
+                     GREENBOOK_ATTRIBUTION, GREENBOOK_URL)
+    frame = io.finish(out, "nonattainment", src, report, extra=_NAYRO_EXTRA)
+    frame.attrs["classification_note"] = "classification from nayro's CLASS column (ozone: permit class)"
+    return frame
+
+
+# -- packaged ozone classification table -------------------------------------------------------------
+
+#: The packaged table (``gis_data/reference/ozone_nonattainment_classes.csv``).
+OZONE_CLASSES_FILE = "ozone_nonattainment_classes.csv"
+#: Year of the packaged table: its CFR copy is no earlier than 2025-01-16, its Green Book rows are
+#: of 2026-07-31; the older date is the table's.
+OZONE_CLASSES_AS_OF_YEAR = 2025
+#: Standards the packaged table covers, for every state (README of gis_data/reference).
+OZONE_CLASSES_STANDARDS = ("ozone_8hr_2008", "ozone_8hr_2015")
+_CLASS_COLUMNS = ("county_fips", "standard", "classification", "partial_county", "area_name", "source")
+
+
+def _packaged(name: str):
+    from importlib import resources
+
+    return resources.files("gis_data").joinpath("reference", name)
+
+
+def load_ozone_classes(path=None, *, standards=OZONE_CLASSES_STANDARDS, as_of_year: int | None = None) -> pd.DataFrame:
+    """8-hour ozone nonattainment classifications by county (packaged table by default).
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A table in the packaged layout (``county_fips``, ``standard``, ``classification``,
+        ``partial_county``, ``area_name``, ``source`` ...) or in the layout of the project's
+        reference ``ozone_nonattainment_cfr81.csv`` (``designation``, ``cfr_section``,
+        ``source_snapshot`` ...). Default: the packaged table.
+    standards : sequence of str
+        Standards kept (``ozone_8hr_2008``, ``ozone_8hr_2015``; ``ozone_8hr_1997`` is revoked).
+    as_of_year : int, optional
+        Year of the table's information; default :data:`OZONE_CLASSES_AS_OF_YEAR` for the
+        packaged table and the reference layout, else unstated (None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per county, standard and area: ``county_fips``, ``standard``,
+        ``classification`` (permit class: ``marginal`` ... ``extreme``; severe-15 is
+        ``severe``), ``partial_county`` (bool), ``area_name``, ``source`` (e.g.
+        ``40 CFR 81.344``), then ``class_label`` (as written, e.g. ``severe-15``),
+        ``state_abbr``, ``county_name``, ``classification_date``, ``source_vintage``,
+        ``partial_note``. ``attrs``: ``source``, ``as_of_year``, ``standards``, ``load_report``.
+
+    References
+    ----------
+    40 CFR Part 81 Subpart C; US EPA Green Book (export of 2026-07-31). See
+    ``gis_data/reference/README.md``.
+    """
+    report = LoadReport()
+    if path is None:
+        with _packaged(OZONE_CLASSES_FILE).open("r", encoding="utf-8") as fh:
+            raw = pd.read_csv(fh, dtype=str, keep_default_na=False)
+        layout, year = "packaged", OZONE_CLASSES_AS_OF_YEAR
+    else:
+        raw = io.read_table(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        raw.columns = [str(c).strip().lower() for c in raw.columns]
+        layout = "reference" if "cfr_section" in raw.columns else "packaged"
+        year = OZONE_CLASSES_AS_OF_YEAR if layout == "reference" else None
+    if as_of_year is not None:
+        year = int(as_of_year)
+    report.source_rows = len(raw)
+    if layout == "reference":
+        if "designation" in raw.columns:
+            keep = raw["designation"].str.strip().str.lower().eq("nonattainment")
+            report.drop("designation is not Nonattainment", int((~keep).sum()))
+            raw = raw[keep]
+        cfr = raw["cfr_section"].str.startswith("40 CFR")
+        raw = raw.assign(source=raw["cfr_section"].where(cfr, "EPA Green Book county export (nayro.dbf)"),
+                         source_vintage=raw.get("source_snapshot", ""),
+                         partial_note=raw.get("notes", ""))
+    missing = [c for c in ("county_fips", "standard", "classification") if c not in raw.columns]
+    if missing:
+        raise DataError(f"{path}: not an ozone classification table (lacks {missing}); expected the columns of "
+                        f"gis_data/reference/{OZONE_CLASSES_FILE} or of ozone_nonattainment_cfr81.csv")
+    wanted = raw["standard"].isin(list(standards))
+    report.drop(f"standard not in {list(standards)}", int((~wanted).sum()))
+    raw = raw[wanted]
+    try:
+        cls = raw["classification"].map(normalize_ozone_class)
+    except UnknownNameError as exc:
+        raise DataError(f"{path or OZONE_CLASSES_FILE}: {exc}") from None
+
+    def col(name):
+        return raw[name].astype("str") if name in raw.columns else pd.Series("", index=raw.index, dtype="str")
+
+    out = pd.DataFrame({
+        "county_fips": raw["county_fips"].str.strip().str.zfill(5),
+        "standard": raw["standard"].str.strip(),
+        "classification": cls.astype("str"),
+        "partial_county": col("partial_county").str.strip().str.lower().isin(["true", "1", "yes", "p"]),
+        "area_name": col("area_name"),
+        "source": col("source"),
+        "class_label": raw["classification"].str.strip().str.lower(),
+        "state_abbr": col("state_abbr"),
+        "county_name": col("county_name"),
+        "classification_date": col("classification_date"),
+        "source_vintage": col("source_vintage"),
+        "partial_note": col("partial_note"),
+    }).reset_index(drop=True)
+    report.kept_rows = len(out)
+    out.attrs["source"] = SourceMeta(
+        "8-hour ozone nonattainment classifications (40 CFR 81 Subpart C; EPA Green Book)",
+        f"as of {year}" if year else "unstated", "US federal public domain",
+        "40 CFR Part 81 (eCFR copy MichalOpoka/ecfr@4be71cd); U.S. EPA Green Book export 2026-07-31",
+        GREENBOOK_URL).to_dict()
+    out.attrs["as_of_year"] = year
+    out.attrs["standards"] = tuple(standards)
+    out.attrs["load_report"] = report.to_dict()
+    return out
+
+
+# -- join: each county's current ozone status with its class ----------------------------------------
+
+
+def _standard_key(naaqs: pd.Series) -> pd.Series:
+    """``"8-Hour Ozone (2015)"`` -> ``"ozone_8hr_2015"``, ``"1-Hour Ozone (1979)"`` -> ``"ozone_1hr_1979"``."""
+    s = naaqs.astype("string").fillna("").str.lower()
+    year = s.str.extract(r"\((\d{4})\)", expand=False).fillna("")
+    hours = s.str.extract(r"(\d+)-hour", expand=False).fillna("")
+    return ("ozone_" + hours + "hr_" + year).where((year != "") & (hours != ""), "").astype("str")
+
+
+def _source_text(frame, fallback: str) -> str:
+    src = getattr(frame, "attrs", {}).get("source") or {}
+    name = src.get("name") or fallback
+    return f"{name}, {src['vintage']}" if src.get("vintage") else name
+
+
+def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.DataFrame | None = None, *,
+                           covered_states=None) -> pd.DataFrame:
+    """Each county's current 8-hour ozone status with its classification and where it comes from.
+
+    For each county and ozone standard in nonattainment in the Green Book history layer
+    (revoked standards left out), the class is taken from the layer itself where it has one
+    (``nayro``), else from the classification table for that county and standard. When
+    neither gives one:
+
+    * if the table covers that standard and the county's state and is newer than the
+      history (its ``as_of_year`` is later), the county's absence from it means the area was
+      redesignated since: the standard no longer counts (``classification`` "attainment" for
+      that county unless another standard counts), and ``note`` says so;
+    * otherwise the county is nonattainment of unknown class: :data:`models.emissions.UNKNOWN_CLASS`
+      (``"nonattainment"``), ``class_assumed`` True, and ``note`` says the permit screen
+      assumes the strictest class.
+
+    Counties the table lists for a standard the history does not (designated after the
+    history's export) are added with the table's class, unless the history is newer.
+
+    Parameters
+    ----------
+    greenbook_history : pandas.DataFrame
+        A ``nonattainment`` layer (:func:`load_greenbook_phistory`, :func:`load_greenbook_nayro`,
+        :func:`load_greenbook_counties_2021`): ``county_fips``, ``pollutant``,
+        ``classification``, ``status``, and where available ``naaqs``, ``revoked``,
+        ``as_of_year`` and ``attrs['source']``.
+    classes_table : pandas.DataFrame, optional
+        :func:`load_ozone_classes` (default: the packaged table). Its ``attrs['as_of_year']``
+        and ``attrs['standards']`` say how recent it is and what it covers.
+    covered_states : iterable of str, optional
+        State abbreviations the table covers (default: every state, as the packaged table does).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``county_fips`` (every county of either source): ``classification``
+        (``marginal`` ... ``extreme``, ``"nonattainment"`` when unknown, ``"attainment"`` when
+        redesignated since the history), ``class_label`` (as written), ``class_source``,
+        ``class_vintage``, ``class_assumed`` (bool), ``standards`` (``;``-joined standards in
+        nonattainment), ``area_name``, ``partial_county`` (bool: the class-setting area covers
+        only part of the county), ``note``.
+    """
+    table = load_ozone_classes() if classes_table is None else classes_table
+    lacking = [c for c in _CLASS_COLUMNS + ("class_label", "source_vintage") if c not in table.columns]
+    if lacking:
+        raise DataError(f"classes_table lacks {lacking}; pass load_ozone_classes() (or load_ozone_classes(path))")
+    hist = pd.DataFrame(greenbook_history)
+    for c in ("county_fips", "pollutant"):
+        if c not in hist.columns:
+            raise DataError(f"greenbook_history lacks {c!r}; pass a nonattainment layer (load_greenbook_phistory ...)")
+    hist = hist[hist["pollutant"].astype("str") == "ozone"]
+    if "revoked" in hist.columns:
+        hist = hist[~hist["revoked"].fillna(False).astype(bool)]
+    hist_years = pd.to_numeric(hist.get("as_of_year", pd.Series(dtype=float)), errors="coerce").dropna()
+    hist_year = int(hist_years.max()) if len(hist_years) else None
+    table_year = table.attrs.get("as_of_year")
+    table_standards = set(table.attrs.get("standards") or set(table["standard"]))
+    covered = None if covered_states is None else {str(s).upper() for s in covered_states}
+    table_newer = table_year is not None and hist_year is not None and table_year > hist_year
+    add_table_only = table_year is None or hist_year is None or table_year >= hist_year
+    hist_src = _source_text(greenbook_history, "Green Book history layer")
+    tab_src = _source_text(table, "ozone classification table")
+
+    hist = hist.assign(
+        county_fips=hist["county_fips"].astype("str").str.zfill(5),
+        standard=_standard_key(hist["naaqs"]) if "naaqs" in hist.columns else "",
+        cls=hist.get("classification", pd.Series("", index=hist.index)).astype("string").fillna("").astype("str"),
+        partial=hist.get("status", pd.Series("", index=hist.index)).astype("str").eq("part"),
+        area=hist.get("area_name", pd.Series("", index=hist.index)).astype("string").fillna("").astype("str"),
+    )
+    by_key = {k: g for k, g in table.groupby(["county_fips", "standard"], sort=False)}
+    by_county = {k: g for k, g in table.groupby("county_fips", sort=False)}
+    records: list[dict] = []
+
+    def from_table(rows: pd.DataFrame, std: str) -> None:
+        for r in rows.itertuples(index=False):
+            records.append(dict(county_fips=r.county_fips, standard=std, classification=r.classification,
+                                class_label=r.class_label, class_source=f"{r.source} ({r.standard}: {r.area_name})",
+                                class_vintage=r.source_vintage or tab_src, partial=bool(r.partial_county),
+                                area_name=r.area_name, note=""))
+
+    seen: set[tuple[str, str]] = set()
+    for (fips, std), g in hist.groupby(["county_fips", "standard"], sort=True):
+        seen.add((fips, std))
+        label = std or "ozone (standard not named)"
+        given = [c for c in g["cls"] if c.strip()]
+        if given:
+            for c, part, area in zip(g["cls"], g["partial"], g["area"]):
+                if c.strip():
+                    cls = normalize_ozone_class(c)
+                    records.append(dict(county_fips=fips, standard=std, classification=cls, class_label=c,
+                                        class_source=f"{hist_src} ({label}{': ' + area if area else ''})",
+                                        class_vintage=hist_src, partial=bool(part), area_name=area, note=""))
+            continue
+        if std and (fips, std) in by_key:
+            from_table(by_key[(fips, std)], std)
+            continue
+        if not std and fips in by_county:  # the history names no standard: any table row of the county
+            from_table(by_county[fips], std)
+            continue
+        state = str(state_abbr_from_fips([fips[:2]]).iloc[0])
+        in_cover = std in table_standards and (covered is None or state in covered)
+        if in_cover and table_newer:
+            records.append(dict(county_fips=fips, standard=std, classification="attainment", class_label="",
+                                class_source=tab_src, class_vintage=tab_src, partial=bool(g["partial"].all()),
+                                area_name="", note=(f"{label} nonattainment in {hist_src} but not in the newer {tab_src}: "
+                                                    "redesignated since; not counted")))
+            continue
+        why = ("the classification table does not cover " + (f"{state}" if std in table_standards else label)
+               if not in_cover else f"the classification table (as of {table_year}) is not newer than the history")
+        records.append(dict(county_fips=fips, standard=std, classification=UNKNOWN_CLASS, class_label="",
+                            class_source=f"{hist_src} ({label}; no class)", class_vintage=hist_src,
+                            partial=bool(g["partial"].all()), area_name="",
+                            note=(f"{label} nonattainment in {hist_src} with no classification ({why}): "
+                                  "class unknown, the permit screen assumes the strictest class")))
+    if add_table_only:
+        for (fips, std), rows in by_key.items():
+            if (fips, std) not in seen:
+                from_table(rows, std)
+
+    columns = ["classification", "class_label", "class_source", "class_vintage", "class_assumed", "standards",
+               "area_name", "partial_county", "note"]
+    if not records:
+        return pd.DataFrame({c: pd.Series(dtype="bool" if c in ("class_assumed", "partial_county") else "str")
+                             for c in columns}).rename_axis("county_fips")
+    rec = pd.DataFrame(records)
+    rec["rank"] = [ozone_class_rank(c) if c != UNKNOWN_CLASS else 5.5 for c in rec["classification"]]
+    rows = []
+    for fips, g in rec.groupby("county_fips", sort=True):
+        active = g[g["classification"] != "attainment"]
+        notes = "; ".join(n for n in g["note"] if n)
+        if active.empty:
+            rows.append(dict(county_fips=fips, classification="attainment", class_label="",
+                             class_source=g["class_source"].iloc[0], class_vintage=g["class_vintage"].iloc[0],
+                             class_assumed=False, standards="", area_name="", partial_county=False, note=notes))
+            continue
+        # extreme outranks an unknown class (nothing is stricter); an unknown class outranks the others
+        top = active["rank"].max()
+        top = 5 if (active["rank"] == 5).any() else top
+        worst = active[active["rank"] == top]
+        rows.append(dict(
+            county_fips=fips, classification=str(worst["classification"].iloc[0]),
+            class_label=";".join(dict.fromkeys(x for x in worst["class_label"] if x)),
+            class_source="; ".join(dict.fromkeys(worst["class_source"])),
+            class_vintage="; ".join(dict.fromkeys(worst["class_vintage"])),
+            class_assumed=bool(worst["classification"].iloc[0] == UNKNOWN_CLASS),
+            standards=";".join(sorted({s for s in active["standard"] if s})),
+            area_name="; ".join(dict.fromkeys(a for a in worst["area_name"] if a)),
+            partial_county=bool(worst["partial"].all()), note=notes))
+    out = pd.DataFrame(rows).set_index("county_fips")[columns]
+    log.info("ozone classes: %d counties (%d of unknown class, %d redesignated since the history) from %s and %s",
+             len(out), int(out["class_assumed"].sum()), int(out["note"].str.contains("redesignated since").sum()),
+             hist_src, tab_src)
+    out.attrs["history_source"] = hist_src
+    out.attrs["classes_source"] = tab_src
+    return out
+
+
+def ozone_classification_by_county(greenbook_history: pd.DataFrame, classes_table: pd.DataFrame | None = None, *,
+                                   covered_states=None) -> pd.Series:
+    """Each county's current ozone classification, for the permit screen (:func:`ozone_status_by_county`).
+
+    Parameters
+    ----------
+    greenbook_history : pandas.DataFrame
+        A ``nonattainment`` layer.
+    classes_table : pandas.DataFrame, optional
+        :func:`load_ozone_classes` (default: the packaged table).
+    covered_states : iterable of str, optional
+        As for :func:`ozone_status_by_county`.
+
+    Returns
+    -------
+    pandas.Series of str
+        Indexed by ``county_fips``: ``marginal`` ... ``extreme``, ``"nonattainment"``
+        (nonattainment, class unknown: :func:`models.emissions.permit_path` assumes the
+        strictest class and says so) or ``"attainment"`` (nonattainment in the history but
+        redesignated since, per the newer table). Counties absent are attainment for ozone.
+        ``attrs['status']`` holds the full :func:`ozone_status_by_county` frame (sources, notes).
+    """
+    status = ozone_status_by_county(greenbook_history, classes_table, covered_states=covered_states)
+    out = status["classification"].astype("string").rename("ozone_classification")
+    out.attrs["status"] = status
     return out

@@ -162,6 +162,13 @@ SOURCES: dict[str, Source] = {s.name: s for s in [
            "https://www3.epa.gov/airquality/greenbook/downld/phistory.dbf",
            "phistory.dbf", "US EPA Green Book (public domain)", "current",
            terms="https://www.epa.gov/green-book/green-book-data-download"),
+    # nayro: county x standard x area with the area's classification (CLASS) and one YR<year> column per
+    # year (file name from the Green Book download page's export set; read as the phistory .dbf is). It fills
+    # the same role as phistory, with classes: fetched after it, it is the layer set's nonattainment layer.
+    Source("greenbook_nayro", "nonattainment", "greenbook_nayro",
+           "https://www3.epa.gov/airquality/greenbook/downld/nayro.dbf",
+           "nayro.dbf", "US EPA Green Book (public domain)", "current",
+           terms="https://www.epa.gov/green-book/green-book-data-download"),
     Source("aqueduct40", "water_stress", "aqueduct40_table",
            "https://files.wri.org/aqueduct/aqueduct-4-0-water-risk-data.zip",
            "aqueduct-4-0-water-risk-data.zip", "WRI Aqueduct 4.0 (CC BY 4.0)", "2023",

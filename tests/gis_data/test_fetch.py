@@ -512,6 +512,23 @@ def _phistory_dbf(tmp_path) -> bytes:
     return path.read_bytes()
 
 
+def _nayro_dbf(tmp_path) -> bytes:
+    """nayro.dbf as the Green Book serves it: one row per county, standard and area, CLASS, PART, YR<year>."""
+    import pandas as pd
+    import pyogrio
+
+    table = pd.DataFrame({
+        "POLLUTANT": ["8-Hour Ozone (2015)", "8-Hour Ozone (1997)", "PM-2.5 (2012)"],
+        "REVOKED_NA": ["", "Revoked", ""], "ST_ABBR": ["TX"] * 3, "FIPS_STATE": ["48"] * 3,
+        "FIPS_CNTY": ["201", "201", "157"], "COUNTYNAME": ["Harris", "Harris", "Fort Bend"],
+        "AREA_NAME": ["Houston-Galveston-Brazoria, TX"] * 3, "CLASS": ["Serious", "Severe 15", "Moderate"],
+        "PART": ["W", "W", "P"], "NONATTAIN": ["Yes"] * 3, "YR2025": ["25", "", "25"], "YR2026": ["26", "", ""],
+        "EXPORTDT": ["20260731"] * 3})
+    path = tmp_path / "nayro.dbf"
+    pyogrio.write_dataframe(table, path, driver="ESRI Shapefile")
+    return path.read_bytes()
+
+
 def _aqueduct_zip() -> bytes:
     """aqueduct-4-0-water-risk-data.zip: the baseline annual table under <download>/CVS/ (WRI's folder name)."""
     head = "aq30_id,pfaf_id,gid_1,aqid,gid_0,name_0,name_1,area_km2,string_id,bws_raw,bws_score,bws_cat,bws_label\n"
@@ -552,7 +569,7 @@ def _pipes(n: int) -> list[dict]:
 
 
 def test_fetch_every_source_in_its_official_layout_loads_every_role(server, tmp_path):
-    """All ten sources served as their agencies serve them; fetch, then load each role of the
+    """Every source served as its agency serves it; fetch, then load each role of the
     written layer set through its loader and check rows and a value."""
     handler, base = server
     files = {
@@ -561,6 +578,7 @@ def test_fetch_every_source_in_its_official_layout_loads_every_role(server, tmp_
         "eia860/eia8602023.zip": _eia860_zip(),
         "usgs_water_use_2015/usco2015v2.0.csv": _usgs_csv(),
         "greenbook_phistory/phistory.dbf": _phistory_dbf(tmp_path),
+        "greenbook_nayro/nayro.dbf": _nayro_dbf(tmp_path),
         "aqueduct40/aqueduct-4-0-water-risk-data.zip": _aqueduct_zip(),
         "tmy3/alltmy3a.zip": _tmy3_zip(),
     }
@@ -605,9 +623,11 @@ def test_fetch_every_source_in_its_official_layout_loads_every_role(server, tmp_
     assert water.loc["48201", "withdrawal_total_gal_per_day"] == pytest.approx(2.0e9, rel=1e-12)
     assert np.isnan(water.loc["48157", "withdrawal_thermoelectric_gal_per_day"])
     na = loaded["nonattainment"]
-    # 2021 (the last pw_ year): Harris 2015 ozone whole county; the revoked 1997 standard and Fort Bend (blank) not
-    assert na[["county_fips", "pollutant", "status", "naaqs"]].values.tolist() == [
-        ["48201", "ozone", "whole", "8-Hour Ozone (2015)"]]
+    # nayro, fetched after phistory, is the nonattainment layer. 2026 (the last YR year): Harris 2015 ozone
+    # whole county, Serious; the revoked 1997 standard and Fort Bend (blank in 2026) not
+    assert layers.spec("nonattainment").format == "greenbook_nayro"
+    assert na[["county_fips", "pollutant", "status", "naaqs", "classification"]].values.tolist() == [
+        ["48201", "ozone", "whole", "8-Hour Ozone (2015)", "serious"]]
     stress = loaded["water_stress"]
     assert len(stress) == 2 and set(stress["state_abbr"]) == {"TX"}  # the Mexican row is not USA
     assert sorted(stress["bws_score"]) == [1.58, 3.32]

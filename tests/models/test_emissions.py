@@ -6,7 +6,7 @@ import pytest
 
 from models import emissions as em
 from models.catalog import get_prime_mover
-from models.errors import UnknownNameError
+from models.errors import ConfigError, UnknownNameError
 
 
 def test_co2_factor_and_ngcc_output_rate():
@@ -57,3 +57,148 @@ def test_unknown_nox_and_bad_class():
     assert em.permit_path(math.nan, None).path == "unknown"
     with pytest.raises(UnknownNameError, match="marginal"):
         em.permit_path(1.0, "ultra")
+
+
+# -- thresholds by class (reference values from the statute and the CFR) ---------------------------
+
+
+def test_major_source_title_v_and_offsets_by_class_are_the_statutory_values():
+    # NOx in an ozone area (CAA 182(f)(1) applies the VOC thresholds): marginal and moderate 100 tpy
+    # (302(j)), serious 50 (182(c)), severe 25 (182(d)), extreme 10 (182(e)); offsets 1.1 (182(a)(4)),
+    # 1.15 (182(b)(5)), 1.2 (182(c)(10)), 1.3 (182(d)(2)), 1.5 (182(e)(1)); Title V uses the same
+    # thresholds in ozone areas (40 CFR 70.2 "major source" (3)). Exact: statutory numbers.
+    want = {"marginal": (100, 1.1), "moderate": (100, 1.15), "serious": (50, 1.2), "severe": (25, 1.3),
+            "extreme": (10, 1.5)}
+    for cls, (tons, ratio) in want.items():
+        t = em.thresholds(cls)
+        assert (t.nnsr_tons_per_yr, t.title_v_tons_per_yr, t.offset_ratio) == (tons, tons, ratio), cls
+        assert t.psd_tons_per_yr == 250.0  # NO2 is an attainment pollutant: PSD still applies at 250 tpy
+    # attainment: PSD 250 tpy (40 CFR 52.21(b)(1)(i)(b)), 100 tpy for a listed category ((b)(1)(i)(a));
+    # Title V 100 tpy (CAA 302(j), 501(2))
+    a = em.thresholds("attainment")
+    assert (a.psd_tons_per_yr, a.title_v_tons_per_yr) == (250.0, 100.0) and math.isnan(a.nnsr_tons_per_yr)
+    assert em.thresholds(None, psd_listed_category=True).psd_tons_per_yr == 100.0
+    assert "52.21(b)(1)(i)(a)" in em.thresholds("attainment", psd_listed_category=True).psd_rule
+    assert "182(d)" in em.thresholds("severe").nnsr_rule and "182(e)(1)" in em.thresholds("extreme").nnsr_rule
+    with pytest.raises(ConfigError, match="unknown class"):
+        em.thresholds("nonattainment")
+
+
+def test_class_spellings_of_the_cfr_and_the_green_book_are_read():
+    assert em.normalize_ozone_class("Severe 15") == em.normalize_ozone_class("severe-17") == "severe"
+    assert em.normalize_ozone_class("Serious.") == "serious"  # 40 CFR 81 writes "Serious."
+    assert em.normalize_ozone_class("Subpart 2/Moderate") == "moderate"
+    assert em.normalize_ozone_class("Marginal (Rural Transport)") == "marginal"
+    assert em.normalize_ozone_class(None) == em.normalize_ozone_class("") == "attainment"
+    assert em.normalize_ozone_class("Attainment/Unclassifiable") == "attainment"
+    assert em.normalize_ozone_class("nonattainment") == em.UNKNOWN_CLASS
+    assert em.normalize_ozone_class("serious;moderate") == "serious"
+    assert em.normalize_ozone_class("serious;nonattainment") == em.UNKNOWN_CLASS  # could be worse than serious
+    assert em.normalize_ozone_class("extreme;nonattainment") == "extreme"  # nothing is worse than extreme
+    assert em.ozone_class_rank("nonattainment") == em.ozone_class_rank("extreme") == 5
+
+
+def test_unknown_class_is_screened_as_extreme_and_said_so():
+    # A nonattainment county whose class no source gives: the strictest class a 2008/2015 area can have
+    # (extreme: 10 tpy, CAA 182(e); 1.5:1 offsets, 182(e)(1)). 30 tpy would be minor in attainment.
+    p = em.permit_path(30.0, "nonattainment", class_source="Green Book history 2021 (no class)")
+    assert p.path == "nonattainment_nsr" and p.class_assumed and p.county_class == "extreme"
+    assert p.threshold_tons_per_yr == 10.0 and p.offset_ratio == 1.5 and p.offsets_tons_per_yr == pytest.approx(45.0)
+    assert "unknown class" in p.reason and "extreme, is assumed" in p.reason and "Green Book history 2021" in p.reason
+    assert em.permit_path(30.0, None).path == "minor_source"
+
+
+def test_every_verdict_names_rule_threshold_class_and_source():
+    for pte, cls in ((5.0, None), (150.0, None), (300.0, None), (60.0, "serious"), (30.0, "severe 15")):
+        p = em.permit_path(pte, cls, class_source="40 CFR 81.344")
+        assert p.rule and f"{p.threshold_tons_per_yr:,.0f} tpy" in p.reason, (pte, cls)
+        assert p.county_class in p.reason and "40 CFR 81.344" in p.reason and not p.class_assumed
+    p = em.permit_path(300.0, "severe", class_source="40 CFR 81.344")
+    # in an ozone area a 300 tpy plant is also PSD-major for NO2 (>= 250 tpy)
+    assert p.path == "nonattainment_nsr" and "also PSD-major for NO2" in p.reason
+    assert p.offsets_tons_per_yr == pytest.approx(390.0)  # 300 x 1.3
+
+
+def test_combined_cycle_above_250_mmbtu_per_hr_is_the_listed_psd_category():
+    # 40 CFR 52.21(b)(1)(i)(a): fossil fuel-fired steam electric plants of more than 250 MMBtu/h are major at
+    # 100 tpy. Two GE 7HA.01 CC blocks at 15 C (ISO, sea level): heat input 2 x 405 MW x 5,594 Btu/kWh LHV x
+    # 39.8/36.0 HHV/LHV = 5,009 MMBtu/h; NOx 2 ppm with SCR = 2 x 1.194e-7 x 8,710 x 20.9/5.9 = 0.007368 lb/MMBtu;
+    # PTE = 0.007368 x 5,009 x 8,760 / 2,000 = 161.7 tpy (hand; rtol 1e-3 for the rounded heat rate).
+    cc = get_prime_mover("GE 7HA.01 CC")
+    pte = em.potential_to_emit(cc, 2, [15.0])
+    assert pte.heat_input_iso_mmbtu_hhv_per_hr == pytest.approx(2 * 405 * 5594 * 39.8 / 36.0 / 1000, rel=1e-3)
+    assert pte.nox_pte_worst_tons_per_yr_with_scr == pytest.approx(161.7, rel=1e-3)
+    assert pte.psd_listed_category
+    p = em.fleet_permit_path(pte, None, class_source="not in any nonattainment area")
+    assert p.path == "psd_major" and p.threshold_tons_per_yr == 100.0 and "52.21(b)(1)(i)(a)" in p.rule
+    # the same PTE from a plant that is not a listed category is Title V only (100 <= 161.7 < 250)
+    assert em.permit_path(pte.nox_pte_worst_tons_per_yr_with_scr, None).path == "title_v_only"
+    # a simple-cycle frame raises no steam, whatever its size; a CC block below 250 MMBtu/h is not listed
+    assert not em.is_psd_listed_category(get_prime_mover("GE 7HA.01"), 5000.0)
+    assert not em.is_psd_listed_category(cc, 240.0) and em.is_psd_listed_category(cc, 251.0)
+
+
+# -- potential to emit at the worst hour -------------------------------------------------------------
+
+
+def test_pte_at_memphis_coldest_hour_crosses_the_psd_line_that_iso_misses():
+    """Hand calculation, 14 LM6000PF at -11.7 C (Memphis TMY3 coldest hour) at sea level.
+
+    Derates (derates.csv, generic GT curve): output (-19 C, 1.25) to (15 C, 1.00): 1 + 26.7 x 0.25/34
+    = 1.196324; heat rate (-29 C, 0.92) to (15 C, 1.00): 1 - 26.7 x 0.08/44 = 0.951455; heat input
+    x 1.138247. ISO heat input: 46.5 MW x 8,144 Btu/kWh LHV x 39.8/36.0 = 418.669 MMBtu/h a unit,
+    5,861.37 for 14. NOx with SCR 2.5 ppm = 2.5 x 1.194e-7 x 8,710 x 20.9/5.9 = 0.0092099 lb/MMBtu.
+    PTE at ISO = 0.0092099 x 5,861.37 x 8,760 / 2,000 = 236.4 tpy (Title V only); at the coldest
+    hour x 1.138247 = 269.1 tpy, over PSD's 250. rtol 1e-4: hand arithmetic to 5-6 digits.
+    """
+    from models.gas_units import capacity_multiplier, full_load_heat_rate_hhv_btu_per_kwh
+
+    u = get_prime_mover("GE LM6000PF")
+    temps = [-11.7, 5.0, 35.0]
+    # the derate factors are those hand-interpolated from derates.csv (fails if the curve changes)
+    assert float(capacity_multiplier(u, -11.7)) == pytest.approx(1.196324, rel=1e-6)
+    assert float(full_load_heat_rate_hhv_btu_per_kwh(u, -11.7) / u.heat_rate_hhv_btu_per_kwh) == pytest.approx(
+        0.951455, rel=1e-6)
+    pte = em.potential_to_emit(u, 14, temps)
+    assert pte.worst_hour == 0 and pte.worst_hour_temp_air_degc == -11.7 == pte.coldest_temp_air_degc
+    assert pte.heat_input_iso_mmbtu_hhv_per_hr == pytest.approx(5861.37, rel=1e-5)
+    assert pte.worst_to_iso_heat_input_ratio == pytest.approx(1.196324 * 0.951455, rel=1e-5)
+    assert pte.nox_lb_per_mmbtu_with_scr == pytest.approx(0.0092099, rel=1e-4)
+    assert pte.nox_pte_iso_tons_per_yr_with_scr == pytest.approx(236.4, rel=1e-3)
+    assert pte.nox_pte_worst_tons_per_yr_with_scr == pytest.approx(236.44 * 1.138247, rel=1e-4)
+    # the ISO figure equals annual_emissions' (today's) PTE
+    assert pte.nox_pte_iso_tons_per_yr_with_scr == pytest.approx(
+        em.annual_emissions(u, 14, 0.0, 0.0).nox_pte_tons_per_yr_with_scr, rel=1e-12)
+    assert pte.nox_pte_worst_tons_per_yr_without_scr == pytest.approx(pte.nox_pte_worst_tons_per_yr_with_scr * 6,
+                                                                      rel=1e-12)  # 15 ppm / 2.5 ppm
+    p = em.fleet_permit_path(pte, None, class_source="Shelby County TN: not in the ozone tables")
+    assert p.path == "psd_major" and p.nox_pte_tons_per_yr == pytest.approx(269.1, rel=1e-3)
+    assert "at the worst hour (236 tpy at ISO)" in p.reason
+    assert em.permit_path(pte.nox_pte_iso_tons_per_yr_with_scr, None).path == "title_v_only"
+
+
+def test_pte_rejects_bad_input():
+    u = get_prime_mover("GE LM6000PF")
+    with pytest.raises(ConfigError, match="whole number"):
+        em.potential_to_emit(u, -1, [10.0])
+    with pytest.raises(ConfigError, match="no finite"):
+        em.potential_to_emit(u, 3, [math.nan])
+    assert em.potential_to_emit(u, 3, [math.nan, 10.0]).worst_hour == 1  # NaN hours are skipped
+
+
+def test_every_engine_row_has_a_nox_rate_and_class_typical_ones_are_marked():
+    from models.catalog import prime_movers
+
+    engines = [u for u in prime_movers().values() if u.unit_class == "reciprocating_engine"]
+    assert len(engines) == 8
+    for u in engines:
+        assert math.isfinite(em.nox_lb_per_mwh(u, u.heat_rate_hhv_btu_per_kwh, scr=False)), u.name
+        if "Subpart JJJJ" in u.source:
+            assert "nox_g_per_bhp_hr" in u.class_typical_fields, u.name
+    # Wartsila 34SG: 1.0 g/bhp-hr (NSPS JJJJ Table 1) = 2.9565 lb/MWh; one 10.3 MW engine 8,760 h:
+    # 2.9565 x 10.3 x 8,760 / 2,000 = 133.38 tpy; SCR removes 90% (class-typical) -> 13.34 (hand, rtol 1e-4)
+    w = get_prime_mover("Wartsila 34SG")
+    pte = em.potential_to_emit(w, 1, [15.0])
+    assert pte.nox_pte_iso_tons_per_yr_without_scr == pytest.approx(2.95650 * 10.3 * 8760 / 2000, rel=1e-4)
+    assert pte.nox_pte_iso_tons_per_yr_with_scr == pytest.approx(0.1 * 2.95650 * 10.3 * 8760 / 2000, rel=1e-4)
+    assert em.fleet_permit_path(pte, "serious").path != "unknown"
