@@ -14,8 +14,8 @@ Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
   threshold relative to the 250 t/yr PSD threshold of a non-listed source in attainment,
   divided by the nonattainment offset ratio (EPA figures in
   ``models/catalogs/siting_criteria.csv``): attainment 1.0, marginal 0.36, moderate
-  0.35, serious 0.17, severe 0.077, extreme 0.027; other-pollutant nonattainment 0.4
-  (100 t/yr, no ratio given: 1:1).
+  0.35, serious 0.17, severe 0.077, extreme 0.027; an ozone area of unknown class
+  (``nonattainment``) as extreme, the strictest it could be (as the permit screen).
 - **climate**: mean of decays of (PUE - 1) over (scale - 1) and of on-site WUE; unknown
   (NaN) where the nearest weather station is beyond the scenario's
   ``max_weather_station_km`` (``weather_station_too_far``). Such a site's total counts its
@@ -80,9 +80,10 @@ def air_headroom() -> dict[str, float]:
     Clean Air Act secs. 182-185), as copied in ``models/catalogs/siting_criteria.csv``.
     """
     base = reference_value("air_major_source_tpy_attainment_other")
-    out = {"attainment": 1.0, "nonattainment": reference_value("air_major_source_tpy_nonattainment") / base}
+    out = {"attainment": 1.0}
     for cls in ("marginal", "moderate", "serious", "severe", "extreme"):
         out[cls] = reference_value(f"air_major_source_tpy_ozone_{cls}") / base / reference_value(f"air_offset_ratio_ozone_{cls}")
+    out["nonattainment"] = out["extreme"]  # an ozone area of unknown class: the strictest it could be, as the permit screen
     return out
 
 
@@ -165,7 +166,11 @@ def exclusions(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
     apply(share > slim, 0.0, lambda i: f"cooling water would be {share[i]:.1f}% of the county's withdrawals, above the {slim:g}% limit")
     if "nonattainment_status" in table.columns and profile.excluded_nonattainment:
         status = table["nonattainment_status"].astype("string").fillna("").to_numpy()
-        apply(np.isin(status, profile.excluded_nonattainment), 0.0, lambda i: f"county is in {status[i]} ozone nonattainment")
+        # an ozone area of unknown class counts as the strictest class, as the permit screen assumes
+        as_class = np.where(status == "nonattainment", "extreme", status)
+        apply(np.isin(as_class, profile.excluded_nonattainment), 0.0,
+              lambda i: f"county is in {status[i]} ozone nonattainment" + (" (class unknown: extreme assumed)"
+                                                                            if status[i] == "nonattainment" else ""))
     if profile.exclude_raster_cells and "excluded_by_raster" in table.columns:
         raster = (table["exclusion_raster_name"].astype("string").fillna("the exclusion raster").to_numpy()
                   if "exclusion_raster_name" in table.columns else np.full(n, "the exclusion raster", dtype=object))

@@ -73,7 +73,9 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
                       nonattainment_status=status, grid_wait_months=np.full(n, np.nan), latitude_deg=lat,
                       longitude_deg=lon, pipeline_distance_km=_column(table, "distance_to_pipeline_km"),
                       substation_distance_km=_column(table, "distance_to_substation_km"), state_abbr=state,
-                      grid_region=[grid_region_of(b, s) for b, s in zip(ba, state)])
+                      grid_region=[grid_region_of(b, s) for b, s in zip(ba, state)],
+                      ozone_class_source=(table["ozone_class_source"].tolist() if "ozone_class_source" in table.columns
+                                          else [""] * n))
 
 
 def station_of(row: pd.Series) -> Station:

@@ -105,7 +105,12 @@ class YearBlock:
     idle : dict of str to numpy.ndarray
         ``co2_tonnes``, ``nox_without_scr``, ``nox_with_scr`` of the fleet burning no fuel.
     nox_pte_tons_per_yr_with_scr : numpy.ndarray
-        Potential to emit of the fleet [short tons/yr].
+        Potential to emit of the fleet with SCR at its worst hour of the station's year (every
+        unit at full output all year at the coldest hour's heat input) [short tons/yr].
+    nox_pte_iso_tons_per_yr_with_scr : numpy.ndarray
+        The same at ISO rating [short tons/yr].
+    psd_listed_category : numpy.ndarray
+        The fleet is a listed PSD source category (combined cycle above 250 MMBtu/h) [bool].
     hourly : dict
         ``"gas_only"`` and ``"renewables_plus_gas"`` :class:`models.dispatch.DispatchResult`
         and ``"pv_share"`` (hourly PV share of available renewable output), when asked for.
@@ -124,6 +129,8 @@ class YearBlock:
     ren: dict
     idle: dict
     nox_pte_tons_per_yr_with_scr: np.ndarray
+    nox_pte_iso_tons_per_yr_with_scr: np.ndarray
+    psd_listed_category: np.ndarray
     hourly: dict = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -235,8 +242,11 @@ def year_block(climate: Climate, resolved: ResolvedScenario, *, altitude_m, it_l
             if sites != len(b):
                 raise ConfigError("keep_hourly needs every row of the block to build renewables or none to")
             r_ren, pv_share_kept = r_b, pv_share
-    idle = [em.annual_emissions(unit, int(n), 0.0, 0.0) for n in count]  # no fuel: the potential to emit
-    pte = np.array([e.nox_pte_tons_per_yr_with_scr for e in idle], dtype=float)
+    idle = [em.annual_emissions(unit, int(n), 0.0, 0.0) for n in count]  # no fuel: the idle backup's emissions
+    ptes = [em.potential_to_emit(unit, int(n), temp, float(a)) for n, a in zip(count, alt)]
+    pte = np.array([x.nox_pte_worst_tons_per_yr_with_scr for x in ptes], dtype=float)
+    pte_iso = np.array([x.nox_pte_iso_tons_per_yr_with_scr for x in ptes], dtype=float)
+    listed = np.array([x.psd_listed_category for x in ptes], dtype=bool)
     zero = {"co2_tonnes": np.array([e.co2_tonnes_per_yr for e in idle], dtype=float),
             "nox_without_scr": np.array([e.nox_tons_per_yr_without_scr for e in idle], dtype=float),
             "nox_with_scr": np.array([e.nox_tons_per_yr_with_scr for e in idle], dtype=float)}
@@ -247,7 +257,8 @@ def year_block(climate: Climate, resolved: ResolvedScenario, *, altitude_m, it_l
     return YearBlock(
         it_load_mw=it_mw, facility_peak_load_mw=peak_mw, units_count=count, gas_iso_capacity_mw=iso,
         energy_mwh_per_yr=energy, pv_capacity_mw_dc=pv_mw, wind_capacity_mw=wind_mw, battery_capacity_mw=bat_mw,
-        battery_energy_mwh=bat_mwh, gas=gas, ren=ren, idle=zero, nox_pte_tons_per_yr_with_scr=pte, hourly=hourly,
+        battery_energy_mwh=bat_mwh, gas=gas, ren=ren, idle=zero, nox_pte_tons_per_yr_with_scr=pte,
+        nox_pte_iso_tons_per_yr_with_scr=pte_iso, psd_listed_category=listed, hourly=hourly,
     )
 
 

@@ -304,7 +304,7 @@ def timing(resolved: ResolvedScenario, permit_path, statuses, grid_regions, grid
         ``{option: {"months_to_first_power", "first_power_year", "waiting_cost_usd", "months_to_grid": array}}``
         and each site's chains (``{option: PowerChain}``).
     """
-    from siting.chain.permits import nonattainment_class
+    from siting.chain.permits import class_for_offsets
 
     s = resolved.scenario
     paths = list(permit_path)
@@ -317,7 +317,7 @@ def timing(resolved: ResolvedScenario, permit_path, statuses, grid_regions, grid
     chains = []
     memo: dict = {}
     for i in range(n):
-        cls = nonattainment_class(statuses[i])
+        cls = class_for_offsets(statuses[i])
         key = (paths[i], cls, regions[i], float(wait[i]) if np.isfinite(wait[i]) else None, float(mw[i]))
         if key not in memo:
             ch = time_chains(resolved, permit_path=paths[i], nonattainment_class=cls, grid_region=regions[i],

@@ -1,11 +1,13 @@
-"""Air permits: the ozone class the permit model takes and each site's permit path.
+"""Air permits: the ozone class the permit model takes, potential to emit, and each site's permit path.
 
-One rule for every path (report, batch designs, API): a county's screened status is an
-ozone class (``marginal`` ... ``extreme``), ``attainment``, or ``nonattainment`` for a
-nonattainment area whose ozone class the layer set does not give (another pollutant, or
-an area without a classification in the Green Book history). The permit model takes the
-ozone class; the other statuses screen as attainment for NOx, and the permit reason says
-which status the county has so the reader sees it.
+One rule for every path (report, batch designs, API). A county's screened status is an ozone
+class (``marginal`` ... ``extreme``), ``attainment``, ``nonattainment`` (an ozone area of
+unknown class: the permit screen assumes the strictest class it could have, extreme, and
+says so; :func:`models.emissions.permit_path`), or unknown (no county or no layer: screened
+as attainment, said in the reason). The potential to emit is taken at the fleet's worst
+hour of the weather year (the coldest hour's heat input, every unit at full output all
+year; :func:`models.emissions.potential_to_emit`) and reported beside the ISO figure; a
+combined cycle above 250 MMBtu/h is a listed PSD source category (100 t/yr).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ import pandas as pd
 from models import emissions as em
 
 
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def nonattainment_class(status) -> str | None:
-    """The ozone class the permit model takes from a county's screened status (None: attainment for NOx).
+    """The ozone class the permit model takes from a county's screened status.
 
     Parameters
     ----------
@@ -29,53 +35,62 @@ def nonattainment_class(status) -> str | None:
     Returns
     -------
     str or None
-        An ozone class of :data:`models.emissions.NONATTAINMENT_CLASSES`, or None for
-        attainment, an unknown status and nonattainment without an ozone class.
+        An ozone class of :data:`models.emissions.OZONE_CLASSES`, ``"nonattainment"`` (ozone
+        area of unknown class: the strictest is assumed downstream), or None for attainment
+        and an unknown status.
     """
-    if status is None or status is pd.NA or (isinstance(status, float) and math.isnan(status)):
+    if _missing(status):
         return None
-    text = str(status).strip().lower()
-    return text if text in em.NONATTAINMENT_CLASSES and text != "attainment" else None
+    cls = em.normalize_ozone_class(status)
+    return None if cls == "attainment" else cls
+
+
+def class_for_offsets(status) -> str | None:
+    """The class whose offset ratio and permit time apply (the strictest for an unknown class)."""
+    cls = nonattainment_class(status)
+    return em.STRICTEST_OZONE_CLASS if cls == em.UNKNOWN_CLASS else cls
 
 
 def status_note(status) -> str:
-    """A clause for the permit reason when the status is not an ozone class ("" otherwise)."""
-    if status is None or status is pd.NA or (isinstance(status, float) and math.isnan(status)):
-        return "; the county's nonattainment status is unknown (no Green Book layer or county): screened as attainment"
-    text = str(status).strip().lower()
-    if text == "nonattainment":
-        return ("; the county is in a nonattainment area without an ozone classification in the layer set (another "
-                "pollutant, or an unclassified area): NOx screened as attainment")
+    """A clause for the permit reason when the county's status is unknown ("" otherwise)."""
+    if _missing(status):
+        return "; the county's ozone status is unknown (no county polygon or layer): screened as attainment"
     return ""
 
 
-def permit_paths(nox_pte_tons_per_yr, statuses) -> tuple[np.ndarray, np.ndarray]:
-    """Permit path and reason per site (:func:`models.emissions.permit_path`, memoised on distinct inputs).
+def permit_paths(pte_worst, pte_iso, psd_listed, statuses, sources) -> list[em.PermitPath]:
+    """Permit path of each site (:func:`models.emissions.permit_path`, memoised on distinct inputs).
 
     Parameters
     ----------
-    nox_pte_tons_per_yr : array_like
-        NOx potential to emit of each site's fleet [short tons/yr].
-    statuses : sequence
-        Each site's screened nonattainment status.
+    pte_worst, pte_iso : array_like
+        NOx potential to emit with SCR at the worst hour and at ISO [short tons/yr].
+    psd_listed : array_like of bool
+        Whether the fleet is a listed PSD source category.
+    statuses, sources : sequence
+        Each site's screened ozone status and where its class comes from.
 
     Returns
     -------
-    (numpy.ndarray, numpy.ndarray)
-        ``path`` and ``reason`` (object arrays of str).
+    list of models.emissions.PermitPath
     """
-    pte = np.atleast_1d(np.asarray(nox_pte_tons_per_yr, dtype=float))
-    statuses = list(statuses)
-    n = pte.size
-    path = np.empty(n, dtype=object)
-    reason = np.empty(n, dtype=object)
+    worst = np.atleast_1d(np.asarray(pte_worst, dtype=float))
+    iso = np.broadcast_to(np.asarray(pte_iso, dtype=float), worst.shape)
+    listed = np.broadcast_to(np.asarray(psd_listed, dtype=bool), worst.shape)
+    statuses, sources = list(statuses), list(sources)
+    out = []
     memo: dict = {}
-    for i in range(n):
+    for i in range(worst.size):
         st = statuses[i]
-        key = (float(pte[i]), None if st is None or st is pd.NA or (isinstance(st, float) and math.isnan(st))
-               else str(st).strip().lower())
+        src = "" if _missing(sources[i]) else str(sources[i])
+        key = (float(worst[i]), float(iso[i]), bool(listed[i]), None if _missing(st) else str(st), src)
         if key not in memo:
-            p = em.permit_path(key[0], nonattainment_class(st))
-            memo[key] = (p.path, p.reason + status_note(st))
-        path[i], reason[i] = memo[key]
-    return path, reason
+            p = em.permit_path(key[0], nonattainment_class(st), psd_listed_category=key[2], class_source=src,
+                               nox_pte_iso_tons_per_yr=key[1])
+            if status_note(st):
+                import dataclasses
+
+                p = dataclasses.replace(p, reason=p.reason + status_note(st))
+            memo[key] = p
+        out.append(memo[key])
+    return out

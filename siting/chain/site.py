@@ -77,9 +77,18 @@ class PowerOption:
         Unit starts [-/yr].
     co2_tonnes_per_yr : float
         [t/yr]
-    nox_tons_per_yr_without_scr, nox_tons_per_yr_with_scr, nox_pte_tons_per_yr_with_scr : float
+    nox_tons_per_yr_without_scr, nox_tons_per_yr_with_scr : float
         [short tons/yr]
+    nox_pte_tons_per_yr_with_scr, nox_pte_iso_tons_per_yr_with_scr : float
+        NOx potential to emit with SCR at the fleet's worst hour (the permit basis) and at ISO [short tons/yr].
     air_permit_path, air_permit_reason : str
+        The permit path and one sentence naming the PTE, the rule, its threshold and the
+        county's class with its source.
+    air_permit_threshold_tons_per_yr : float
+        The NOx threshold of the rule that decided the path [short tons/yr].
+    air_permit_county_class : str
+        The class the permit screen used (``attainment`` ... ``extreme``; the strictest when
+        the county's class is unknown).
     renewables_land_acres : float
         PV and wind land [acres].
     power_water_consumption_gal_per_yr, power_water_withdrawal_gal_per_yr : float
@@ -131,8 +140,11 @@ class PowerOption:
     nox_tons_per_yr_without_scr: float
     nox_tons_per_yr_with_scr: float
     nox_pte_tons_per_yr_with_scr: float
+    nox_pte_iso_tons_per_yr_with_scr: float
     air_permit_path: str
     air_permit_reason: str
+    air_permit_threshold_tons_per_yr: float
+    air_permit_county_class: str
     renewables_land_acres: float
     power_water_consumption_gal_per_yr: float
     power_water_withdrawal_gal_per_yr: float
@@ -326,6 +338,8 @@ class SiteInputs:
     grid_region : list, optional
         Large-load connection region (:data:`models.time_to_power.GRID_REGIONS`); default
         ``"us_utility_reported"``.
+    ozone_class_source : list, optional
+        Where each county's ozone class comes from (named in the permit verdict).
     """
 
     station_id: np.ndarray
@@ -339,16 +353,18 @@ class SiteInputs:
     substation_distance_km: np.ndarray | None = None
     state_abbr: list | None = None
     grid_region: list | None = None
+    ozone_class_source: list | None = None
 
     def __post_init__(self):
         n = len(self.station_id)
         for name, default in (("pipeline_distance_km", np.full(n, np.nan)), ("substation_distance_km", np.full(n, np.nan)),
-                              ("state_abbr", [""] * n), ("grid_region", ["us_utility_reported"] * n)):
+                              ("state_abbr", [""] * n), ("grid_region", ["us_utility_reported"] * n),
+                              ("ozone_class_source", [""] * n)):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, default)
         for name in ("altitude_m", "it_load_mw", "grid_wait_months", "latitude_deg", "longitude_deg",
                      "nonattainment_status", "pipeline_distance_km", "substation_distance_km", "state_abbr",
-                     "grid_region"):
+                     "grid_region", "ozone_class_source"):
             if len(getattr(self, name)) != n:
                 raise ConfigError(f"SiteInputs.{name} has {len(getattr(self, name))} values for {n} sites")
 
@@ -359,12 +375,12 @@ class SiteInputs:
     def one(cls, *, station_id: str, altitude_m: float, it_load_mw: float, nonattainment_status=None,
             grid_wait_months: float = math.nan, latitude_deg: float = math.nan, longitude_deg: float = math.nan,
             pipeline_distance_km: float = math.nan, substation_distance_km: float = math.nan, state_abbr: str = "",
-            grid_region: str = "us_utility_reported") -> SiteInputs:
+            grid_region: str = "us_utility_reported", ozone_class_source: str = "") -> SiteInputs:
         """Inputs of one site."""
         return cls(np.array([station_id], dtype=object), np.array([float(altitude_m)]), np.array([float(it_load_mw)]),
                    [nonattainment_status], np.array([float(grid_wait_months)]), np.array([float(latitude_deg)]),
                    np.array([float(longitude_deg)]), np.array([float(pipeline_distance_km)]),
-                   np.array([float(substation_distance_km)]), [state_abbr], [grid_region])
+                   np.array([float(substation_distance_km)]), [state_abbr], [grid_region], [ozone_class_source])
 
     def take(self, idx) -> SiteInputs:
         """The inputs of some sites (positions ``idx``)."""
@@ -423,7 +439,7 @@ class DesignTable:
         for o in OPTIONS:
             arrays = {}
             for f in OPTION_FIELDS:
-                if f in ("air_permit_path", "air_permit_reason"):
+                if f in ("air_permit_path", "air_permit_reason", "air_permit_county_class"):
                     arrays[f] = np.full(n, "", dtype=object)
                 elif f == "gas_units_count":
                     arrays[f] = np.zeros(n, dtype=np.int64)
@@ -450,7 +466,7 @@ class DesignTable:
                 values[name] = int(x)
             elif name == "qualifies":
                 values[name] = bool(x)
-            elif name in ("air_permit_path", "air_permit_reason"):
+            elif name in ("air_permit_path", "air_permit_reason", "air_permit_county_class"):
                 values[name] = str(x)
             else:
                 values[name] = float(x)
@@ -466,13 +482,19 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
     iso = take(block.gas_iso_capacity_mw)
     count = take(block.units_count)
     pte = take(block.nox_pte_tons_per_yr_with_scr)
+    pte_iso = take(block.nox_pte_iso_tons_per_yr_with_scr)
     gas = {k: take(v) for k, v in block.gas.items()}
     ren = {k: take(v) for k, v in block.ren.items()}
     idle = {k: take(v) for k, v in block.idle.items()}
     caps = [take(getattr(block, k)) for k in ("pv_capacity_mw_dc", "wind_capacity_mw", "battery_capacity_mw",
                                                "battery_energy_mwh")]
     statuses = [inputs.nonattainment_status[i] for i in sites]
-    path, reason = permits.permit_paths(pte, statuses)
+    verdicts = permits.permit_paths(pte, pte_iso, take(block.psd_listed_category), statuses,
+                                    [inputs.ozone_class_source[i] for i in sites])
+    path = np.array([v.path for v in verdicts], dtype=object)
+    reason = np.array([v.reason for v in verdicts], dtype=object)
+    permit_threshold = np.array([v.threshold_tons_per_yr for v in verdicts], dtype=float)
+    permit_class = np.array([v.county_class for v in verdicts], dtype=object)
     t, chains = money.timing(resolved, path, statuses, [inputs.grid_region[i] for i in sites],
                              inputs.grid_wait_months[sites], take(block.it_load_mw))
     costs = resolved.costs
@@ -539,8 +561,9 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
             "co2_tonnes_per_yr": fig["co2_tonnes"] if dispatched else idle["co2_tonnes"],
             "nox_tons_per_yr_without_scr": fig["nox_without_scr"] if dispatched else idle["nox_without_scr"],
             "nox_tons_per_yr_with_scr": fig["nox_with_scr"] if dispatched else idle["nox_with_scr"],
-            "nox_pte_tons_per_yr_with_scr": pte,
-            "air_permit_path": path, "air_permit_reason": reason, "renewables_land_acres": land,
+            "nox_pte_tons_per_yr_with_scr": pte, "nox_pte_iso_tons_per_yr_with_scr": pte_iso,
+            "air_permit_path": path, "air_permit_reason": reason, "air_permit_threshold_tons_per_yr": permit_threshold,
+            "air_permit_county_class": permit_class, "renewables_land_acres": land,
             "months_to_first_power": t[d]["months_to_first_power"], "first_power_year": t[d]["first_power_year"],
             "months_to_grid": t[d]["months_to_grid"], "waiting_cost_usd": t[d]["waiting_cost_usd"],
             "annual_cost_usd_per_yr": annual,

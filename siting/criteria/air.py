@@ -1,12 +1,20 @@
-"""Air: the nonattainment status of the site's county."""
+"""Air: the ozone status of the site's county, with its classification and where it comes from.
+
+The classification is the one the permit screen needs (its thresholds depend on it): the
+Green Book history of the layer set joined to the packaged 40 CFR 81 / Green Book 2026
+table of county ozone classes (:func:`gis_data.air.ozone_classification_by_county`); a
+layer set without a Green Book layer takes the packaged table alone. A county in an ozone
+area of unknown class is ``"nonattainment"``: the permit screen assumes the strictest class
+it could have (extreme) and says so; other pollutants do not set NOx thresholds.
+"""
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import geopandas as gpd
 
-from siting.criteria._common import check_sites, empty, prep
+from siting.criteria._common import check_sites, empty, prep, text
 from siting.criteria.location import location
 from siting.scenario import Scenario
 
@@ -14,23 +22,29 @@ from siting.scenario import Scenario
 OZONE_CLASSES = ("marginal", "moderate", "serious", "severe", "extreme")
 
 
-def _worst_classification(table: pd.DataFrame) -> pd.Series:
-    """Worst current classification per county: an ozone class, 'nonattainment' or absent."""
-    t = table
-    status = t["status"].astype("string").str.lower().fillna("")
-    current = ~status.str.contains("revoked|maintenance|former|redesignated|attainment$", regex=True)
-    current |= status.str.contains("nonattainment", regex=False)
-    t = t[current.to_numpy()]
-    cls = t["classification"].astype("string").str.lower().str.strip().fillna("")
-    rank = cls.map({c: i + 1 for i, c in enumerate(OZONE_CLASSES)}).fillna(0).astype(int)
-    frame = pd.DataFrame({"fips": t["county_fips"].astype("string").to_numpy(), "rank": rank.to_numpy(), "cls": cls.to_numpy()})
-    frame = frame.sort_values(["fips", "rank", "cls"]).drop_duplicates("fips", keep="last")
-    label = np.where(frame["rank"] > 0, frame["cls"], "nonattainment")
-    return pd.Series(label, index=frame["fips"].to_numpy(), dtype="string")
+def ozone_status(L) -> pd.DataFrame:
+    """Each county's ozone status and its source, from the layer set (memoised): ``classification``, ``class_source``."""
+    from gis_data.air import load_ozone_classes, ozone_classification_by_county
+
+    def build():
+        classes = load_ozone_classes()
+        if L.has("nonattainment"):
+            s = ozone_classification_by_county(L.load("nonattainment"), classes)
+            st = s.attrs["status"]
+            return pd.DataFrame({"classification": s.astype("string"),
+                                 "class_source": st["class_source"].reindex(s.index).astype("string")})
+        rank = {c: i for i, c in enumerate(OZONE_CLASSES)}
+        t = classes.assign(rank=classes["classification"].map(rank).fillna(-1))
+        t = t.sort_values(["county_fips", "rank"]).drop_duplicates("county_fips", keep="last").set_index("county_fips")
+        return pd.DataFrame({"classification": t["classification"].astype("string"),
+                             "class_source": ("packaged table (no Green Book layer in the layer set): "
+                                              + t["source"].astype("string"))})
+
+    return L.memo(("ozone_status",), build)
 
 
 def air(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, county_fips: pd.Series | None = None) -> pd.DataFrame:
-    """Nonattainment status of the site's county (worst current classification).
+    """Ozone status of the site's county and where its class comes from.
 
     Parameters
     ----------
@@ -41,20 +55,25 @@ def air(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, county_fips: pd.
     -------
     pandas.DataFrame
         ``nonattainment_status`` [-]: ``"attainment"``, an ozone class (``"marginal"`` ...
-        ``"extreme"``) or ``"nonattainment"`` (other pollutants); missing when the county or
-        the Green Book layer is unknown.
+        ``"extreme"``) or ``"nonattainment"`` (an ozone area of unknown class); missing where
+        the county is unknown. ``ozone_class_source`` [-]: where the class comes from.
 
     References
     ----------
-    US EPA Green Book, nonattainment areas for criteria pollutants (``phistory``).
+    US EPA Green Book; 40 CFR Part 81 Subpart C (ozone designations and classifications).
     """
     check_sites(sites)
     L = prep(layers)
-    out = empty(sites, {"nonattainment_status": "str"})
-    if not L.has("nonattainment"):
-        return out
+    out = empty(sites, {"nonattainment_status": "str", "ozone_class_source": "str"})
     fips = county_fips if county_fips is not None else location(sites, L, scenario)["county_fips"]
-    worst = L.memo(("worst_nonattainment",), lambda: _worst_classification(L.load("nonattainment")))
-    status = fips.astype("string").map(worst)
-    out["nonattainment_status"] = status.where(status.notna() | fips.isna(), "attainment").astype("string")
+    table = ozone_status(L)
+    keys = fips.astype("string")
+    status = keys.map(table["classification"])
+    source = keys.map(table["class_source"])
+    known = fips.notna()
+    out["nonattainment_status"] = status.where(status.notna() | ~known, "attainment").astype("string")
+    none = "no ozone nonattainment area covers the county (packaged 40 CFR 81 / Green Book table" + \
+           (" and the layer set's Green Book history)" if L.has("nonattainment") else ")")
+    out["ozone_class_source"] = text(np.where(known.to_numpy(), source.fillna(none).to_numpy(dtype=object), None),
+                                     sites.index)
     return out

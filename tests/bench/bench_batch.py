@@ -168,8 +168,9 @@ def baseline(sites: pd.DataFrame, layers: BenchLayers) -> pd.DataFrame:
         if layers.has(role):
             out[col] = _sjoin_nearest_km(pts, P(role))["distance_km"]
     if layers.has("nonattainment"):
-        from siting.criteria.air import _worst_classification
-        worst = _worst_classification(layers.load("nonattainment"))
+        from gis_data.air import load_ozone_classes, ozone_classification_by_county
+
+        worst = ozone_classification_by_county(layers.load("nonattainment"), load_ozone_classes())
         st = out["county_fips"].astype("string").map(worst)
         out["nonattainment_status"] = st.where(st.notna() | out["county_fips"].isna(), "attainment")
     return out

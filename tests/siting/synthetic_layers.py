@@ -91,9 +91,11 @@ def frames() -> dict:
         "withdrawal_irrigation_gal_per_day": [0.0, 0.0], "withdrawal_industrial_gal_per_day": [0.0, 0.0],
         "withdrawal_ground_gal_per_day": [0.0, 0.0], "withdrawal_surface_gal_per_day": [10e6, 50e6],
     })
+    # canonical Green Book history rows, as gis_data.air.load_greenbook_phistory gives them
     nonatt = pd.DataFrame({
-        "county_fips": ["99001", "99002"], "pollutant": ["8-Hour Ozone (2015)", "8-Hour Ozone (1997)"],
-        "classification": ["Marginal", "Moderate"], "status": ["Nonattainment", "Revoked"],
+        "county_fips": ["99001", "99002"], "pollutant": ["ozone", "ozone"],
+        "classification": ["Marginal", "Moderate"], "status": ["whole", "whole"],
+        "naaqs": ["8-Hour Ozone (2015)", "8-Hour Ozone (1997)"], "revoked": [False, True],
     })
     return {
         "transmission": tx, "substations": subs, "pipelines": pipes, "gas_facilities": facilities, "plants": plants,

@@ -104,9 +104,13 @@ def test_cooling_scales_linearly_and_keeps_ratios(climate):
 
 
 def test_one_rule_for_the_ozone_class():
+    from siting.chain.permits import class_for_offsets
+
     assert nonattainment_class("Serious") == "serious"
     assert nonattainment_class("attainment") is None
-    assert nonattainment_class("nonattainment") is None  # no ozone class given: NOx screened as attainment
+    # an ozone area of unknown class: passed on, and the strictest class is assumed for thresholds and offsets
+    assert nonattainment_class("nonattainment") == "nonattainment"
+    assert class_for_offsets("nonattainment") == "extreme"
     assert nonattainment_class(None) is None and nonattainment_class(float("nan")) is None
     assert nonattainment_class(pd.NA) is None
 
