@@ -1,16 +1,22 @@
-"""The site report for one location: score, power design, emissions, water, sources.
+"""The site report for one location: a typed :class:`SiteReport` built from the site chain.
 
-A readable sequence: layers -> weather and altitude -> score the site against the layer
-set (criteria and profile) -> power design (fleet, hourly dispatch, emissions, permit
-path, time to power, cost) -> water budget and benchmarks -> the report dict that
-:func:`maps.report.render_report` lays out (its docstring documents the keys).
+A readable sequence: the site scored against the layer set and run through the site
+chain (:func:`siting.site.design_at`: fleet, hourly dispatch, emissions and permit path,
+time to power, cost stack) -> its water budget, benchmarks and context from the same
+design -> context layers for the map -> :class:`SiteReport`, which gives its figures as
+JSON (:meth:`SiteReport.to_dict`, what ``siting report --json`` prints), the view that
+:func:`maps.report.render_report` lays out (:meth:`SiteReport.view`) and a notebook
+summary (``_repr_html_``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import html
 import logging
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +70,138 @@ def _sources(ls) -> list[dict]:
     return out
 
 
+@dataclass(frozen=True)
+class SiteReport:
+    """Everything a site report says about one location, computed once.
+
+    Attributes
+    ----------
+    located : siting.site.LocatedSite
+        The site scored and designed (:func:`siting.site.design_at`): its scored row, station
+        and :class:`siting.chain.site.SiteDesign`.
+    water : siting.water_budget.SiteWater
+        Its water from the same design.
+    scenario : Scenario
+    map_layers : dict
+        Context layers clipped around the site (role -> GeoDataFrame, EPSG:4326).
+    attributions : list of str
+    synthetic : bool
+        Whether any layer is the synthetic sample.
+    sources : list of dict
+        One per layer of the layer set (role, name, vintage, license, url ...).
+    generated_utc : str
+        ISO-8601 time of the run.
+    deal : dict, optional
+        ``siting.deal.DealResult.to_dict()`` of a deal shown with the site.
+    """
+
+    located: Any
+    water: Any
+    scenario: Scenario
+    map_layers: dict = field(repr=False)
+    attributions: list
+    synthetic: bool
+    sources: list = field(repr=False)
+    generated_utc: str
+    deal: dict | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.located.name
+
+    @property
+    def power(self):
+        """The site's :class:`siting.chain.site.PowerDesign`."""
+        return self.located.design.power
+
+    @property
+    def scored_row(self) -> pd.Series:
+        return self.located.scored_row
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's figures as plain JSON-ready data (``siting report --json``).
+
+        Keys: ``site``, ``score``, ``power`` (fleet, every option's fields, the chosen and
+        recommended options, time-to-power chains, cost notes), ``water``
+        (:meth:`siting.water_budget.SiteWater.to_dict`), ``scenario``, ``sources``,
+        ``synthetic``, ``generated_utc`` and ``deal`` when given. Units are in the names.
+        """
+        p = self.power
+        row = self.scored_row
+        return {
+            "site": {"name": self.name, "latitude_deg": self.located.latitude_deg,
+                     "longitude_deg": self.located.longitude_deg, "site_id": _plain(row.get("site_id")),
+                     "state_abbr": _plain(row.get("state_abbr")), "county_name": _plain(row.get("county_name")),
+                     "county_fips": _plain(row.get("county_fips")), "altitude_m": p.altitude_m,
+                     "weather_station_id": _plain(self.located.station.get("station_id")),
+                     "distance_to_weather_station_km": self.located.distance_to_station_km},
+            "score": {k: _plain(row.get(k)) for k in row.index if k.startswith("score_") or k in (
+                "rank", "explanation", "exclusion_reason", "exclusion_weight_frac")},
+            "power": {
+                "unit_name": p.unit_name, "fleet": dataclasses.asdict(p.fleet),
+                "facility_peak_load_mw": p.facility_peak_load_mw, "facility_energy_mwh_per_yr": p.facility_energy_mwh_per_yr,
+                "chosen": p.chosen, "recommended": p.recommended, "cost_dollar_year": p.cost_dollar_year,
+                "nonattainment_status": p.nonattainment_status, "nonattainment_class": p.nonattainment_class,
+                "options": [dataclasses.asdict(o) for o in p.options],
+                "time_to_power": {d: {"months_to_first_power": c.months_to_first_power, "months_to_grid": c.months_to_grid,
+                                      "critical_path": list(c.critical_path), "steps": [dataclasses.asdict(s) for s in c.steps]}
+                                  for d, c in p.time_chains.items()},
+                "cost_notes": list(p.cost_notes),
+            },
+            "water": self.water.to_dict(),
+            "scenario": self.scenario.to_dict(),
+            "sources": self.sources,
+            "synthetic": self.synthetic,
+            "generated_utc": self.generated_utc,
+            **({"deal": self.deal} if self.deal is not None else {}),
+        }
+
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks: where, the score, the chosen and recommended designs, water."""
+        p = self.power
+        c = p.option(p.chosen)
+        r = p.option(p.recommended) if p.recommended in [o.design for o in p.options] else None
+        w = self.water.budget.get("total", "consumption").gal_per_yr
+        cells = [
+            ("Site", f"{self.name} ({self.located.latitude_deg:.4f}, {self.located.longitude_deg:.4f})"),
+            ("Score", f"{_num(self.scored_row.get('score_total'), '.2f')} (rank {_num(self.scored_row.get('rank'), '.0f')})"),
+            (f"Design {p.chosen}", f"{c.gas_units_count} x {p.unit_name}, {_num(c.lcoe_usd_per_mwh, ',.1f')} "
+                                   f"USD{p.cost_dollar_year}/MWh, first power in {_num(c.months_to_first_power, '.0f')} months"),
+            ("Recommended", p.recommended if r is None else f"{p.recommended}: {_num(r.lcoe_usd_per_mwh, ',.1f')} "
+                                                           f"USD{p.cost_dollar_year}/MWh"),
+            ("Air permit", f"{c.air_permit_path} ({c.air_permit_county_class})"),
+            ("Water, total consumption", f"{_num(w / 1e6, ',.1f')} million gal/yr ({self.water.context.verdict})"),
+        ]
+        rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
+                       for k, v in cells)
+        banner = "<p><b>SYNTHETIC SAMPLE REGION</b></p>" if self.synthetic else ""
+        return f"<div><h4>Site report: {html.escape(self.name)}</h4>{banner}<table>{rows}</table></div>"
+
+    def view(self) -> dict[str, Any]:
+        """The dict :func:`maps.report.render_report` lays out (documented in :mod:`maps.report`)."""
+        return _view(self)
+
+
+def _plain(v):
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    if isinstance(v, (np.bool_,)):
+        return bool(v)
+    return v
+
+
+def _num(v, fmt: str) -> str:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return "n/a"
+    return "n/a" if not math.isfinite(x) else format(x, fmt)
+
+
 def build_site_report(
     lat: float,
     lon: float,
@@ -75,8 +213,8 @@ def build_site_report(
     n_sites: int | None = None,
     profile: str = "speed_to_power",
     deal: dict | None = None,
-) -> dict[str, Any]:
-    """Compute everything a site report shows, as the dict :mod:`maps.report` renders.
+) -> SiteReport:
+    """Score and design one location, and gather what its report shows.
 
     Parameters
     ----------
@@ -99,8 +237,7 @@ def build_site_report(
 
     Returns
     -------
-    dict
-        See :mod:`maps.report` for the keys and units.
+    SiteReport
     """
     from gis_data.layerset import open_layers
     from siting.map_context import context_layers
@@ -111,25 +248,35 @@ def build_site_report(
     log.info("report: score and design of %s", name or f"({lat}, {lon})")
     located = design_at(lat, lon, scenario, layers=ls, name=name, scored_row=scored_row, n_sites=n_sites,
                         profile=profile)
+    log.info("report: water budget for %s", located.name)
+    water = located.water()
+    r = MAP_RADIUS_KM / 111.0
+    map_layers, attributions, synthetic = context_layers(ls, (lon - r, lat - r, lon + r, lat + r), margin_deg=r / 2)
+    return SiteReport(
+        located=located, water=water, scenario=scenario, map_layers=map_layers, attributions=list(attributions),
+        synthetic=bool(synthetic or getattr(ls, "is_synthetic", False)), sources=_sources(ls),
+        generated_utc=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), deal=deal,
+    )
+
+
+def _view(rep: SiteReport) -> dict[str, Any]:
+    located, water, scenario = rep.located, rep.water, rep.scenario
     name, scored_row, n_sites = located.name, located.scored_row, located.n_sites
+    lat, lon = located.latitude_deg, located.longitude_deg
     power = located.design.power
     altitude_m = power.altitude_m
-    log.info("report: water budget for %s", name)
-    water = located.water()
     chosen = power.option(power.chosen)
     fleet = power.fleet
     water_chart = water.chart_data()
     in_n_out = next((h["count"] for h in water_chart["headline"] if h["key"] == "in_n_out_restaurant"), math.nan)
-
-    r = MAP_RADIUS_KM / 111.0
-    map_layers, attributions, synthetic = context_layers(ls, (lon - r, lat - r, lon + r, lat + r),
-                                                         margin_deg=r / 2)
+    map_layers, attributions, synthetic = rep.map_layers, rep.attributions, rep.synthetic
+    ls = located.layers
     station = located.station
     options = power.table().reset_index()
     report: dict[str, Any] = {
         "title": f"Site report: {name}",
         "synthetic": bool(synthetic or getattr(ls, "is_synthetic", False)),
-        "generated_utc": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
+        "generated_utc": rep.generated_utc,
         "site": {
             "name": name, "latitude_deg": lat, "longitude_deg": lon, "site_id": scored_row.get("site_id"),
             "state_abbr": scored_row.get("state_abbr"), "county_name": scored_row.get("county_name"),
@@ -200,18 +347,19 @@ def build_site_report(
             "from reservoirs or wells in other counties shows a small county total, so a high share there can "
             "overstate the local pressure.",
         ]},
-        "sources": _sources(ls),
+        "sources": rep.sources,
         "scenario": assumption_rows(scenario),
         "notes": [*(["SYNTHETIC SAMPLE REGION: the layers are invented; only the weather is real."]
                     if getattr(ls, "is_synthetic", False) else []), *attributions],
     }
-    if deal is not None:
-        report["deal"] = deal
+    if rep.deal is not None:
+        report["deal"] = rep.deal
     return report
 
 
-def write_site_report(report: dict[str, Any], path: str | Path, *, pdf: bool = False, overwrite: bool = False) -> Path:
-    """Render a report dict to one self-contained HTML file (and its PDF when asked)."""
+def write_site_report(report: SiteReport | dict[str, Any], path: str | Path, *, pdf: bool = False,
+                      overwrite: bool = False) -> Path:
+    """Render a report (a :class:`SiteReport`, or a view dict) to one self-contained HTML file (and its PDF)."""
     from maps.report import render_report
 
     path = Path(path)
@@ -219,4 +367,5 @@ def write_site_report(report: dict[str, Any], path: str | Path, *, pdf: bool = F
         raise ConfigError(f"{str(path)!r} exists; pass --overwrite to replace it")
     from siting.map_context import column_labels
 
-    return render_report(report, path, pdf=pdf, overwrite=True, labels=column_labels())
+    view = report.view() if isinstance(report, SiteReport) else report
+    return render_report(view, path, pdf=pdf, overwrite=True, labels=column_labels())

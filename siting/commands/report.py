@@ -48,16 +48,17 @@ def run(args: argparse.Namespace) -> int:
     report = build_site_report(args.lat, args.lon, scenario, layers=args.layers, name=args.name,
                                profile=args.profile, deal=deal)
     path = write_site_report(report, out, pdf=args.pdf, overwrite=args.overwrite)
+    summary = report.view()["summary"]
     result = {"report_html": str(path), "report_pdf": str(path.with_suffix(".pdf")) if args.pdf else None,
-              "synthetic": report["synthetic"], "summary": report["summary"]}
+              "summary": summary}
     scenario_path = out.with_name(out.stem + "_scenario.toml")
     scenario_path.write_text(scenario.to_toml(), encoding="utf-8")
     result["scenario_toml"] = str(scenario_path)
     if args.json:
-        print_json(result)
+        print_json({**result, **report.to_dict()})
     else:
-        s = report["summary"]
-        print(("SYNTHETIC SAMPLE REGION - not real infrastructure\n" if report["synthetic"] else "")
+        s = summary
+        print(("SYNTHETIC SAMPLE REGION - not real infrastructure\n" if report.synthetic else "")
               + f"report: {path}\nscore {s['score_total']:.2f}, first power in {s['time_to_first_power_months']:.0f} "
               f"months, {s['delivered_cost_usd_per_mwh']:.1f} USD/MWh ({s['cost_dollar_year']} dollars), "
               f"{s['water_consumption_gal_per_yr']:,.0f} gal/yr of cooling water")

@@ -30,7 +30,8 @@ def test_report_dict_is_consistent_with_its_models():
     from gis_data.weather import load_weather
     from models import cooling as cl
 
-    r = build_site_report(36.05, -79.85, Scenario(it_load_mw=100.0))
+    report = build_site_report(36.05, -79.85, Scenario(it_load_mw=100.0))
+    r = report.view()
     hot = r["power"]["hot_day"]
     # the facility peak is 100 MW x the highest hourly PUE the cooling model gives on the station's weather
     # (pvlib's Greensboro TMY3 serves the sample region); the scenario's flat pue does not enter
@@ -42,6 +43,14 @@ def test_report_dict_is_consistent_with_its_models():
         assert len(week["hour"]) == 168
     assert r["summary"]["water_consumption_gal_per_yr"] > 0
     assert r["synthetic"] is True
+    # the typed report: JSON-ready figures and a notebook summary from the same design
+    import json
+
+    data = report.to_dict()
+    json.dumps(data, default=str)
+    assert data["power"]["fleet"]["units_count"] == r["power"]["fleet"][0]["count"]
+    assert [o["design"] for o in data["power"]["options"]] == [o["design"] for o in r["power"]["options"]]
+    assert "<table>" in report._repr_html_() and "SYNTHETIC" in report._repr_html_()
 
 
 def test_report_outside_the_layers_is_a_clear_error(tmp_path, capsys):
@@ -56,7 +65,8 @@ def test_report_for_a_real_texas_site(shared_data, tmp_path):
     from gis_data.layerset import scan_directory
 
     layers = scan_directory(shared_data)
-    r = build_site_report(32.45, -99.74, Scenario(it_load_mw=400.0), layers=layers, name="Abilene area")
+    report = build_site_report(32.45, -99.74, Scenario(it_load_mw=400.0), layers=layers, name="Abilene area")
+    r = report.view()
     assert r["synthetic"] is False
     assert r["site"]["state_abbr"] == "TX" and r["site"]["county_name"] == "Taylor"  # Census: Abilene is in Taylor
     # the Abilene TMY3 station is a few km from the site; its hottest hour is above 40 C
@@ -64,5 +74,5 @@ def test_report_for_a_real_texas_site(shared_data, tmp_path):
     assert {s["role"] for s in r["sources"]} >= {"transmission", "pipelines", "counties", "water_use"}
     from siting.site_report import write_site_report
 
-    path = write_site_report(r, tmp_path / "abilene.html")
+    path = write_site_report(report, tmp_path / "abilene.html")
     assert "HIFLD" in path.read_text(encoding="utf-8")

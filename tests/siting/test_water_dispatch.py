@@ -113,7 +113,7 @@ def test_cli_lat_lon_renewables_plus_gas(capsys, located, site):
 def test_site_report_water_uses_the_reports_power_design(located, site):
     from siting.site_report import build_site_report
 
-    r = build_site_report(LAT, LON, RPG)
+    r = build_site_report(LAT, LON, RPG).view()
     chosen = next(o for o in r["power"]["options"] if o["design"] == "renewables_plus_gas")
     note = next(n for n in r["water"]["notes"] if "re-dispatch" in n)
     # the water section names the same capacities the power section shows (one design, not two)
