@@ -44,11 +44,9 @@ https://doi.org/10.1007/s00271-016-0528-2
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from dataclasses import dataclass
-from importlib import resources
 
 import pandas as pd
 
@@ -134,9 +132,10 @@ GOLF_REGIONS_FOR_SCALE = ("average golf facility of the GCSAA {region} region ({
 @functools.cache
 def benchmarks() -> dict[str, Benchmark]:
     """All benchmarks, by key, in catalog order."""
-    text = resources.files("models").joinpath("catalogs/water_benchmarks.csv").read_text(encoding="utf-8")
+    from models.catalog import read_catalog
+
     out: dict[str, Benchmark] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in read_catalog("water_benchmarks"):
         if row["water_scope"] not in WATER_SCOPES:
             raise ConfigError(f"water_benchmarks.csv row {row['key']!r}: unknown water_scope {row['water_scope']!r}")
         out[row["key"]] = Benchmark(

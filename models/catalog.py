@@ -27,11 +27,10 @@ from models.units import HHV_PER_LHV_NATURAL_GAS
 #: Prime-mover classes and the derate family each uses.
 UNIT_CLASSES = ("aeroderivative", "industrial_gas_turbine", "frame", "reciprocating_engine", "fuel_cell")
 
-#: Catalog kinds listed by ``siting catalog --kind``.
-CATALOG_KINDS = ("prime_movers", "derates", "turbine_classes", "costs", "air_permits", "grid", "datacenter_facts",
-                 "wind_losses", "equipment_costs", "equipment_classes", "cpi_u", "gas_hubs", "gas_lateral_costs",
-                 "grid_connection_costs", "land_values", "equipment_schedule", "permit_durations",
-                 "large_load_connection")
+#: Catalog kinds: every CSV of ``models/catalogs`` (one reader, :func:`read_catalog`, for all of them;
+#: ``siting catalog --kind`` lists them).
+CATALOG_KINDS = tuple(sorted(p.name[:-4] for p in resources.files("models").joinpath("catalogs").iterdir()
+                             if p.name.endswith(".csv")))
 
 #: Gas-turbine performance classes of ``turbine_classes.csv``; each selects its own derate curves.
 TURBINE_CLASSES = ("aeroderivative", "frame_f", "frame_h")

@@ -27,10 +27,8 @@ References
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy as np
 
@@ -245,9 +243,10 @@ def levelized_price(amounts_usd, annual_energy_mwh, rate_frac):
 # ---------------------------------------------------------------------------------------
 @functools.cache
 def _macrs_rows() -> dict[int, np.ndarray]:
-    text = resources.files("models").joinpath("catalogs/finance_macrs.csv").read_text(encoding="utf-8")
+    from models.catalog import read_catalog
+
     out: dict[int, list[tuple[int, float]]] = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in read_catalog("finance_macrs"):
         out.setdefault(int(row["recovery_period_yr"]), []).append((int(row["year"]), float(row["rate_pct"])))
     return {k: np.array([v for _, v in sorted(rows)]) / 100.0 for k, rows in out.items()}
 
@@ -848,9 +847,10 @@ class FinanceInput:
 @functools.cache
 def finance_inputs() -> dict[str, FinanceInput]:
     """All cited finance inputs by key (copied from ../shared/reference with sources)."""
-    text = resources.files("models").joinpath("catalogs/finance_inputs.csv").read_text(encoding="utf-8")
+    from models.catalog import read_catalog
+
     out = {}
-    for row in csv.DictReader(text.splitlines()):
+    for row in read_catalog("finance_inputs"):
         out[row["key"]] = FinanceInput(
             key=row["key"], value=float(row["value"]), unit=row["unit"], dollar_year=row["dollar_year"],
             data_year=row["data_year"], notes=row["notes"], source=row["source"], source_url=row["source_url"],

@@ -6,9 +6,7 @@ used as screening scales: each row carries its source and URL like every catalog
 
 from __future__ import annotations
 
-import csv
 import functools
-from importlib import resources
 
 from models.errors import unknown_name
 
@@ -16,8 +14,9 @@ from models.errors import unknown_name
 @functools.cache
 def reference_values() -> dict[str, dict]:
     """Cited constants of the criteria (``models/catalogs/siting_criteria.csv``), by key."""
-    text = resources.files("models").joinpath("catalogs", "siting_criteria.csv").read_text(encoding="utf-8")
-    return {row["key"]: row for row in csv.DictReader(text.splitlines())}
+    from models.catalog import read_catalog
+
+    return {row["key"]: row for row in read_catalog("siting_criteria")}
 
 
 def reference_value(key: str) -> float:

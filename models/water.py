@@ -27,11 +27,9 @@ References
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from dataclasses import dataclass, field
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -123,8 +121,9 @@ class PublishedWue:
 
 @functools.cache
 def _catalog_rows() -> tuple[dict, ...]:
-    text = resources.files("models").joinpath("catalogs/water_use_factors.csv").read_text(encoding="utf-8")
-    return tuple(csv.DictReader(text.splitlines()))
+    from models.catalog import read_catalog
+
+    return read_catalog("water_use_factors")
 
 
 @functools.cache

@@ -15,7 +15,9 @@ def test_every_catalog_row_cites_a_source(kind):
     rows = cat.read_catalog(kind)
     assert rows
     for r in rows:
-        assert r["source"] and "http" in r["source_url"], r
+        # a row is a sourced figure (a URL) or a convention this catalog states, marked as such on both fields
+        stated = r["source_url"].startswith("none: assumption") and "assumption" in r["source"].lower()
+        assert r["source"] and ("http" in r["source_url"] or stated), r
 
 
 def test_issue_equipment_is_in_the_catalog():

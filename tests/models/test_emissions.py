@@ -141,38 +141,42 @@ def test_combined_cycle_above_250_mmbtu_per_hr_is_the_listed_psd_category():
 # -- potential to emit at the worst hour -------------------------------------------------------------
 
 
-def test_pte_at_memphis_coldest_hour_crosses_the_psd_line_that_iso_misses():
-    """Hand calculation, 14 LM6000PF at -11.7 C (Memphis TMY3 coldest hour) at sea level.
+def test_pte_at_the_worst_hour_of_the_capped_physics():
+    """Hand calculation, 14 LM6000PF over three hours (-11.7 C, the Memphis TMY3 coldest; 5 C; 35 C) at sea level.
 
-    Derates (derates.csv, generic GT curve): output (-19 C, 1.25) to (15 C, 1.00): 1 + 26.7 x 0.25/34
-    = 1.196324; heat rate (-29 C, 0.92) to (15 C, 1.00): 1 - 26.7 x 0.08/44 = 0.951455; heat input
-    x 1.138247. ISO heat input: 46.5 MW x 8,144 Btu/kWh LHV x 39.8/36.0 = 418.669 MMBtu/h a unit,
-    5,861.37 for 14. NOx with SCR 2.5 ppm = 2.5 x 1.194e-7 x 8,710 x 20.9/5.9 = 0.0092099 lb/MMBtu.
-    PTE at ISO = 0.0092099 x 5,861.37 x 8,760 / 2,000 = 236.4 tpy (Title V only); at the coldest
-    hour x 1.138247 = 269.1 tpy, over PSD's 250. rtol 1e-4: hand arithmetic to 5-6 digits.
+    The worst hour is the one with the largest fleet heat input = output x heat rate. Output: the aeroderivative
+    class curve (Newkirk et al.) loses 1.0 %/C above 15 C and gains nothing below, and output is capped at the
+    rating on cold days (models.gas_units.max_output_multiplier): 1.0 at -11.7 and 5 C, 0.80 at 35 C. Heat rate
+    (derates.csv, generic GT curve): (-29 C, 0.92) to (15 C, 1.00) to (45 C, 1.10): 0.951455 at -11.7 C,
+    1 - 10 x 0.08/44 = 0.981818 at 5 C, 1 + 20 x 0.10/30 = 1.066667 at 35 C. Heat input ratios 0.951455, 0.981818,
+    0.853333: the worst is 5 C. With output held at the rating the coldest hour burns less fuel than ISO (a
+    sourced cold-day rating above ISO would raise it; none is in the catalog). ISO heat input: 46.5 MW x 8,144
+    Btu/kWh LHV x 39.8/36.0 = 418.669 MMBtu/h a unit, 5,861.37 for 14. NOx with SCR 2.5 ppm = 2.5 x 1.194e-7 x
+    8,710 x 20.9/5.9 = 0.0092099 lb/MMBtu. PTE at ISO = 0.0092099 x 5,861.37 x 8,760 / 2,000 = 236.4 tpy; at the
+    worst hour x 0.981818 = 232.1 tpy: Title V only. rtol 1e-4: hand arithmetic to 5-6 digits.
     """
     from models.gas_units import capacity_multiplier, full_load_heat_rate_hhv_btu_per_kwh
 
     u = get_prime_mover("GE LM6000PF")
     temps = [-11.7, 5.0, 35.0]
-    # the derate factors are those hand-interpolated from derates.csv (fails if the curve changes)
-    assert float(capacity_multiplier(u, -11.7)) == pytest.approx(1.196324, rel=1e-6)
+    # the derate factors are those hand-interpolated from derates.csv and the class curve (fails if a curve changes)
+    assert float(capacity_multiplier(u, -11.7)) == 1.0 and float(capacity_multiplier(u, 35.0)) == pytest.approx(0.80)
     assert float(full_load_heat_rate_hhv_btu_per_kwh(u, -11.7) / u.heat_rate_hhv_btu_per_kwh) == pytest.approx(
         0.951455, rel=1e-6)
     pte = em.potential_to_emit(u, 14, temps)
-    assert pte.worst_hour == 0 and pte.worst_hour_temp_air_degc == -11.7 == pte.coldest_temp_air_degc
+    assert pte.worst_hour == 1 and pte.worst_hour_temp_air_degc == 5.0 and pte.coldest_temp_air_degc == -11.7
     assert pte.heat_input_iso_mmbtu_hhv_per_hr == pytest.approx(5861.37, rel=1e-5)
-    assert pte.worst_to_iso_heat_input_ratio == pytest.approx(1.196324 * 0.951455, rel=1e-5)
+    assert pte.worst_to_iso_heat_input_ratio == pytest.approx(0.981818, rel=1e-5)
     assert pte.nox_lb_per_mmbtu_with_scr == pytest.approx(0.0092099, rel=1e-4)
     assert pte.nox_pte_iso_tons_per_yr_with_scr == pytest.approx(236.4, rel=1e-3)
-    assert pte.nox_pte_worst_tons_per_yr_with_scr == pytest.approx(236.44 * 1.138247, rel=1e-4)
-    # the ISO figure equals annual_emissions' (today's) PTE
+    assert pte.nox_pte_worst_tons_per_yr_with_scr == pytest.approx(236.44 * 0.981818, rel=1e-4)
+    # the ISO figure equals annual_emissions' PTE
     assert pte.nox_pte_iso_tons_per_yr_with_scr == pytest.approx(
         em.annual_emissions(u, 14, 0.0, 0.0).nox_pte_tons_per_yr_with_scr, rel=1e-12)
     assert pte.nox_pte_worst_tons_per_yr_without_scr == pytest.approx(pte.nox_pte_worst_tons_per_yr_with_scr * 6,
                                                                       rel=1e-12)  # 15 ppm / 2.5 ppm
     p = em.fleet_permit_path(pte, None, class_source="Shelby County TN: not in the ozone tables")
-    assert p.path == "psd_major" and p.nox_pte_tons_per_yr == pytest.approx(269.1, rel=1e-3)
+    assert p.path == "title_v_only" and p.nox_pte_tons_per_yr == pytest.approx(232.1, rel=1e-3)
     assert "at the worst hour (236 tpy at ISO)" in p.reason
     assert em.permit_path(pte.nox_pte_iso_tons_per_yr_with_scr, None).path == "title_v_only"
 
