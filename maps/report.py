@@ -248,10 +248,11 @@ def _water(w: Mapping[str, Any] | None) -> dict | None:
             [f"{r.get('scope', '')} {r.get('metric', '')}".strip() for r in budget], [r["gal_per_yr"] for r in budget],
             title="Water budget by scope", value_label="water [gal/yr]",
             highlight=[str(r.get("scope", "")) == "total" for r in budget]))
-    # Benchmarks have different units each (restaurants, burgers, households): a table, not one axis.
+    # Benchmarks have different units each (restaurants, burgers, households): a table, not one axis; every
+    # like-for-like benchmark, the same list `siting water` gives.
     bench = [{"benchmark": r.get("per_unit", r.get("key")), "count": r.get("count"),
               "compared with the site's": r.get("site_metric")}
-             for r in (w.get("headline") or w.get("benchmarks") or []) if r.get("count") is not None]
+             for r in (w.get("benchmarks") or w.get("headline") or []) if r.get("count") is not None]
     ctx = {k: v for k, v in (w.get("context") or {}).items() if not isinstance(v, (dict, list))}
     return {"budget": w.get("budget"), "charts": charts, "benchmarks": bench, "context": ctx, "notes": w.get("notes")}
 
