@@ -88,9 +88,9 @@ FUEL_TYPES = ("natural_gas", "coal", "oil")
 def plant_months_to_first_power(equipment_class: str) -> tuple[float, str]:
     """Months from notice to proceed to first power of a new plant of an equipment class.
 
-    Reads :mod:`models.time_to_power` (today: the equipment lead time of the class's
-    catalog units, ``prime_movers.csv``, without permits or construction). Every deal
-    default for the behind-the-meter plant's months goes through this function.
+    The time-to-power chain of :mod:`models.time_to_power` (procurement with the 2024-2026
+    backlogs, then construction by class; a site's own design adds its permit path). Every
+    deal default for the behind-the-meter plant's months goes through this function.
 
     Parameters
     ----------
@@ -100,33 +100,32 @@ def plant_months_to_first_power(equipment_class: str) -> tuple[float, str]:
     Returns
     -------
     tuple of (float, str)
-        Months [months] (NaN when the catalog has no lead time for the class) and where
-        they come from.
+        Months [months] (NaN when the chain has no schedule for the class) and where they
+        come from.
     """
     from models import time_to_power as ttp
-    from models.catalog import prime_movers
+    from models.catalog import read_catalog
 
     if equipment_class not in EQUIPMENT_CLASSES:
         raise unknown_name("equipment class", equipment_class, EQUIPMENT_CLASSES)
-    spec = EQUIPMENT_CLASSES[equipment_class]
-    if spec is None:
-        return math.nan, (f"no catalog lead time for {equipment_class!r}: give plant.months_to_first_power "
-                          "[months] from the owner's restart or conversion schedule")
-    units = [u for u in prime_movers().values()
-             if u.unit_class == spec[0] and (spec[1] is None or u.configuration == spec[1])]
-    months = [ttp.first_power("gas_only", u, start_year=0.0).months_to_first_power for u in units]
-    value = float(np.median(months))
-    return value, (f"models.time_to_power: {equipment_class} equipment lead time, median of {len(units)} catalog "
-                   f"units ({value:.0f} months, prime_movers.csv; permits and construction not yet added)")
+    classes = {r["equipment_class"] for r in read_catalog("equipment_schedule")}
+    cls = {"industrial_gas_turbine": "aeroderivative"}.get(equipment_class, equipment_class)
+    if cls not in classes:
+        return math.nan, (f"no schedule for {equipment_class!r} in equipment_schedule.csv: give "
+                          "plant.months_to_first_power [months] from the owner's restart or conversion schedule")
+    chain = ttp.months_to_first_power(cls, "minor_source", None)
+    steps = ", ".join(f"{s.step} {s.months:.0f}" for s in chain.steps if math.isfinite(s.months))
+    return chain.months_to_first_power, (f"models.time_to_power chain for {cls} ({steps} months; a minor-source "
+                                         "permit: a site's design gives its own permit path)")
 
 
 def grid_wait_months_default() -> tuple[float, str]:
-    """The grid alternative's wait for a connection [months] and its basis, from :mod:`models.time_to_power`."""
+    """The grid alternative's connection time [months] and its basis: the large-load connection (not a generator queue)."""
     from models import time_to_power as ttp
 
-    return ttp.grid_wait_months_default(), (
-        "models.time_to_power: LBNL Queued Up median request-to-COD, 55 months (a generator-queue figure; the "
-        "large-load connection time is not yet modelled)")
+    chain = ttp.months_to_first_power(None, "unknown", None, grid_region="us_utility_reported")
+    return chain.months_to_first_power, ("models.time_to_power: large-load connection, utility-reported national "
+                                         f"figure ({chain.steps[0].note})")
 
 
 def _scenario_default(name: str):

@@ -190,6 +190,51 @@ class LocatedSite:
         return (f"weather: typical year of station {st.get('station_name', st['station_id'])} ({st['station_id']}), "
                 f"{self.distance_to_station_km:,.0f} km from the site")
 
+    def plant_spec(self, option: str | None = None):
+        """The on-site plant of one of the site's options, as a deal needs it (:class:`siting.deal.PlantSpec`).
+
+        Capacity is the gas fleet's ISO rating (its firm capacity); capital is the option's
+        overnight capital (equipment, lateral, grid connection, land); energy is what the plant
+        delivers in the dispatched year (gas plus PV and wind used); fuel, its delivered price,
+        fixed and variable O&M by equipment class and the months to first power come from the
+        same design, in the scenario's dollar year.
+
+        Parameters
+        ----------
+        option : str, optional
+            ``gas_only`` or ``renewables_plus_gas`` (the options whose plant serves the load);
+            default the recommended option when it is one of those, else ``gas_only``.
+        """
+        from models import money as mm
+        from models.units import KWH_PER_MWH
+        from siting.deal import PlantSpec
+
+        power = self.design.power
+        onsite = ("gas_only", "renewables_plus_gas")
+        option = option or (power.recommended if power.recommended in onsite else "gas_only")
+        if option not in onsite:
+            raise ConfigError(f"option={option!r}: a deal values an on-site plant; choose one of {', '.join(onsite)}")
+        o = power.option(option)
+        resolved = self.design.resolved
+        lines = {ln.item: ln for ln in resolved.costs.lines}
+        s = resolved.scenario
+        _, _, a_fom, b_fom = mm.battery_cost_split(s.cost_basis, s.dollar_year)
+        k = KWH_PER_MWH
+        fixed_om = (o.gas_iso_capacity_mw * k * lines["gas"].fixed_om_usd_per_kw_yr
+                    + o.pv_capacity_mw_dc / resolved.pv_system.dc_ac_ratio * k * lines["pv"].fixed_om_usd_per_kw_yr
+                    + o.wind_capacity_mw * k * lines["wind"].fixed_om_usd_per_kw_yr
+                    + o.battery_capacity_mw * k * a_fom + o.battery_energy_mwh * k * b_fom)
+        return PlantSpec(
+            name=f"{self.name}: {option} ({o.gas_units_count} x {power.unit_name})", capacity_mw=o.gas_iso_capacity_mw,
+            capex_usd=o.capex_usd, dollar_year=power.cost_dollar_year,
+            generation_mwh_per_yr=o.gas_mwh_per_yr + o.pv_mwh_per_yr + o.wind_mwh_per_yr,
+            fuel_mmbtu_hhv_per_yr=o.fuel_mmbtu_hhv_per_yr, heat_rate_hhv_btu_per_kwh=resolved.unit.heat_rate_hhv_btu_per_kwh,
+            fixed_om_usd_per_yr=fixed_om, variable_om_usd_per_mwh=resolved.costs.gas_variable_om_usd_per_mwh,
+            equipment_class=_deal_class(resolved.equipment_class), fuel_price_usd_per_mmbtu=o.fuel_price_usd_per_mmbtu,
+            months_to_first_power=o.months_to_first_power,
+            source=f"site chain design of {self.name} ({option}, {s.cost_basis} costs, USD {s.dollar_year})",
+        )
+
     def water(self, golf_region: str | None = None):
         """The site's :class:`siting.water_budget.SiteWater`."""
         from siting.water_budget import site_water_of
@@ -199,6 +244,17 @@ class LocatedSite:
                  self.weather_note()]
         return site_water_of(self.design, county_water=county, water_stress=stress, golf_region=golf_region,
                              notes=tuple(notes))
+
+
+def _deal_class(equipment_class: str) -> str:
+    """The deal model's equipment class of a cost class (the trailer-mounted aeroderivative is an aeroderivative)."""
+    from siting.deal import EQUIPMENT_CLASSES
+
+    cls = "aeroderivative" if equipment_class == "trailer_mounted_aeroderivative" else equipment_class
+    if cls not in EQUIPMENT_CLASSES:
+        raise ConfigError(f"equipment class {equipment_class!r} has no deal class; expected one of "
+                          f"{', '.join(EQUIPMENT_CLASSES)}")
+    return cls
 
 
 def design_at(lat: float, lon: float, scenario: Scenario | None = None, *, layers=None, name: str | None = None,

@@ -9,7 +9,9 @@ import logging
 import math
 from pathlib import Path
 
-from siting.commands._common import add_json, add_out, prepare_out, print_json, to_jsonable
+from siting.commands._common import (
+    add_json, add_layers, add_out, add_scenario, prepare_out, print_json, scenario_from_args, to_jsonable,
+)
 from siting.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -32,12 +34,20 @@ def register(sub) -> None:
             "Carlo range. --out DIR writes CSV and XLSX tables and the JSON deal section a report renders."
         ),
     )
-    p.add_argument("deal_file", nargs="?", type=Path, metavar="DEAL.toml", help="deal file (see --example)")
+    p.add_argument("deal_file", nargs="?", type=Path, metavar="DEAL.toml",
+                   help="deal file (see --example); with --lat/--lon, its terms are the template for the site's plant")
     p.add_argument("--example", metavar="NAME", help="run a shipped example deal instead of a file")
+    p.add_argument("--lat", type=float, help="a site's latitude [deg]: the deal's plant is the site's own power design")
+    p.add_argument("--lon", type=float, help="a site's longitude [deg]")
+    p.add_argument("--it-mw", dest="scn_it_load_mw", type=float, metavar="MW", help="critical IT load [MW] (same as --it-load-mw)")
+    p.add_argument("--option", choices=("gas_only", "renewables_plus_gas"), default=None,
+                   help="which on-site option of the site's design (default: the recommended one when on site)")
     p.add_argument("--list-examples", action="store_true", help="list the shipped example deals and exit")
     p.add_argument("--draws", type=int, default=None, metavar="N", help="Monte Carlo draws (overrides the file; 0 skips)")
     add_out(p, help="output folder for CSV, XLSX and JSON tables")
+    add_layers(p)
     add_json(p)
+    add_scenario(p)
     p.set_defaults(func=run)
 
 
@@ -51,11 +61,19 @@ def run(args: argparse.Namespace) -> int:
         else:
             print("\n".join(f"{name:32s} {title}" for name, title in examples.items()))
         return 0
-    if (args.deal_file is None) == (args.example is None):
-        raise ConfigError("siting deal: give a DEAL.toml file or --example NAME (not both); --list-examples lists them")
     if args.draws is not None and args.draws < 0:
         raise ConfigError(f"--draws {args.draws}: expected 0 or more")
-    deal = D.load_deal(args.deal_file) if args.deal_file is not None else D.load_example(args.example)
+    if (args.lat is None) != (args.lon is None):
+        raise ConfigError("give --lat and --lon together (degrees, WGS84)")
+    if args.lat is not None:
+        if args.deal_file is not None and args.example is not None:
+            raise ConfigError("siting deal --lat/--lon: give at most one template, a DEAL.toml file or --example NAME")
+        deal = deal_for_site(args)
+    else:
+        if (args.deal_file is None) == (args.example is None):
+            raise ConfigError("siting deal: give a DEAL.toml file or --example NAME (not both), or a site with "
+                              "--lat/--lon; --list-examples lists the examples")
+        deal = D.load_deal(args.deal_file) if args.deal_file is not None else D.load_example(args.example)
     result = D.evaluate_deal(deal, monte_carlo_draws=args.draws)
     if args.out is not None:
         write_outputs(result, prepare_out(args.out, args.overwrite))
@@ -64,6 +82,26 @@ def run(args: argparse.Namespace) -> int:
     elif args.out is None or not args.quiet:
         print(format_text(result))
     return 0
+
+
+def deal_for_site(args: argparse.Namespace):
+    """The deal whose plant is the site's own power design (:meth:`siting.site.LocatedSite.plant_spec`)."""
+    from siting import deal as D
+    from siting.site import design_at
+
+    scenario = scenario_from_args(args)
+    template = None
+    if args.deal_file is not None:
+        template = D.load_deal(args.deal_file)
+    elif args.example is not None:
+        template = D.load_example(args.example)
+    located = design_at(args.lat, args.lon, scenario, layers=args.layers)
+    spec = located.plant_spec(args.option)
+    log.info("deal: the plant of %s", spec.name)
+    deal = D.deal_from_plant(spec, template, it_load_mw=scenario.it_load_mw, start_year=scenario.analysis_year)
+    # the grid alternative waits for the site's own large-load connection (the design's grid option)
+    wait = located.design.power.option("grid_with_backup").months_to_first_power
+    return dataclasses.replace(deal, datacenter=dataclasses.replace(deal.datacenter, grid_wait_months=float(wait)))
 
 
 def write_outputs(result, folder: Path) -> list[Path]:

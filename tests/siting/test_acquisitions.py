@@ -97,12 +97,12 @@ def test_repower_deal_uses_atb_costs_in_the_deals_dollar_year():
     assert deal.plant.capex_usd_per_kw == pytest.approx(100.0 + 1223.9 * 313.689 / 292.655, rel=1e-12)
     assert fin.cpi_u_factor(2022, 2024) == pytest.approx(313.689 / 292.655, rel=1e-12)
     assert deal.plant.heat_rate_hhv_btu_per_kwh == 6332.0
-    assert deal.plant.equipment_class == "combined_cycle"  # 60 months to first power from the catalog
+    assert deal.plant.equipment_class == "combined_cycle"  # its time-to-power chain gives the months
     assert deal.fuel.fuel_type == "natural_gas"
     assert "Homer City" in deal.description
     r = D.evaluate_deal(deal)
     assert r.metrics["equity_irr_frac"] == pytest.approx(0.12, rel=1e-4)  # the template solves for 12 %
-    assert r.grid_alternative["behind_the_meter_months_to_first_power"] == 60.0
+    assert r.grid_alternative["behind_the_meter_months_to_first_power"] == D.plant_months_to_first_power("combined_cycle")[0]
 
 
 def dataclasses_replace(deal: D.Deal, **sections) -> D.Deal:
@@ -136,8 +136,9 @@ def test_coal_restart_is_priced_on_coal():
     assert deal.plant.variable_om_usd_per_mwh == pytest.approx(5.2 * 292.655 / 321.943, rel=1e-12)
     r = D.evaluate_deal(deal)
     assert r.metrics["first_year_fuel_price_usd_per_mmbtu"] == pytest.approx(1.98 * 1.025**10, rel=1e-12)
-    # 24 months against the 55-month grid wait: 31 months saved.
-    assert r.grid_alternative["months_saved_vs_grid"] == pytest.approx(31.0)
+    # 24 months against the grid's large-load connection (72 months, utility-reported): 48 months saved.
+    assert r.grid_alternative["months_saved_vs_grid"] == pytest.approx(D.grid_wait_months_default()[0] - 24.0)
+    assert r.grid_alternative["months_saved_vs_grid"] == pytest.approx(48.0)
     # A state with an EIA value prices there: Pennsylvania Jan-Jul 2024, 2.16 USD/MMBtu.
     pa = acq.acquisition_deal({**plant.to_dict(), "state_abbr": "PA"}, terms, _template())
     assert pa.fuel.first_year_usd_per_mmbtu == pytest.approx(2.16 * 1.025**7, rel=1e-12)

@@ -324,15 +324,21 @@ def test_construction_draws_and_interest_hand_case():
 
 
 def test_construction_months_default_from_the_equipment_class():
-    # finance_inputs.csv: EIA AEO2026 lead time 3 years for a combined cycle -> 36 months of draws; the catalog's
-    # CC lead time (models.time_to_power, prime_movers.csv) is 60 months to first power.
+    # finance_inputs.csv: EIA AEO2026 lead time 3 years for a combined cycle -> 36 months of draws; the time-to-power
+    # chain (models/catalogs/equipment_schedule.csv: procurement then construction) gives its months to first power.
+    from models import time_to_power as ttp
+    from models.catalog import read_catalog
+
     deal = D.deal_from_dict(_simple(plant={"equipment_class": "combined_cycle"}))
+    row = {r["equipment_class"]: r for r in read_catalog("equipment_schedule")}["combined_cycle"]
     assert deal.timing["construction_months"] == 36
-    assert deal.timing["months_to_first_power"] == 60.0
+    assert deal.timing["months_to_first_power"] == float(row["procurement_months"]) + float(row["construction_months"])
     assert "time_to_power" in deal.timing["months_to_first_power_basis"]
-    # A packaged fuel cell reaches power in ~3 months (catalog), so its 36-month AEO draw period is capped there.
+    # A packaged fuel cell reaches power within months (the chain), so its 36-month AEO draw period is capped there.
     fc = D.deal_from_dict(_simple(plant={"equipment_class": "fuel_cell"}))
-    assert fc.timing["construction_months"] == int(fc.timing["months_to_first_power"]) == 3
+    chain = ttp.months_to_first_power("fuel_cell", "minor_source", None).months_to_first_power
+    assert fc.timing["months_to_first_power"] == chain
+    assert fc.timing["construction_months"] == int(chain)
     # No class and nothing given: no construction period, said so in the notes.
     r = D.evaluate_deal(D.deal_from_dict(_simple()))
     assert r.metrics["interest_during_construction_usd"] == 0.0
@@ -343,26 +349,32 @@ def test_value_of_time_is_bounded_by_the_months_actually_saved():
     # Hand, 1 GW IT: a month costs 35e9/60 + 50e9 (1.1^(1/12) - 1) (datacenter_facts.csv and finance_inputs.csv).
     per_month = 35e9 / 60 + 50e9 * (1.1 ** (1 / 12) - 1)
     dc = {"it_load_mw": 1000.0, "grid_wait_months": 55.0}
-    # A combined cycle (60 months in the catalog) is 5 months slower than a 55-month grid wait: a cost, not a gain.
+    # A combined cycle (its time-to-power chain) is slower than a 55-month grid wait: a cost, not a gain.
+    cc_months = D.plant_months_to_first_power("combined_cycle")[0]
+    assert cc_months > 55.0
     cc = D.evaluate_deal(D.deal_from_dict(_simple(plant={"equipment_class": "combined_cycle"}, datacenter=dc)))
-    assert cc.grid_alternative["months_saved_vs_grid"] == pytest.approx(-5.0)
-    assert cc.grid_alternative["value_of_time_saved_usd"] == pytest.approx(-5.0 * per_month, rel=1e-12)
-    # Engines (15 months) save 40 months; a delay of 6 months eats 6 of them.
+    assert cc.grid_alternative["months_saved_vs_grid"] == pytest.approx(55.0 - cc_months)
+    assert cc.grid_alternative["value_of_time_saved_usd"] == pytest.approx((55.0 - cc_months) * per_month, rel=1e-12)
+    # Engines save months; a delay of 6 months eats 6 of them.
+    eng_months = D.plant_months_to_first_power("reciprocating_engine")[0]
+    assert eng_months + 6.0 < 55.0
     eng = D.evaluate_deal(D.deal_from_dict(_simple(plant={"equipment_class": "reciprocating_engine"},
                                                    economics={"delay_months": 6.0}, datacenter=dc)))
-    assert eng.grid_alternative["behind_the_meter_months_to_first_power"] == pytest.approx(21.0)
-    assert eng.grid_alternative["value_of_time_saved_usd"] == pytest.approx(34.0 * per_month, rel=1e-12)
+    assert eng.grid_alternative["behind_the_meter_months_to_first_power"] == pytest.approx(eng_months + 6.0)
+    assert eng.grid_alternative["value_of_time_saved_usd"] == pytest.approx((55.0 - eng_months - 6.0) * per_month,
+                                                                            rel=1e-12)
     # Unknown months: not valued (NaN), never counted as zero delay.
     unknown = D.evaluate_deal(D.deal_from_dict(_simple(datacenter=dc)))
     assert math.isnan(unknown.grid_alternative["value_of_time_saved_usd"])
 
 
 def test_example_no_longer_values_a_slower_plant_as_time_saved():
-    # The shipped CC example used to show 43.2 BUSD of "time saved" with zero delay; its plant is now 60 months
-    # out against the 55-month grid wait, so the value is the cost of 5 months.
+    # The shipped CC example used to show 43.2 BUSD of "time saved" with zero delay; its plant's time-to-power chain
+    # is now longer than the grid's large-load connection, so the value is the cost of the months it is behind.
     r = D.evaluate_deal(D.load_example("btm_gas_1gw_tolling"), monte_carlo_draws=0)
     g = r.grid_alternative
-    assert g["months_saved_vs_grid"] == pytest.approx(-5.0)
+    expect = D.grid_wait_months_default()[0] - D.plant_months_to_first_power("combined_cycle")[0]
+    assert expect < 0 and g["months_saved_vs_grid"] == pytest.approx(expect)
     assert g["value_of_time_saved_usd"] < 0
     assert r.metrics["interest_during_construction_usd"] > 0
     assert r.construction["construction_months"] == 36
@@ -382,7 +394,8 @@ def _spec(**over):
 def test_deal_from_plant_takes_the_design():
     # Hand: 700,800 MWh on 100 MW is 0.8 of 876,000 MWh; 4,905,600 MMBtu over 700,800 MWh is 7,000 Btu/kWh (the
     # average heat rate, part load included, not the 6,500 full-load figure); 120 MUSD / 100,000 kW = 1,200 USD/kW;
-    # 2 MUSD/yr / 100,000 kW = 20 USD/kW-yr. Aeroderivative lead time 48 months from 2026 -> first power 2030.
+    # 2 MUSD/yr / 100,000 kW = 20 USD/kW-yr. Aeroderivative time-to-power chain (48 months procurement + 24 months
+    # construction = 72) from 2026 -> first power 2032.
     deal = D.deal_from_plant(_spec(), start_year=2026, it_load_mw=80.0)
     p = deal.plant
     assert p.capacity_factor_frac == pytest.approx(0.8, rel=1e-12)
@@ -391,7 +404,8 @@ def test_deal_from_plant_takes_the_design():
     assert p.components[0].fixed_om_usd_per_kw_yr == pytest.approx(20.0, rel=1e-12)
     assert deal.fuel.first_year_usd_per_mmbtu == 3.5
     assert deal.economics.dollar_year == 2024
-    assert deal.economics.first_power_year == 2030
+    assert deal.economics.first_power_year == 2026 + math.ceil(D.plant_months_to_first_power("aeroderivative")[0] / 12)
+    assert deal.economics.first_power_year == 2032
     assert deal.datacenter.it_load_mw == 80.0
     r = D.evaluate_deal(deal)
     assert r.metrics["equity_irr_frac"] == pytest.approx(0.12, rel=1e-4)  # the default template solves a PPA
