@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from models import cooling as _cooling
 from models import time_to_power as _ttp
 from models.money import COST_BASES as _COST_BASES
@@ -152,6 +154,18 @@ class Scenario:
     def replace(self, **changes: Any) -> Scenario:
         """A copy with some fields changed (validated again)."""
         return self.from_dict({**self.to_dict(), **changes})
+
+    # -- site values ------------------------------------------------------------------------
+    def it_load_of(self, values) -> np.ndarray:
+        """Sites' nameplate IT loads [MW]: each site's own where given (finite), the scenario's elsewhere.
+
+        The one rule every path uses for "the site's IT load, else the scenario's".
+        """
+        import pandas as pd
+
+        v = pd.to_numeric(pd.Series(values, dtype=object) if not hasattr(values, "dtype") else pd.Series(values),
+                          errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return np.where(np.isfinite(v), v, self.it_load_mw)
 
     # -- output ---------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -62,8 +62,7 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
             raise ConfigError(f"the site table has no {col!r} column; pass a scored table (siting.batch.score_sites)")
     lat = table["latitude_deg"].to_numpy(dtype=float)
     lon = table["longitude_deg"].to_numpy(dtype=float)
-    it = _column(table, "it_load_mw")
-    it = np.where(np.isfinite(it), it, scenario.it_load_mw)
+    it = scenario.it_load_of(_column(table, "it_load_mw"))
     sid = (table["weather_station_id"].astype("string").fillna("").to_numpy(dtype=object)
            if "weather_station_id" in table.columns else np.full(n, "", dtype=object))
     status = table["nonattainment_status"].tolist() if "nonattainment_status" in table.columns else [None] * n

@@ -84,9 +84,7 @@ def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame
     out["weather_station_too_far"] = pd.arrays.BooleanArray(dist > scenario.max_weather_station_km, np.isnan(dist))
     ids = stations["station_id"].astype("string").to_numpy()
     out["weather_station_id"] = text(ids[pos], sites.index)
-    load = (pd.to_numeric(sites["it_load_mw"], errors="coerce").to_numpy(dtype=float)
-            if "it_load_mw" in sites.columns else np.full(len(sites), np.nan))
-    load = np.where(np.isnan(load), scenario.it_load_mw, load)
+    load = scenario.it_load_of(sites["it_load_mw"] if "it_load_mw" in sites.columns else np.full(len(sites), np.nan))
     cols = {c: np.full(len(sites), np.nan) for c in ("max_temp_air_degc", "cooling_pue_annual",
                                                       "wue_consumption_l_per_kwh", "wue_withdrawal_l_per_kwh",
                                                       "facility_peak_load_mw", *_CARBON_COLUMNS)}

@@ -43,9 +43,8 @@ def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Da
     if context is None:
         context = pd.concat([location(sites, L, scenario), climate(sites, L, scenario)], axis=1)
     n = len(sites)
-    load = (pd.to_numeric(sites["it_load_mw"], errors="coerce").to_numpy(dtype=float)
-            if "it_load_mw" in sites.columns else np.full(n, np.nan))
-    served = np.where(np.isnan(load), scenario.it_load_mw, load) * scenario.it_utilization_frac
+    load = scenario.it_load_of(sites["it_load_mw"] if "it_load_mw" in sites.columns else np.full(n, np.nan))
+    served = load * scenario.it_utilization_frac
     cons = np.full(n, np.nan)
     wdr = np.full(n, np.nan)
     sid = context["weather_station_id"].astype("string").fillna("").to_numpy(dtype=object)
