@@ -266,7 +266,8 @@ def load_hifld_transmission_volt_class(path, *, member: str | None = None, vinta
     report = LoadReport()
     raw = io.lower_columns(io.read_clean(path, report, kind="line", member=member, dedupe=False))
     io.require_columns(raw, ["volt_class"], path, "hifld_transmission_volt_class")
-    raw = raw.reset_index(drop=True)
+    # the same piece decoded twice (same class and geometry; tile bookkeeping aside) is kept once
+    raw = io.drop_duplicates(raw[["volt_class", "geometry"]], report).reset_index(drop=True)
     klass = io.clean_text(raw["volt_class"]).astype("string").str.strip().str.upper()
     unknown = (klass.isna() | klass.isin(["NOT AVAILABLE", "SUB 100"]).fillna(False)).to_numpy()
     report.repair("voltage class NOT AVAILABLE, SUB 100 or blank: voltage unknown", int(unknown.sum()))

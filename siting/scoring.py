@@ -2,8 +2,13 @@
 
 Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
 
-- **grid**: mean of linear decays of the distance to the nearest >= 115 kV substation
-  and to the nearest >= 345 kV line, each 1 at 0 km and 0 at the profile's scale.
+- **grid**: mean of linear decays of the distance to the nearest *adequate* substation
+  and line, each 1 at 0 km and 0 at the profile's scale (``substation_zero_km``,
+  ``line_345kv_zero_km``, the latter now the scale of the adequate line whatever its class).
+  Adequate means of the voltage class the site's facility peak load needs
+  (:func:`siting.criteria.grid.grid_access`: the lowest class whose looped-in line, two
+  circuits at NREL reVX's line capacity, carries the load), so a 1,200 MW campus is not
+  credited for a 138 kV line that a 50 MW one could use.
 - **gas**: 0.6 x decay of the distance to the nearest pipeline, 0.2 x decay of the
   distance to a hub or storage field, 0.2 x deliverability = min(1, gas generation the
   pipeline operator already serves / the campus's facility load). Missing parts are
@@ -97,13 +102,23 @@ def _facility_load_mw(table: pd.DataFrame, scenario: Scenario) -> np.ndarray:
     return _col(table, "facility_peak_load_mw")
 
 
+def _grid_distances(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(substation, line) distance each site's grid score uses [km]: the nearest adequate ones for its
+    load (:func:`siting.criteria.grid.grid_access`); tables without them fall back to the nearest
+    >= 115 kV substation and >= 345 kV line."""
+    if "distance_to_adequate_line_km" in table.columns:
+        return _col(table, "distance_to_adequate_substation_km"), _col(table, "distance_to_adequate_line_km")
+    return _col(table, "distance_to_substation_km"), _col(table, "distance_to_line_345kv_km")
+
+
 def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.DataFrame:
     """The sub-scores (:data:`siting.profiles.SUBSCORES`) of every row of a criteria table [-] (0-1, NaN when no data)."""
     s = profile.scales
     out = pd.DataFrame(index=table.index)
+    sub_km, line_km = _grid_distances(table)
     out["score_grid"] = _nanmean_weighted([
-        (1.0, linear_decay(_col(table, "distance_to_substation_km"), s["substation_zero_km"])),
-        (1.0, linear_decay(_col(table, "distance_to_line_345kv_km"), s["line_345kv_zero_km"])),
+        (1.0, linear_decay(sub_km, s["substation_zero_km"])),
+        (1.0, linear_decay(line_km, s["line_345kv_zero_km"])),
     ])
     served = _col(table, "pipeline_served_gas_capacity_mw")
     deliver = np.where(np.isnan(served), np.nan, np.clip(served / _facility_load_mw(table, scenario), 0.0, 1.0))

@@ -14,7 +14,8 @@ thresholds, setbacks) is in :mod:`siting.scoring`.
 module      columns
 ==========  ==========================================================================
 location    county and state (point in polygon)
-grid        distance to lines by voltage class, substation, balancing authority, queue wait
+grid        distance to lines and substations by voltage class, the class the load needs
+            (:func:`grid_access`), balancing authority, queue wait
 gas         distance to pipelines, lateral cost, deliverability, gas facilities
 land        existing plants and datacenters, raster exclusions and values
 air         nonattainment status of the county
@@ -34,7 +35,7 @@ from siting.criteria._common import prep
 from siting.criteria.air import OZONE_CLASSES, air
 from siting.criteria.climate import climate
 from siting.criteria.gas import gas
-from siting.criteria.grid import LINE_CLASSES_KV, MIN_SUBSTATION_KV, grid
+from siting.criteria.grid import LINE_CLASSES_KV, MIN_SUBSTATION_KV, grid, grid_access
 from siting.criteria.land import RASTER_VALUE_COLUMNS, land
 from siting.criteria.location import location
 from siting.criteria.water import water
@@ -78,6 +79,12 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
             parts[name] = grid(sites, L, scenario, context=parts["location"])
         elif name in CRITERIA:
             parts[name] = CRITERIA[name](sites, L, scenario)
+    if "grid" in parts:
+        # the voltage class the load needs: the facility peak (climate) where known, else the IT load
+        known = pd.concat([parts["grid"]] + ([parts["climate"]] if "climate" in parts else []), axis=1)
+        if "it_load_mw" in sites.columns:
+            known["it_load_mw"] = sites["it_load_mw"]
+        parts["grid_access"] = grid_access(known, scenario)
     loc = parts.get("location")
     if "air" in names:
         parts["air"] = air(sites, L, scenario, county_fips=None if loc is None else loc["county_fips"])
@@ -91,4 +98,4 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
 
 
 __all__ = ["CRITERIA", "LINE_CLASSES_KV", "MIN_SUBSTATION_KV", "OZONE_CLASSES", "RASTER_VALUE_COLUMNS", "air", "climate",
-           "evaluate", "gas", "grid", "land", "location", "water"]
+           "evaluate", "gas", "grid", "grid_access", "land", "location", "water"]
