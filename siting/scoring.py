@@ -9,10 +9,12 @@ Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
   (:func:`siting.criteria.grid.grid_access`: the lowest class whose looped-in line, two
   circuits at NREL reVX's line capacity, carries the load), so a 1,200 MW campus is not
   credited for a 138 kV line that a 50 MW one could use.
-- **gas**: 0.6 x decay of the distance to the nearest pipeline, 0.2 x decay of the
+- **gas**: 0.6 x decay of the distance to the chosen pipeline, 0.2 x decay of the
   distance to a hub or storage field, 0.2 x deliverability = min(1, gas generation the
-  pipeline operator already serves / the campus's facility load). Missing parts are
-  left out and the remaining weights renormalised.
+  chosen pipeline's system already serves / the campus's facility load). The chosen
+  pipeline is the nearest of a system already serving the load within 50 km, else the
+  nearest (:func:`siting.criteria.gas.chosen_pipeline`; tables without it use the nearest
+  pipeline). Missing parts are left out and the remaining weights renormalised.
 - **water**: mean of the decay of the site's share of county withdrawals and
   1 - Aqueduct baseline water stress / 5.
 - **air**: Clean Air Act permitting headroom of the county's status: the major-source
@@ -120,9 +122,11 @@ def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.D
         (1.0, linear_decay(sub_km, s["substation_zero_km"])),
         (1.0, linear_decay(line_km, s["line_345kv_zero_km"])),
     ])
-    served = _col(table, "pipeline_served_gas_capacity_mw")
+    chosen = "distance_to_chosen_pipeline_km" in table.columns
+    served = _col(table, "chosen_pipeline_served_gas_capacity_mw" if chosen else "pipeline_served_gas_capacity_mw")
     deliver = np.where(np.isnan(served), np.nan, np.clip(served / _facility_load_mw(table, scenario), 0.0, 1.0))
-    pipe = linear_decay(_col(table, "distance_to_pipeline_km"), s["pipeline_zero_km"])
+    pipe = linear_decay(_col(table, "distance_to_chosen_pipeline_km" if chosen else "distance_to_pipeline_km"),
+                        s["pipeline_zero_km"])
     gas = _nanmean_weighted([
         (_GAS_PARTS[0], pipe),
         (_GAS_PARTS[1], linear_decay(_col(table, "distance_to_gas_facility_km"), s["gas_facility_zero_km"])),

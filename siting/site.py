@@ -43,7 +43,9 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
     table : pandas.DataFrame
         ``latitude_deg``, ``longitude_deg`` [deg], ``weather_station_id``, and when present
         ``it_load_mw`` [MW] (NaN: the scenario's), ``nonattainment_status``,
-        ``interconnection_wait_months`` [months] (NaN: the national median).
+        ``interconnection_wait_months`` [months] (NaN: the national median), and the chosen
+        pipeline (``distance_to_chosen_pipeline_km`` [km], ``chosen_pipeline_operator``,
+        ``chosen_pipeline_served_gas_capacity_mw`` [MW]) for the gas lateral.
     layers : LayerSet-like
         For the ``elevation`` raster, when the layer set has one.
     scenario : Scenario
@@ -63,9 +65,16 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
     sid = (table["weather_station_id"].astype("string").fillna("").to_numpy(dtype=object)
            if "weather_station_id" in table.columns else np.full(n, "", dtype=object))
     status = table["nonattainment_status"].tolist() if "nonattainment_status" in table.columns else [None] * n
+    operator = (table["chosen_pipeline_operator"].astype("string").tolist()
+                if "chosen_pipeline_operator" in table.columns else None)
     return SiteInputs(station_id=sid, altitude_m=site_elevation_m(lat, lon, layers), it_load_mw=it,
                       nonattainment_status=status, grid_wait_months=_column(table, "interconnection_wait_months"),
-                      latitude_deg=lat, longitude_deg=lon)
+                      latitude_deg=lat, longitude_deg=lon,
+                      gas_lateral_km=(_column(table, "distance_to_chosen_pipeline_km")
+                                      if "distance_to_chosen_pipeline_km" in table.columns else None),
+                      gas_pipeline_operator=None if operator is None else [None if v is pd.NA else v for v in operator],
+                      gas_pipeline_served_mw=(_column(table, "chosen_pipeline_served_gas_capacity_mw")
+                                              if "chosen_pipeline_served_gas_capacity_mw" in table.columns else None))
 
 
 def station_of(row: pd.Series) -> Station:

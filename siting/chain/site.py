@@ -286,6 +286,14 @@ class SiteInputs:
         Interconnection wait [months]; NaN = the national median.
     latitude_deg, longitude_deg : numpy.ndarray
         Site position [deg].
+    gas_lateral_km : numpy.ndarray or None
+        Length of the straight gas lateral to the chosen pipeline [km] (criteria column
+        ``distance_to_chosen_pipeline_km``); None or NaN when unknown.
+    gas_pipeline_operator : list or None
+        Operator (system) of the chosen pipeline (``chosen_pipeline_operator``).
+    gas_pipeline_served_mw : numpy.ndarray or None
+        Operating gas generation that system already serves [MW]
+        (``chosen_pipeline_served_gas_capacity_mw``).
     """
 
     station_id: np.ndarray
@@ -295,11 +303,16 @@ class SiteInputs:
     grid_wait_months: np.ndarray
     latitude_deg: np.ndarray
     longitude_deg: np.ndarray
+    gas_lateral_km: np.ndarray | None = None
+    gas_pipeline_operator: list | None = None
+    gas_pipeline_served_mw: np.ndarray | None = None
 
     def __post_init__(self):
         n = len(self.station_id)
         for name in ("altitude_m", "it_load_mw", "grid_wait_months", "latitude_deg", "longitude_deg",
-                     "nonattainment_status"):
+                     "nonattainment_status", "gas_lateral_km", "gas_pipeline_operator", "gas_pipeline_served_mw"):
+            if getattr(self, name) is None:
+                continue
             if len(getattr(self, name)) != n:
                 raise ConfigError(f"SiteInputs.{name} has {len(getattr(self, name))} values for {n} sites")
 

@@ -16,7 +16,8 @@ module      columns
 location    county and state (point in polygon)
 grid        distance to lines and substations by voltage class, the class the load needs
             (:func:`grid_access`), balancing authority, queue wait
-gas         distance to pipelines, lateral cost, deliverability, gas facilities
+gas         distance to pipelines, lateral cost, deliverability, gas facilities, the chosen
+            pipeline (:func:`chosen_pipeline`: nearest of a system already serving the load)
 land        existing plants and datacenters, raster exclusions and values
 air         nonattainment status of the county
 climate     weather station, hottest hour, cooling PUE/WUE, facility peak, CO2 of a gas supply
@@ -29,12 +30,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from siting.criteria._common import prep
 from siting.criteria.air import OZONE_CLASSES, air
 from siting.criteria.climate import climate
-from siting.criteria.gas import gas
+from siting.criteria.gas import chosen_pipeline, gas
 from siting.criteria.grid import LINE_CLASSES_KV, MIN_SUBSTATION_KV, grid, grid_access
 from siting.criteria.land import RASTER_VALUE_COLUMNS, land
 from siting.criteria.location import location
@@ -85,6 +87,12 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
         if "it_load_mw" in sites.columns:
             known["it_load_mw"] = sites["it_load_mw"]
         parts["grid_access"] = grid_access(known, scenario)
+    if "gas" in parts:
+        # the pipeline the site would tap: the nearest of a system already serving its load
+        peak = parts["climate"]["facility_peak_load_mw"] if "climate" in parts else pd.Series(np.nan, index=sites.index)
+        it = (pd.to_numeric(sites["it_load_mw"], errors="coerce") if "it_load_mw" in sites.columns
+              else pd.Series(np.nan, index=sites.index)).fillna(scenario.it_load_mw)
+        parts["gas_choice"] = chosen_pipeline(sites, L, peak.fillna(it).to_numpy(dtype=float))
     loc = parts.get("location")
     if "air" in names:
         parts["air"] = air(sites, L, scenario, county_fips=None if loc is None else loc["county_fips"])
@@ -98,4 +106,4 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
 
 
 __all__ = ["CRITERIA", "LINE_CLASSES_KV", "MIN_SUBSTATION_KV", "OZONE_CLASSES", "RASTER_VALUE_COLUMNS", "air", "climate",
-           "evaluate", "gas", "grid", "grid_access", "land", "location", "water"]
+           "chosen_pipeline", "evaluate", "gas", "grid", "grid_access", "land", "location", "water"]
