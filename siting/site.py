@@ -152,17 +152,15 @@ class LocatedSite:
 
     def context_inputs(self) -> tuple[dict | None, dict | None]:
         """The county's water-use row and the water stress at the site, by the batch's own lookups."""
-        from siting.water_context import stress_at_sites
+        from siting.water_context import county_water_facts, stress_at_sites
 
         row = self.scored_row
         fips = row.get("county_fips")
         county = None
         if fips is not None and fips is not pd.NA and self.layers.has("water_use"):
             wu = self.layers.load("water_use")
-            hit = wu[wu["county_fips"].astype(str) == str(fips)]
-            if len(hit):
-                county = {k: hit.iloc[0][k] for k in ("county_fips", "withdrawal_total_gal_per_day",
-                                                     "withdrawal_public_supply_gal_per_day")}
+            if (wu["county_fips"].astype(str) == str(fips)).any():
+                county = county_water_facts(wu, [str(fips)]).iloc[0].to_dict()
         stress = None
         if self.layers.has("water_stress"):
             state = row.get("state_abbr")
