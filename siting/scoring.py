@@ -334,7 +334,7 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
         if k == "brownfield":
             if bf_name is None or math.isnan(bf_km[i]):
                 return "no retired, retiring or underused thermal plant near"
-            return (f"{bf_name[i]}, {_fmt(bf_km[i], ' km')}: {bf_status[i]}; {_fmt(bf_mw[i], ' MW', 0)} of interconnection"
+            return (f"{bf_name[i]}, {_fmt(bf_km[i], ' km')}: {bf_status[i]}; {bf_mw[i]:,.0f} MW of interconnection"
                     + (", steam units: cooling water rights" if bf_steam[i] else ""))
         if k == "air":
             st = status[i] if status is not None else "unknown"
