@@ -26,7 +26,7 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 #: Bump when any loader's output (columns, cleaning rules) changes, to invalidate old entries.
-LOADER_VERSION = "2"  # 2: queue loaders keep milestone dates (cdr_zone, screening_study_start, online_date ...)
+LOADER_VERSION = "3"  # 3: USGS water use keeps public-supply population and deliveries; 2: queue milestone dates
 
 #: Environment variable naming the cache folder.
 CACHE_ENV = "SITING_CACHE_DIR"

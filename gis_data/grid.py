@@ -12,6 +12,10 @@ Formats (see :func:`gis_data.formats.formats`):
     ``VOLT_CLASS == "DC"`` or a ``TYPE`` starting with "DC".
 ``hifld_transmission_simplified``
     The Texas-bbox HIFLD extract with ``id, voltage_kv, type, owner`` (simplified ~500 m).
+``hifld_transmission_volt_class``
+    Lines with the voltage class only (``VOLT_CLASS``, no ``VOLTAGE``): the national
+    all-voltage GeoParquet decoded from the IM3 Data Center Atlas tiles. Range classes
+    ("100-161", "220-287") fill ``volt_class_min_kv``/``volt_class_max_kv`` only.
 ``hifld_transmission_by_class``
     The RDCEP national split (``voltage``, ``class``): ``grid-345_735`` and ``grid-dc``.
 ``hifld_substations`` / ``hifld_substations_official``
@@ -216,6 +220,67 @@ def load_hifld_transmission_by_class(path, *, vintage: str = "before 2023"):
     )
     src = SourceMeta("HIFLD Electric Power Transmission Lines (RDCEP split by voltage class)", vintage,
                      HIFLD_LICENSE, HIFLD_ATTRIBUTION, "https://github.com/RDCEP/energy-maps")
+    return io.finish(out, "transmission", src, report, extra=LINE_EXTRA)
+
+
+def _detect_volt_class_only(path, columns) -> bool:
+    return "volt_class" in columns and "voltage" not in columns and "voltage_kv" not in columns
+
+
+@register_format(
+    "hifld_transmission_volt_class", role="transmission", detect=_detect_volt_class_only, detail=25,
+    description="HIFLD transmission lines with the voltage class only (VOLT_CLASS), e.g. the national "
+                "all-voltage GeoParquet decoded from the IM3 atlas tiles",
+)
+def load_hifld_transmission_volt_class(path, *, member: str | None = None, vintage: str = "2025 (IM3 atlas)",
+                                       name: str = "HIFLD Electric Power Transmission Lines (voltage class only, "
+                                                   "IM3 Data Center Atlas tiles)"):
+    """HIFLD transmission lines whose only attribute is the voltage class (``VOLT_CLASS``).
+
+    Every voltage class of the US grid (``UNDER 100``, ``100-161``, ``220-287``, ``345``,
+    ``500``, ``735 AND ABOVE``, ``DC``, ``NOT AVAILABLE``), e.g. the GeoParquet decoded
+    from the IM3 Data Center Atlas vector tiles (lines split at tile edges, so rows are
+    pieces of lines, not lines).
+
+    Parameters
+    ----------
+    path : str or Path
+        GeoParquet, GeoJSON, GeoPackage or shapefile (plain, ``.gz`` or ``.zip``), any CRS.
+    member : str, optional
+        Member of a zip archive.
+    vintage : str
+        HIFLD vintage, recorded in the metadata.
+    name : str
+        Source name recorded in the metadata.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Canonical ``transmission`` columns plus ``line_type``, ``volt_class_min_kv`` [kV]
+        and ``volt_class_max_kv`` [kV], EPSG:4326. ``voltage_kv`` [kV] is the class's
+        voltage where the class is one value (``345``, ``500``; ``735 AND ABOVE`` gives
+        735) and NaN for range classes (``100-161`` has only its bounds), ``is_dc`` is
+        True for ``DC``; ``NOT AVAILABLE`` and ``SUB 100`` leave every voltage NaN.
+        ``line_id`` is ``<file stem>-<row>`` (no ID survives in the source).
+    """
+    report = LoadReport()
+    raw = io.lower_columns(io.read_clean(path, report, kind="line", member=member, dedupe=False))
+    io.require_columns(raw, ["volt_class"], path, "hifld_transmission_volt_class")
+    # the same piece decoded twice (same class and geometry; tile bookkeeping aside) is kept once
+    raw = io.drop_duplicates(raw[["volt_class", "geometry"]], report).reset_index(drop=True)
+    klass = io.clean_text(raw["volt_class"]).astype("string").str.strip().str.upper()
+    unknown = (klass.isna() | klass.isin(["NOT AVAILABLE", "SUB 100"]).fillna(False)).to_numpy()
+    report.repair("voltage class NOT AVAILABLE, SUB 100 or blank: voltage unknown", int(unknown.sum()))
+    klass = klass.mask(unknown)
+    stem = str(path).replace("\\", "/").rsplit("/", 1)[-1].split(".")[0]
+    out = _transmission_common(
+        raw, report, line_id=_sequential_ids(f"{stem}-", len(raw)).set_axis(raw.index),
+        voltage=pd.Series(np.nan, index=raw.index), volt_class=klass.astype("object"),
+        line_type=pd.Series(np.nan, index=raw.index), owner=pd.Series(np.nan, index=raw.index),
+        status=pd.Series(np.nan, index=raw.index),
+    )
+    src = SourceMeta(name, vintage, HIFLD_LICENSE, HIFLD_ATTRIBUTION,
+                     "https://github.com/IMMM-SFA/datacenter-atlas")
     return io.finish(out, "transmission", src, report, extra=LINE_EXTRA)
 
 

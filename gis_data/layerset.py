@@ -432,13 +432,30 @@ class _Candidate:
     lon_span_deg: float
 
 
+def _geoparquet_bounds(path: Path):
+    """The GeoParquet ``geo`` metadata's bbox of the primary geometry column (None when absent).
+
+    GeoParquet is read with pyarrow, not GDAL (whose Parquet driver may be missing)."""
+    if io.inner_suffix(path) not in (".parquet", ".geoparquet") or io.compression(path) is not None:
+        return None
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata or {}
+    geo = json.loads(meta.get(b"geo", b"{}") or b"{}")
+    col = geo.get("columns", {}).get(geo.get("primary_column", "geometry"), {})
+    if col.get("bbox"):
+        return col["bbox"]
+    return gpd.read_parquet(path, columns=[geo.get("primary_column", "geometry")]).total_bounds
+
+
 def _lon_span(path: Path) -> float:
     """Longitude span of a vector file's extent [deg]; 0 for tables and unreadable files."""
     try:
-        info = pyogrio.read_info(io.gdal_path(path), force_total_bounds=True)
+        bounds = _geoparquet_bounds(path)
+        if bounds is None:
+            bounds = pyogrio.read_info(io.gdal_path(path), force_total_bounds=True).get("total_bounds")
     except Exception:  # noqa: BLE001 - tables (CSV, raw JSON) have no extent
         return 0.0
-    bounds = info.get("total_bounds")
     try:
         span = float(bounds[2]) - float(bounds[0])
     except (TypeError, IndexError, ValueError):

@@ -423,3 +423,125 @@ def load_osm_plants(path, *, vintage: str = "unstated"):
 # detects a file (scan_directory reports the canonical name only).
 register_format("eia860_generators_wpp", role="plants", detect=io.never_detect,
                 description="alias of eia860_generators")(load_eia860_generators)
+
+
+# --------------------------------------------------------------------------- reuse of existing plant sites
+
+#: EIA-860 energy source codes of thermal (combustion) fuel groups (EIA-860 instructions, energy source codes).
+THERMAL_FUELS: dict[str, tuple[str, ...]] = {
+    "coal": ("BIT", "SUB", "LIG", "ANT", "RC", "WC", "SC", "SGC"),
+    "gas": ("NG",),
+    "oil": ("DFO", "RFO", "JF", "KER", "PC", "WO"),
+}
+#: EIA-860 prime movers of steam cycles, which need condenser cooling water (ST steam turbine,
+#: CA/CS combined-cycle steam part / single shaft).
+STEAM_PRIME_MOVERS = ("ST", "CA", "CS")
+#: Reuse status of a generator from its EIA-860 status code and retirement year.
+REUSE_STATUSES = ("operating", "retiring", "retired", "underused")
+
+
+def thermal_fuel_group(energy_source) -> np.ndarray:
+    """Fuel group (``coal``, ``gas``, ``oil``) of EIA-860 energy source codes, "" for other fuels."""
+    code = pd.Series(energy_source).astype("string").fillna("").str.strip().str.upper().to_numpy(dtype=object)
+    out = np.full(len(code), "", dtype=object)
+    for group, codes in THERMAL_FUELS.items():
+        out[np.isin(code, codes)] = group
+    return out
+
+
+def reuse_status(status, retirement_year, gen_status=None, *, as_of_year: int) -> np.ndarray:
+    """Each generator's status for site reuse, from EIA-860 codes [-].
+
+    ``retired``: status RE, or an operable unit whose retirement year is before
+    ``as_of_year``; ``retiring``: an operable unit with a retirement year from
+    ``as_of_year`` on (or the packaged ``gen_status`` "retirement"); ``underused``: SB
+    (standby/backup, available but not normally used), OS or OA (out of service);
+    ``operating``: OP otherwise; "" for proposed units and unknown codes.
+
+    Parameters
+    ----------
+    status : array-like of str
+        EIA-860 status codes (OP, SB, OS, OA, RE, P, U, ...) or the packaged words.
+    retirement_year : array-like of float
+        Planned or actual retirement year [yr].
+    gen_status : array-like of str, optional
+        The packaged ``gen_status`` (existing / retirement / retired / proposed).
+    as_of_year : int
+        [yr]
+
+    References
+    ----------
+    U.S. EIA, Form EIA-860 instructions, generator status codes.
+    """
+    s = pd.Series(status).astype("string").fillna("").str.strip().str.upper().to_numpy(dtype=object)
+    ret = pd.to_numeric(pd.Series(retirement_year), errors="coerce").to_numpy(dtype=float)
+    gs = (np.full(len(s), "", dtype=object) if gen_status is None else
+          pd.Series(gen_status).astype("string").fillna("").str.strip().str.lower().to_numpy(dtype=object))
+    out = np.full(len(s), "", dtype=object)
+    op = np.isin(s, ["OP", "OPERATING", "EXISTING"])
+    out[op] = "operating"
+    out[np.isin(s, ["SB", "OS", "OA"])] = "underused"
+    out[(op & np.isfinite(ret) & (ret >= as_of_year)) | (op & (gs == "retirement"))] = "retiring"
+    out[np.isin(s, ["RE", "RETIRED"]) | (op & np.isfinite(ret) & (ret < as_of_year))] = "retired"
+    return out
+
+
+def brownfield_plants(plants, *, as_of_year: int) -> pd.DataFrame:
+    """Thermal plants whose interconnection, water and land a new load could take over, one row per plant.
+
+    A plant counts with its coal, gas and oil generators that are retired, retiring or
+    underused (:func:`reuse_status`): their nameplate is interconnection capacity freed (or
+    to be freed) at an industrial site with a permit history.
+
+    Parameters
+    ----------
+    plants : geopandas.GeoDataFrame
+        Canonical ``plants`` layer (EPSG:4326), one row per generator.
+    as_of_year : int
+        [yr]
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``plant_id``, ``plant_name``, ``brownfield_capacity_mw`` [MW] (retired + retiring +
+        underused thermal nameplate), ``operating_capacity_mw`` [MW] (other generators
+        still operating at the plant, any fuel), ``has_steam_cooling`` (a steam-cycle unit
+        among them: cooling water rights), ``status_text`` (e.g. "retired coal 2022 1,190
+        MW"), EPSG:4326, largest first.
+    """
+    import geopandas as gpd
+
+    p = plants[plants.geometry.notna() & ~plants.geometry.is_empty]
+    fuel = thermal_fuel_group(p["energy_source"])
+    st = reuse_status(p["status"], p["retirement_year"], p["gen_status"] if "gen_status" in p.columns else None,
+                      as_of_year=as_of_year)
+    cap = pd.to_numeric(p["capacity_mw"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    pm = (p["prime_mover"].astype("string").fillna("").str.upper().to_numpy(dtype=object) if "prime_mover" in p.columns
+          else np.full(len(p), "", dtype=object))
+    ret = pd.to_numeric(p["retirement_year"], errors="coerce").to_numpy(dtype=float)
+    reuse = (fuel != "") & np.isin(st, ["retired", "retiring", "underused"])
+    frame = pd.DataFrame({"plant_id": p["plant_id"].astype(str).to_numpy(), "plant_name": p["plant_name"].to_numpy(),
+                          "cap": cap, "reuse": reuse, "operating": st == "operating", "fuel": fuel, "status": st,
+                          "steam": np.isin(pm, STEAM_PRIME_MOVERS) & reuse, "ret": ret})
+    keep = frame.groupby("plant_id")["reuse"].transform("any").to_numpy()
+    frame, geom = frame[keep], p.geometry.to_numpy()[keep]
+    if not len(frame):
+        return gpd.GeoDataFrame({"plant_id": [], "plant_name": [], "brownfield_capacity_mw": [],
+                                 "operating_capacity_mw": [], "has_steam_cooling": [], "status_text": []},
+                                geometry=[], crs=plants.crs)
+    r = frame[frame["reuse"]]
+    parts = r.groupby(["plant_id", "status", "fuel"]).agg(mw=("cap", "sum"), year=("ret", "max")).reset_index()
+    parts["text"] = [f"{s} {f}" + (f" {int(y)}" if np.isfinite(y) and s != "underused" else "") + f" {mw:,.0f} MW"
+                     for s, f, y, mw in zip(parts["status"], parts["fuel"], parts["year"], parts["mw"])]
+    text = parts.sort_values("mw", ascending=False).groupby("plant_id")["text"].agg("; ".join)
+    g = frame.assign(_geom=list(geom)).groupby("plant_id")
+    out = pd.DataFrame({
+        "plant_name": g["plant_name"].first(),
+        "brownfield_capacity_mw": r.groupby("plant_id")["cap"].sum(),
+        "operating_capacity_mw": frame[frame["operating"]].groupby("plant_id")["cap"].sum(),
+        "has_steam_cooling": g["steam"].any(),
+        "status_text": text,
+        "geometry": g["_geom"].first(),
+    }).fillna({"operating_capacity_mw": 0.0}).reset_index()
+    out = gpd.GeoDataFrame(out, geometry="geometry", crs=plants.crs)
+    return out.sort_values("brownfield_capacity_mw", ascending=False).reset_index(drop=True)

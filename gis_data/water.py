@@ -68,7 +68,12 @@ USGS_WITHDRAWALS = {
     "withdrawal_aquaculture_gal_per_day": "AQ-Wtotl",
     "withdrawal_saline_gal_per_day": "TO-WSaTo",
 }
-_USGS_EXTRA = ("state_abbr", "county_name", "year") + tuple(list(USGS_WITHDRAWALS)[8:])
+#: Public supply beyond withdrawals: who it serves and what it delivers (extra columns).
+USGS_PUBLIC_SUPPLY = {
+    "public_supply_population": "PS-TOPop",  # thousands of persons served by public supply
+    "public_supply_domestic_deliveries_gal_per_day": "DO-PSDel",  # Mgal/d delivered to homes by public supply
+}
+_USGS_EXTRA = ("state_abbr", "county_name", "year") + tuple(list(USGS_WITHDRAWALS)[8:]) + tuple(USGS_PUBLIC_SUPPLY)
 _USGS_MISSING = ("--", "")
 
 #: Aqueduct 4.0 category labels by ``bws_cat``; thresholds on ``bws_raw`` 0.1/0.2/0.4/0.8
@@ -141,7 +146,11 @@ def load_usgs_water_use(path, *, vintage: str = "2015"):
         Canonical ``water_use`` columns keyed by ``county_fips`` (five-digit, zero-padded):
         ``population`` [persons] and withdrawals [gal/day] (Mgal/d x 1e6), NaN where USGS
         gives ``--``; plus ``state_abbr``, ``county_name``, ``year`` and further sector
-        withdrawals [gal/day] when the file has them.
+        withdrawals [gal/day] when the file has them, and ``public_supply_population``
+        [persons] (``PS-TOPop``) and ``public_supply_domestic_deliveries_gal_per_day``
+        [gal/day] (``DO-PSDel``, public-supply water delivered to homes): a county whose
+        utilities deliver more to homes alone than they withdraw in the county draws its
+        water elsewhere (:func:`siting.water_context.county_water_facts`).
     """
     report = LoadReport()
     raw = io.read_table(path, dtype=str, keep_default_na=False)
@@ -169,6 +178,9 @@ def load_usgs_water_use(path, *, vintage: str = "2015"):
     for name, col in USGS_WITHDRAWALS.items():
         if col in raw.columns:
             out[name] = number(col) * GAL_PER_MGAL
+    for name, col in USGS_PUBLIC_SUPPLY.items():
+        if col in raw.columns:
+            out[name] = number(col) * (1000.0 if name == "public_supply_population" else GAL_PER_MGAL)
     out["state_abbr"] = raw["STATE"].astype("str") if "STATE" in raw.columns else pd.NA
     out["county_name"] = raw["COUNTY"].astype("str") if "COUNTY" in raw.columns else pd.NA
     out["year"] = pd.to_numeric(raw["YEAR"], errors="coerce") if "YEAR" in raw.columns else np.nan

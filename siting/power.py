@@ -81,7 +81,7 @@ def design_site_from_weather(
     lon = station.longitude_deg if longitude is None else float(longitude)
     inputs = SiteInputs.one(station_id=station.station_id, altitude_m=altitude_m, it_load_mw=scenario.it_load_mw,
                             nonattainment_status=nonattainment_status, grid_wait_months=grid_wait_months,
-                            latitude_deg=lat, longitude_deg=lon, pipeline_distance_km=distance_to_pipeline_km,
+                            latitude_deg=lat, longitude_deg=lon, gas_lateral_km=distance_to_pipeline_km,
                             substation_distance_km=distance_to_substation_km, state_abbr=state_abbr,
                             grid_region=grid_region)
     return design_site(climate_of(station, resolved), resolved, inputs)

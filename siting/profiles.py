@@ -21,7 +21,11 @@ import numpy as np
 from siting.errors import ConfigError, unknown_name
 
 #: Sub-scores a profile weights, in display order.
-SUBSCORES = ("grid", "gas", "water", "air", "climate", "carbon")
+SUBSCORES = ("grid", "gas", "water", "air", "climate", "carbon", "brownfield")
+
+#: Weights a profile may leave out, and the value they then take (profiles written before the
+#: sub-score existed keep their meaning: a weight of 0).
+OPTIONAL_WEIGHTS = {"brownfield": 0.0}
 
 #: Scale keys: the value at which a linear sub-score component reaches 0.
 SCALE_KEYS = {
@@ -34,7 +38,13 @@ SCALE_KEYS = {
     "wue_zero_l_per_kwh": "L/kWh",
     "co2_intensity_best_kg_per_mwh_it": "kg/MWh",
     "co2_intensity_zero_kg_per_mwh_it": "kg/MWh",
+    "brownfield_zero_km": "km",
 }
+
+#: Scales a profile may leave out, and the value they then take: only used with a positive
+#: ``brownfield`` weight (a brownfield plant counts fully on its own site, not at all 10 km away:
+#: beyond a few km the campus no longer shares the plant's interconnection, water or land).
+OPTIONAL_SCALES = {"brownfield_zero_km": 10.0}
 
 _HARD_KEYS = ("max_distance_to_pipeline_km", "max_site_water_share_of_county_pct", "excluded_nonattainment",
               "exclude_raster_cells")
@@ -159,13 +169,15 @@ def profile_from_dict(doc: dict, *, origin: str = "profile") -> Profile:
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{origin}: name={name!r}: expected a non-empty string")
     weights = dict(doc["weights"])
-    _check_keys(f"{origin} [weights]", weights, SUBSCORES)
-    weights = {k: _number(f"weights.{k}", weights[k], lo=0.0) for k in SUBSCORES}
+    _check_keys(f"{origin} [weights]", weights, tuple(k for k in SUBSCORES if k not in OPTIONAL_WEIGHTS),
+                optional=tuple(OPTIONAL_WEIGHTS))
+    weights = {k: _number(f"weights.{k}", weights.get(k, OPTIONAL_WEIGHTS.get(k)), lo=0.0) for k in SUBSCORES}
     if sum(weights.values()) <= 0:
         raise ConfigError(f"{origin} [weights]: all weights are 0; give at least one positive weight")
     scales = dict(doc["scales"])
-    _check_keys(f"{origin} [scales]", scales, tuple(SCALE_KEYS))
-    scales = {k: _number(f"scales.{k}", scales[k], lo=0.0, lo_open=True) for k in SCALE_KEYS}
+    _check_keys(f"{origin} [scales]", scales, tuple(k for k in SCALE_KEYS if k not in OPTIONAL_SCALES),
+                optional=tuple(OPTIONAL_SCALES))
+    scales = {k: _number(f"scales.{k}", scales.get(k, OPTIONAL_SCALES.get(k)), lo=0.0, lo_open=True) for k in SCALE_KEYS}
     if scales["pue_zero"] <= 1.0:
         raise ConfigError(f"{origin}: scales.pue_zero={scales['pue_zero']!r}: expected > 1 (a PUE of 1 is the ideal)")
     if scales["co2_intensity_zero_kg_per_mwh_it"] <= scales["co2_intensity_best_kg_per_mwh_it"]:

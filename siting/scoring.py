@@ -2,12 +2,19 @@
 
 Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
 
-- **grid**: mean of linear decays of the distance to the nearest >= 115 kV substation
-  and to the nearest >= 345 kV line, each 1 at 0 km and 0 at the profile's scale.
-- **gas**: 0.6 x decay of the distance to the nearest pipeline, 0.2 x decay of the
+- **grid**: mean of linear decays of the distance to the nearest *adequate* substation
+  and line, each 1 at 0 km and 0 at the profile's scale (``substation_zero_km``,
+  ``line_345kv_zero_km``, the latter now the scale of the adequate line whatever its class).
+  Adequate means of the voltage class the site's facility peak load needs
+  (:func:`siting.criteria.grid.grid_access`: the lowest class whose looped-in line, two
+  circuits at NREL reVX's line capacity, carries the load), so a 1,200 MW campus is not
+  credited for a 138 kV line that a 50 MW one could use.
+- **gas**: 0.6 x decay of the distance to the chosen pipeline, 0.2 x decay of the
   distance to a hub or storage field, 0.2 x deliverability = min(1, gas generation the
-  pipeline operator already serves / the campus's facility load). Missing parts are
-  left out and the remaining weights renormalised.
+  chosen pipeline's system already serves / the campus's facility load). The chosen
+  pipeline is the nearest of a system already serving the load within 50 km, else the
+  nearest (:func:`siting.criteria.gas.chosen_pipeline`; tables without it use the nearest
+  pipeline). Missing parts are left out and the remaining weights renormalised.
 - **water**: mean of the decay of the site's share of county withdrawals and
   1 - Aqueduct baseline water stress / 5.
 - **air**: Clean Air Act permitting headroom of the county's status: the major-source
@@ -22,6 +29,10 @@ Sub-scores (each 0 = worst, 1 = best; NaN when the data behind it is absent):
   climate as :data:`UNKNOWN_CLIMATE_SCORE` (0.5, the middle of the scale): leaving it out and
   renormalising would rank sites higher for lacking nearby weather (on the Texas 5 km grid the
   ten best cells were all such sites).
+- **brownfield**: a retired, retiring or underused thermal plant whose freed interconnection
+  carries at least half the load (:mod:`siting.criteria.brownfield`): (1 - distance /
+  ``brownfield_zero_km``) x min(1, its freed MW / the facility peak load); 0 with no such
+  plant near, NaN without a plants layer.
 - **carbon**: CO2 per MWh of IT energy of the behind-the-meter gas supply
   (``co2_intensity_kg_per_mwh_it``), 1 at the profile's best intensity falling linearly
   to 0 at its zero intensity.
@@ -98,17 +109,29 @@ def _facility_load_mw(table: pd.DataFrame, scenario: Scenario) -> np.ndarray:
     return _col(table, "facility_peak_load_mw")
 
 
+def _grid_distances(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(substation, line) distance each site's grid score uses [km]: the nearest adequate ones for its
+    load (:func:`siting.criteria.grid.grid_access`); tables without them fall back to the nearest
+    >= 115 kV substation and >= 345 kV line."""
+    if "distance_to_adequate_line_km" in table.columns:
+        return _col(table, "distance_to_adequate_substation_km"), _col(table, "distance_to_adequate_line_km")
+    return _col(table, "distance_to_substation_km"), _col(table, "distance_to_line_345kv_km")
+
+
 def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.DataFrame:
     """The sub-scores (:data:`siting.profiles.SUBSCORES`) of every row of a criteria table [-] (0-1, NaN when no data)."""
     s = profile.scales
     out = pd.DataFrame(index=table.index)
+    sub_km, line_km = _grid_distances(table)
     out["score_grid"] = _nanmean_weighted([
-        (1.0, linear_decay(_col(table, "distance_to_substation_km"), s["substation_zero_km"])),
-        (1.0, linear_decay(_col(table, "distance_to_line_345kv_km"), s["line_345kv_zero_km"])),
+        (1.0, linear_decay(sub_km, s["substation_zero_km"])),
+        (1.0, linear_decay(line_km, s["line_345kv_zero_km"])),
     ])
-    served = _col(table, "pipeline_served_gas_capacity_mw")
+    chosen = "distance_to_chosen_pipeline_km" in table.columns
+    served = _col(table, "chosen_pipeline_served_gas_capacity_mw" if chosen else "pipeline_served_gas_capacity_mw")
     deliver = np.where(np.isnan(served), np.nan, np.clip(served / _facility_load_mw(table, scenario), 0.0, 1.0))
-    pipe = linear_decay(_col(table, "distance_to_pipeline_km"), s["pipeline_zero_km"])
+    pipe = linear_decay(_col(table, "distance_to_chosen_pipeline_km" if chosen else "distance_to_pipeline_km"),
+                        s["pipeline_zero_km"])
     gas = _nanmean_weighted([
         (_GAS_PARTS[0], pipe),
         (_GAS_PARTS[1], linear_decay(_col(table, "distance_to_gas_facility_km"), s["gas_facility_zero_km"])),
@@ -132,7 +155,26 @@ def subscores(table: pd.DataFrame, profile: Profile, scenario: Scenario) -> pd.D
     out["score_climate"] = np.where(_flag(table, "weather_station_too_far"), np.nan, climate)  # too far: unknown
     best, zero = s["co2_intensity_best_kg_per_mwh_it"], s["co2_intensity_zero_kg_per_mwh_it"]
     out["score_carbon"] = linear_decay(_col(table, "co2_intensity_kg_per_mwh_it") - best, zero - best)
+    out["score_brownfield"] = brownfield_score(table, s["brownfield_zero_km"])
     return out
+
+
+def brownfield_score(table: pd.DataFrame, zero_km: float) -> np.ndarray:
+    """Brownfield sub-score [-]: (1 - distance / ``zero_km``) x min(1, freed plant capacity / facility peak load).
+
+    0 where the plants layer has no qualifying plant near the site; NaN where the site
+    table has no plant data at all (no ``plants`` layer).
+    """
+    d = _col(table, "distance_to_brownfield_plant_km")
+    cap = _col(table, "brownfield_capacity_mw")
+    load = _facility_load_mw(table, None)
+    if "it_load_mw" in table.columns:
+        load = np.where(np.isnan(load), _col(table, "it_load_mw"), load)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.clip(np.where(load > 0, cap / load, 1.0), 0.0, 1.0)
+    score = np.where(np.isnan(d), 0.0, linear_decay(d, zero_km) * share)
+    has_plants = ~np.isnan(_col(table, "distance_to_power_plant_km"))
+    return np.where(has_plants, score, np.nan)
 
 
 def _flag(table: pd.DataFrame, name: str) -> np.ndarray:
@@ -244,11 +286,27 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
     ``scenario`` gives the weather-station cutoff quoted when a station is too far.
     """
     names = {"grid": "grid access", "gas": "gas supply", "water": "water", "air": "air permitting", "climate": "climate",
-             "carbon": "carbon"}
+             "carbon": "carbon", "brownfield": "brownfield plant site"}
     sub_arr = {k: sub[f"score_{k}"].to_numpy(dtype=float) for k in SUBSCORES}
-    sub_km = _col(table, "distance_to_substation_km")
-    l345 = _col(table, "distance_to_line_345kv_km")
+    sub_km, line_km = _grid_distances(table)
+    need_kv = _col(table, "grid_required_voltage_kv")
     pipe = _col(table, "distance_to_pipeline_km")
+    chosen_km = _col(table, "distance_to_chosen_pipeline_km")
+    chosen_op = (table["chosen_pipeline_operator"].astype("string").fillna("unknown operator").to_numpy()
+                 if "chosen_pipeline_operator" in table else None)
+    served = _col(table, "chosen_pipeline_served_gas_capacity_mw")
+    bf_km = _col(table, "distance_to_brownfield_plant_km")
+    bf_mw = _col(table, "brownfield_capacity_mw")
+    bf_name = (table["brownfield_plant_name"].astype("string").fillna("unnamed plant").to_numpy()
+               if "brownfield_plant_name" in table else None)
+    bf_status = (table["brownfield_status"].astype("string").fillna("").to_numpy()
+                 if "brownfield_status" in table else None)
+    bf_steam = (table["brownfield_has_steam_cooling"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+                if "brownfield_has_steam_cooling" in table else np.zeros(len(table), dtype=bool))
+    basis = (table["water_verdict_basis"].astype("string").fillna("").to_numpy()
+             if "water_verdict_basis" in table else None)
+    verdict = (table["water_verdict"].astype("string").fillna("unknown").to_numpy()
+               if "water_verdict" in table else None)
     share = _col(table, "site_water_share_of_county_pct")
     pue = _col(table, "cooling_pue_annual")
     co2 = _col(table, "co2_intensity_kg_per_mwh_it")
@@ -267,11 +325,22 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
 
     def detail(k: str, i: int) -> str:
         if k == "grid":
-            return f"substation {_fmt(sub_km[i], ' km')}, 345 kV line {_fmt(l345[i], ' km')}"
+            if np.isnan(need_kv[i]):
+                return f"substation {_fmt(sub_km[i], ' km')}, 345 kV line {_fmt(line_km[i], ' km')}"
+            return (f"the load needs the {need_kv[i]:.0f} kV class: {need_kv[i]:.0f} kV+ line {_fmt(line_km[i], ' km')}, "
+                    f"{need_kv[i]:.0f} kV+ substation {_fmt(sub_km[i], ' km')}")
         if k == "gas":
+            if chosen_op is not None and not math.isnan(chosen_km[i]):
+                return (f"pipeline {_fmt(chosen_km[i], ' km')}, {chosen_op[i]}"
+                        f" (its system already serves {_fmt(served[i], ' MW', 0)} of gas plants)")
             return f"pipeline {_fmt(pipe[i], ' km')}" + (f", {op[i]}" if op is not None else "")
         if k == "water":
-            return f"{_fmt(share[i], '%', 2)} of county withdrawals"
+            return f"{_fmt(share[i], '%', 2)} of the county's withdrawals"
+        if k == "brownfield":
+            if bf_name is None or math.isnan(bf_km[i]):
+                return "no retired, retiring or underused thermal plant near"
+            return (f"{bf_name[i]}, {_fmt(bf_km[i], ' km')}: {bf_status[i]}; {bf_mw[i]:,.0f} MW of interconnection"
+                    + (", steam units: cooling water rights" if bf_steam[i] else ""))
         if k == "air":
             st = status[i] if status is not None else "unknown"
             return "county in attainment" if st == "attainment" else f"county {st}" if st in ("unknown", "nonattainment") else f"county in {st} ozone nonattainment"
@@ -292,6 +361,12 @@ def explain(table: pd.DataFrame, sub: pd.DataFrame, excl: pd.DataFrame, total, p
         text += f"; weakest: {names[worst[0]]} {worst[1]:.2f} ({detail(worst[0], i)})." if worst[0] != best[0] else "."
         if w["carbon"] > 0 and "carbon" not in (best[0], worst[0]) and not math.isnan(co2[i]):
             text += f" Carbon {sub_arr['carbon'][i]:.2f} ({detail('carbon', i)})."
+        if w["brownfield"] > 0 and "brownfield" not in (best[0], worst[0]) and sub_arr["brownfield"][i] > 0:
+            text += f" Brownfield plant site {sub_arr['brownfield'][i]:.2f} ({detail('brownfield', i)})."
+        if w["grid"] > 0 and "grid" not in (best[0], worst[0]) and not math.isnan(need_kv[i]):
+            text += f" Grid {sub_arr['grid'][i]:.2f} ({detail('grid', i)})."
+        if verdict is not None and basis is not None and basis[i]:
+            text += f" Water verdict {verdict[i]}: {basis[i]}."
         if missing:
             text += f" No data for {', '.join(missing)}."
         if too_far[i]:

@@ -36,6 +36,20 @@ def _column(table: pd.DataFrame, name: str, default=np.nan) -> np.ndarray:
     return np.full(len(table), default, dtype=float)
 
 
+def _first_column(table: pd.DataFrame, *names: str) -> np.ndarray:
+    """The first of ``names`` the table has (a site's value NaN where unknown)."""
+    for name in names:
+        if name in table.columns:
+            return _column(table, name)
+    return _column(table, names[0])
+
+
+def _names(table: pd.DataFrame, name: str) -> list:
+    if name not in table.columns:
+        return [None] * len(table)
+    return [None if pd.isna(v) else str(v) for v in table[name]]
+
+
 def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteInputs:
     """The chain's inputs of the rows of a scored table (:func:`siting.batch.score_sites` output).
 
@@ -44,8 +58,11 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
     table : pandas.DataFrame
         ``latitude_deg``, ``longitude_deg`` [deg], ``weather_station_id``, and when present
         ``it_load_mw`` [MW] (NaN: the scenario's), ``nonattainment_status``,
-        ``distance_to_pipeline_km`` and ``distance_to_substation_km`` [km] (the lateral and the
-        grid connection), ``state_abbr`` and ``balancing_authority`` (cost region and the
+        the chosen pipeline (``distance_to_chosen_pipeline_km`` [km], the lateral, else
+        ``distance_to_pipeline_km``; ``chosen_pipeline_operator``,
+        ``chosen_pipeline_served_gas_capacity_mw`` [MW]), the substation of the class the load
+        needs (``distance_to_adequate_substation_km``, else ``distance_to_substation_km`` [km]:
+        the grid connection), ``state_abbr`` and ``balancing_authority`` (cost region and the
         large-load connection region). The generator queue's ``interconnection_wait_months``
         is not a load connection time and is not used.
     layers : LayerSet-like
@@ -70,11 +87,15 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
     ba = table["balancing_authority"].tolist() if "balancing_authority" in table.columns else [None] * n
     return SiteInputs(station_id=sid, altitude_m=site_elevation_m(lat, lon, layers), it_load_mw=it,
                       nonattainment_status=status, grid_wait_months=np.full(n, np.nan), latitude_deg=lat,
-                      longitude_deg=lon, pipeline_distance_km=_column(table, "distance_to_pipeline_km"),
-                      substation_distance_km=_column(table, "distance_to_substation_km"), state_abbr=state,
+                      longitude_deg=lon, gas_lateral_km=_first_column(table, "distance_to_chosen_pipeline_km",
+                                                                   "distance_to_pipeline_km"),
+                      substation_distance_km=_first_column(table, "distance_to_adequate_substation_km",
+                                                           "distance_to_substation_km"), state_abbr=state,
                       grid_region=[grid_region_of(b, s) for b, s in zip(ba, state)],
                       ozone_class_source=(table["ozone_class_source"].tolist() if "ozone_class_source" in table.columns
-                                          else [""] * n))
+                                          else [""] * n),
+                      gas_pipeline_operator=_names(table, "chosen_pipeline_operator"),
+                      gas_pipeline_served_mw=_column(table, "chosen_pipeline_served_gas_capacity_mw"))
 
 
 def station_of(row: pd.Series) -> Station:
@@ -152,17 +173,15 @@ class LocatedSite:
 
     def context_inputs(self) -> tuple[dict | None, dict | None]:
         """The county's water-use row and the water stress at the site, by the batch's own lookups."""
-        from siting.water_context import stress_at_sites
+        from siting.water_context import county_water_facts, stress_at_sites
 
         row = self.scored_row
         fips = row.get("county_fips")
         county = None
         if fips is not None and fips is not pd.NA and self.layers.has("water_use"):
             wu = self.layers.load("water_use")
-            hit = wu[wu["county_fips"].astype(str) == str(fips)]
-            if len(hit):
-                county = {k: hit.iloc[0][k] for k in ("county_fips", "withdrawal_total_gal_per_day",
-                                                     "withdrawal_public_supply_gal_per_day")}
+            if (wu["county_fips"].astype(str) == str(fips)).any():
+                county = county_water_facts(wu, [str(fips)]).iloc[0].to_dict()
         stress = None
         if self.layers.has("water_stress"):
             state = row.get("state_abbr")

@@ -99,6 +99,13 @@ class SiteWater:
             "water_stress_bws_label": self.context.bws_label,
             "water_in_n_out_equivalents": float(inno.iloc[0]) if len(inno) else math.nan,
             "water_verdict": self.context.verdict,
+            "county_fresh_withdrawal_gal_per_day": self.context.county_fresh_withdrawal_gal_per_day,
+            "county_water_gal_per_day": self.context.county_water_gal_per_day,
+            "utility_supply_gal_per_day": self.context.utility_supply_gal_per_day,
+            "public_supply_basis": self.context.public_supply_basis,
+            "water_stress_state_avg_bws_score": self.context.state_avg_bws_score,
+            "water_stress_basis": self.context.water_stress_basis,
+            "water_verdict_basis": self.context.verdict_basis,
         }
 
     def chart_data(self) -> dict[str, Any]:

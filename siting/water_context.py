@@ -63,20 +63,24 @@ def bws_label(score: float) -> str:
 
 def water_verdicts(share_of_county_pct, share_of_public_supply_pct, bws_score,
                    thresholds: VerdictThresholds = VerdictThresholds(), *,
-                   reasons: bool = False) -> np.ndarray | tuple[np.ndarray, list[tuple[str, ...]]]:
+                   reasons: bool = False, state_avg_bws_score=None) -> np.ndarray | tuple[np.ndarray, list[tuple[str, ...]]]:
     """Plain verdict on each site's water.
 
     Parameters
     ----------
     share_of_county_pct : array_like
-        Site consumption over county total withdrawals [%] (NaN when unknown).
+        Site water drawn over the water the county's users draw [%] (NaN when unknown):
+        :func:`shares_like_for_like`.
     share_of_public_supply_pct : array_like
-        Site water over county public-supply withdrawals [%] (NaN when unknown).
+        Site water drawn over its utility's supply [%] (NaN when unknown).
     bws_score : array_like
-        Aqueduct baseline water stress [0-5] (NaN when unknown).
+        Aqueduct baseline water stress *of the site's sub-basin* [0-5] (NaN when unknown).
     thresholds : VerdictThresholds
     reasons : bool
         Also return one tuple of reasons per site (one sentence per input considered).
+    state_avg_bws_score : array_like, optional
+        The state's area-weighted Aqueduct score [0-5] where only that is known: named in
+        the reasons, never used in the verdict (a state average is not the site's stress).
 
     Returns
     -------
@@ -87,6 +91,8 @@ def water_verdicts(share_of_county_pct, share_of_public_supply_pct, bws_score,
     county = np.atleast_1d(np.asarray(share_of_county_pct, dtype=float))
     public = np.broadcast_to(np.asarray(share_of_public_supply_pct, dtype=float), county.shape)
     bws = np.broadcast_to(np.asarray(bws_score, dtype=float), county.shape)
+    state = (np.full(county.shape, np.nan) if state_avg_bws_score is None
+             else np.broadcast_to(np.asarray(state_avg_bws_score, dtype=float), county.shape))
     level = np.zeros(county.shape, dtype=np.int64)
     known = np.zeros(county.shape, dtype=bool)
     for value, moderate, high in ((bws, t.bws_moderate_score, t.bws_high_score),
@@ -101,15 +107,17 @@ def water_verdicts(share_of_county_pct, share_of_public_supply_pct, bws_score,
     if not reasons:
         return labels
     why = []
-    for c, p, b in zip(county, public, bws):
+    for c, p, b, st in zip(county, public, bws, state):
         r = []
         if np.isfinite(b):
-            r.append(f"baseline water stress is {bws_label(b)}, Aqueduct score {b:.1f} of 5")
+            r.append(f"baseline water stress of the site's sub-basin is {bws_label(b)}, Aqueduct score {b:.1f} of 5")
+        elif np.isfinite(st):
+            r.append(f"only the state's area-weighted Aqueduct score is known ({st:.1f} of 5, {bws_label(st)}); "
+                     "it is not the site's and is not used")
         if np.isfinite(c):
-            r.append(f"the campus would consume {c:.2g} % of the county's total withdrawals")
+            r.append(f"the campus would withdraw {c:.2g} % of the fresh water the county's users withdraw")
         if np.isfinite(p):
-            r.append(f"if the local utility supplied it, the campus would need {p:.2g} % of the county's "
-                     "public-supply withdrawals")
+            r.append(f"if the local utility supplied it, the campus would need {p:.2g} % of the utility's supply")
         why.append(tuple(r) if r else ("no county water-use or water-stress data for this site",))
     return labels, why
 
@@ -124,10 +132,10 @@ def water_verdict(share_of_county_pct: float, share_of_public_supply_pct: float,
 
 def shares_pct(consumption_gal_per_yr, withdrawal_gal_per_yr, county_total_gal_per_day,
                county_public_gal_per_day) -> tuple[np.ndarray, np.ndarray]:
-    """The site's share of its county's total withdrawals and public supply [%] (NaN where unknown).
+    """Earlier rule, kept for callers: consumption over county total withdrawals, withdrawal over public supply [%].
 
-    Consumption is set against total withdrawals; withdrawal (consumption where withdrawal
-    is unknown) against public-supply withdrawals.
+    It sets consumption against withdrawals that include saline and once-through cooling
+    water; the site table uses :func:`shares_like_for_like`.
     """
     cons = np.atleast_1d(np.asarray(consumption_gal_per_yr, dtype=float))
     wdr = np.broadcast_to(np.asarray(withdrawal_gal_per_yr, dtype=float), cons.shape)
@@ -138,6 +146,155 @@ def shares_pct(consumption_gal_per_yr, withdrawal_gal_per_yr, county_total_gal_p
         draw = np.where(np.isfinite(wdr), wdr, cons)
         share_public = np.where(public > 0, 100.0 * (draw / 365.0) / public, np.nan)
     return share_county, share_public
+
+
+def shares_like_for_like(consumption_gal_per_yr, withdrawal_gal_per_yr, county_water_gal_per_day,
+                         utility_supply_gal_per_day) -> tuple[np.ndarray, np.ndarray]:
+    """The site's withdrawal against the county's withdrawals and its utility's supply [%] (NaN where unknown).
+
+    Withdrawal with withdrawal: USGS 2015 gives no all-sector consumptive use (only
+    irrigation and thermoelectric), so the campus's make-up water (its consumption where
+    withdrawal is unknown, a lower bound) is set against what the county's users withdraw
+    (:func:`county_water_facts`: fresh withdrawals plus public supply drawn elsewhere) and
+    against its utility's supply.
+
+    Parameters
+    ----------
+    consumption_gal_per_yr, withdrawal_gal_per_yr : array_like
+        Site on-site cooling water [gal/yr].
+    county_water_gal_per_day, utility_supply_gal_per_day : array_like
+        [gal/day]
+    """
+    cons = np.atleast_1d(np.asarray(consumption_gal_per_yr, dtype=float))
+    wdr = np.broadcast_to(np.asarray(withdrawal_gal_per_yr, dtype=float), cons.shape)
+    county = np.broadcast_to(np.asarray(county_water_gal_per_day, dtype=float), cons.shape)
+    utility = np.broadcast_to(np.asarray(utility_supply_gal_per_day, dtype=float), cons.shape)
+    draw = np.where(np.isfinite(wdr), wdr, cons) / 365.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (np.where(county > 0, 100.0 * draw / county, np.nan),
+                np.where(utility > 0, 100.0 * draw / utility, np.nan))
+
+
+#: Columns of :func:`county_water_facts`, in order.
+COUNTY_FACTS = ("county_fips", "withdrawal_total_gal_per_day", "withdrawal_fresh_gal_per_day",
+                "withdrawal_public_supply_gal_per_day", "public_supply_population",
+                "public_supply_domestic_deliveries_gal_per_day", "state_public_supply_gal_per_person_day",
+                "utility_supply_gal_per_day", "county_water_gal_per_day", "public_supply_basis")
+
+
+def county_water_facts(water_use: pd.DataFrame | None, county_fips) -> pd.DataFrame:
+    """What each site's county withdraws, and where its public supply comes from (USGS 2015).
+
+    The county's own public-supply withdrawals are its utility's source unless the county
+    draws its water elsewhere: when public supply delivers more *to homes alone*
+    (``DO-PSDel``) than all the county's public-supply withdrawals (``PS-Wtotl``), the
+    utility's intakes lie outside the county (Taylor County, TX: 9.39 Mgal/d delivered,
+    0.46 Mgal/d withdrawn; Abilene's lakes are in other counties). The utility's supply is
+    then estimated as the population it serves (``PS-TOPop``) times the state's
+    public-supply withdrawals per person served, and the water the county's users draw is
+    its fresh withdrawals (``TO-WFrTo``) plus that supply less what it withdraws itself.
+    Where the population served is unknown the utility's supply is unknown, and said so.
+
+    Parameters
+    ----------
+    water_use : pandas.DataFrame or None
+        The ``water_use`` layer (:func:`gis_data.water.load_usgs_water_use`).
+    county_fips : sequence
+        Each site's county (missing allowed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per site, columns :data:`COUNTY_FACTS`: withdrawals [gal/day], population
+        served [persons], the state's public supply per person served [gal/person/day],
+        ``utility_supply_gal_per_day`` and ``county_water_gal_per_day`` [gal/day], and
+        ``public_supply_basis`` (where the utility's figure comes from).
+    """
+    fips = pd.Series(list(county_fips), dtype="string")
+    out = pd.DataFrame({"county_fips": fips})
+    for c in COUNTY_FACTS[1:-1]:
+        out[c] = np.nan
+    out["public_supply_basis"] = "no county water-use row: unknown"
+    if water_use is None or not len(out):
+        return out
+    cw = water_use.drop_duplicates("county_fips").set_index("county_fips")
+
+    def get(col):
+        return (fips.map(cw[col]).to_numpy(dtype=float, na_value=np.nan) if col in cw.columns
+                else np.full(len(fips), np.nan))
+
+    total, public = get("withdrawal_total_gal_per_day"), get("withdrawal_public_supply_gal_per_day")
+    fresh = get("withdrawal_fresh_gal_per_day")
+    pop, deliv = get("public_supply_population"), get("public_supply_domestic_deliveries_gal_per_day")
+    per_person = np.full(len(fips), np.nan)
+    if {"state_abbr", "public_supply_population"} <= set(cw.columns):
+        ok = cw[(cw["public_supply_population"] > 0) & cw["withdrawal_public_supply_gal_per_day"].notna()]
+        by_state = ok.groupby("state_abbr")["withdrawal_public_supply_gal_per_day"].sum() / \
+            ok.groupby("state_abbr")["public_supply_population"].sum()
+        per_person = fips.map(cw["state_abbr"]).map(by_state).to_numpy(dtype=float, na_value=np.nan)
+    imported = deliv > public  # NaN compares False: not shown to import
+    estimate = pop * per_person
+    utility = np.where(imported, estimate, public)
+    extra = np.where(imported & np.isfinite(estimate), np.maximum(estimate - public, 0.0), 0.0)
+    base = np.where(np.isfinite(fresh), fresh, total)
+    out["withdrawal_total_gal_per_day"] = total
+    out["withdrawal_fresh_gal_per_day"] = fresh
+    out["withdrawal_public_supply_gal_per_day"] = public
+    out["public_supply_population"] = pop
+    out["public_supply_domestic_deliveries_gal_per_day"] = deliv
+    out["state_public_supply_gal_per_person_day"] = per_person
+    out["utility_supply_gal_per_day"] = utility
+    out["county_water_gal_per_day"] = base + extra
+    basis = []
+    for i in range(len(fips)):
+        if np.isnan(total[i]) and np.isnan(public[i]):
+            basis.append("no county water-use row: unknown")
+        elif imported[i] and np.isfinite(estimate[i]):
+            basis.append(f"the county's utilities draw water outside it (USGS 2015: public supply delivers "
+                         f"{deliv[i] / 1e6:,.2f} Mgal/d to homes, withdraws {public[i] / 1e6:,.2f} Mgal/d in the county); "
+                         f"utility supply estimated as {pop[i]:,.0f} people served x {per_person[i]:,.0f} gal/person/day "
+                         "(the state's public-supply withdrawals per person served)")
+        elif imported[i]:
+            basis.append(f"the county's utilities draw water outside it (public supply delivers {deliv[i] / 1e6:,.2f} "
+                         f"Mgal/d to homes, withdraws {public[i] / 1e6:,.2f} Mgal/d in the county); the utility's source "
+                         "is unknown (no population served)")
+        elif np.isfinite(deliv[i]):
+            basis.append("the county's own public-supply withdrawals (USGS 2015)")
+        else:
+            basis.append("the county's own public-supply withdrawals (USGS 2015); whether its utilities also draw "
+                         "water elsewhere is unknown (no delivery figures)")
+    out["public_supply_basis"] = basis
+    return out
+
+
+def _stress_split(score, indicator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(site's sub-basin score, state average score, basis) from a stress lookup: a state average is not the site's."""
+    score = np.atleast_1d(np.asarray(score, dtype=float))
+    ind = np.broadcast_to(np.asarray(indicator, dtype=object), score.shape)
+    state = np.array([str(i).startswith("aqueduct40_bws_state") for i in ind])
+    site = np.where(state, np.nan, score)
+    avg = np.where(state, score, np.nan)
+    basis = np.array([
+        "no water-stress data" if not np.isfinite(v) else
+        f"state area-weighted average ({i}): not the site's, not scored" if st else
+        f"the site's sub-basin ({i})" if i else "given for the site"
+        for v, i, st in zip(score, ind, state)], dtype=object)
+    return site, avg, basis
+
+
+def _verdict_basis(county_basis, public_basis, stress_basis, share_county, share_public) -> np.ndarray:
+    return np.array([
+        f"withdrawal vs the county's withdrawals ({c if np.isfinite(sc) else 'unknown'}); "
+        f"utility supply: {p if np.isfinite(sp) else 'unknown'}; water stress: {s}"
+        for c, p, s, sc, sp in zip(county_basis, public_basis, stress_basis, share_county, share_public)], dtype=object)
+
+
+def _county_basis(facts: pd.DataFrame) -> np.ndarray:
+    fresh = facts["withdrawal_fresh_gal_per_day"].to_numpy(dtype=float)
+    extra = facts["county_water_gal_per_day"].to_numpy(dtype=float) - np.where(
+        np.isfinite(fresh), fresh, facts["withdrawal_total_gal_per_day"].to_numpy(dtype=float))
+    return np.array(["fresh withdrawals" if np.isfinite(f) else "total withdrawals (fresh unknown)" for f in fresh],
+                    dtype=object) + np.where(extra > 0, " plus public supply drawn outside the county", "")
 
 
 @dataclass(frozen=True)
@@ -157,17 +314,23 @@ class LocalContext:
     site_withdrawal_gal_per_day : float
         Site on-site withdrawal, annual average [gal/day].
     share_of_county_pct : float
-        Site consumption over county total withdrawals [%].
+        Site withdrawal over the water the county's users withdraw [%] (:func:`shares_like_for_like`).
     share_of_public_supply_pct : float
-        Site withdrawal (consumption when withdrawal is unknown) over county public supply [%].
+        Site withdrawal over its utility's supply [%].
     bws_score : float
-        Aqueduct 4.0 baseline water stress [0-5].
+        Aqueduct 4.0 baseline water stress of the site's sub-basin [0-5] (NaN when only a state average is known).
     bws_label : str
         Its label.
     verdict : str
         ``low concern``, ``moderate concern``, ``high concern`` or ``unknown``.
     reasons : tuple of str
         Why.
+    county_fresh_withdrawal_gal_per_day, county_water_gal_per_day, utility_supply_gal_per_day : float
+        [gal/day] (:func:`county_water_facts`).
+    public_supply_basis : str
+    state_avg_bws_score : float
+        The state's area-weighted Aqueduct score [0-5] when that is all that is known.
+    water_stress_basis, verdict_basis : str
     """
 
     county_fips: str
@@ -181,15 +344,53 @@ class LocalContext:
     bws_label: str
     verdict: str
     reasons: tuple[str, ...]
+    county_fresh_withdrawal_gal_per_day: float = math.nan
+    county_water_gal_per_day: float = math.nan
+    utility_supply_gal_per_day: float = math.nan
+    public_supply_basis: str = ""
+    state_avg_bws_score: float = math.nan
+    water_stress_basis: str = ""
+    verdict_basis: str = ""
 
 
 def _get(mapping: Mapping | pd.Series | None, key: str, default=math.nan):
     if mapping is None:
         return default
     value = mapping.get(key, default) if hasattr(mapping, "get") else default
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return default
     return value
+
+
+def _facts_of(county_water: Mapping | pd.Series | None) -> pd.DataFrame:
+    """A :func:`county_water_facts` row from a county mapping: the facts as given (the batch's own
+    lookup), or, for a bare USGS row (total and public supply only), the county's own figures."""
+    row = {c: _get(county_water, c) for c in COUNTY_FACTS[1:-1]}
+    given = not math.isnan(row["county_water_gal_per_day"])
+    if not given:
+        base = row["withdrawal_fresh_gal_per_day"]
+        row["county_water_gal_per_day"] = row["withdrawal_total_gal_per_day"] if math.isnan(base) else base
+        row["utility_supply_gal_per_day"] = row["withdrawal_public_supply_gal_per_day"]
+    basis = _get(county_water, "public_supply_basis", "")
+    if not basis:
+        basis = ("no county water-use row: unknown" if county_water is None else
+                 "the county's own public-supply withdrawals; whether its utilities also draw water elsewhere is unknown")
+    return pd.DataFrame([{"county_fips": str(_get(county_water, "county_fips", "")), **row,
+                          "public_supply_basis": basis}])
+
+
+def _context(cons, wdr, facts: pd.DataFrame, stress_score, stress_indicator, stress_label,
+             thresholds: VerdictThresholds, *, reasons: bool):
+    """The one rule of both paths: shares, stress split, verdict and its basis, on arrays."""
+    share_county, share_public = shares_like_for_like(cons, wdr, facts["county_water_gal_per_day"].to_numpy(dtype=float),
+                                                      facts["utility_supply_gal_per_day"].to_numpy(dtype=float))
+    site_bws, avg_bws, stress_basis = _stress_split(stress_score, stress_indicator)
+    label = np.array([lab if np.isfinite(b) else "" for lab, b in
+                      zip(np.broadcast_to(np.asarray(stress_label, dtype=object), site_bws.shape), site_bws)], dtype=object)
+    verdict = water_verdicts(share_county, share_public, site_bws, thresholds, reasons=reasons, state_avg_bws_score=avg_bws)
+    basis = _verdict_basis(_county_basis(facts), facts["public_supply_basis"].to_numpy(dtype=object), stress_basis,
+                           share_county, share_public)
+    return share_county, share_public, site_bws, avg_bws, label, stress_basis, verdict, basis
 
 
 def local_context(
@@ -200,7 +401,7 @@ def local_context(
     water_stress: Mapping | pd.Series | None = None,
     thresholds: VerdictThresholds = VerdictThresholds(),
 ) -> LocalContext:
-    """Shares of county withdrawals and public supply, water stress and the verdict of one site.
+    """Shares of the county's water and the utility's supply, water stress and the verdict of one site.
 
     Parameters
     ----------
@@ -209,34 +410,44 @@ def local_context(
     withdrawal_gal_per_yr : float
         Site on-site withdrawal [gal/yr] (NaN when unknown).
     county_water : mapping, optional
-        The site county's row of the ``water_use`` layer: ``withdrawal_total_gal_per_day``,
-        ``withdrawal_public_supply_gal_per_day`` [gal/day], optionally ``county_fips``.
+        The site county's :func:`county_water_facts` row; or a bare ``water_use`` row
+        (``withdrawal_total_gal_per_day``, ``withdrawal_public_supply_gal_per_day`` [gal/day],
+        optionally ``withdrawal_fresh_gal_per_day``, ``county_fips``): its own figures.
     water_stress : mapping, optional
-        ``bws_score`` [0-5] and optionally ``bws_label`` for the site.
+        ``bws_score`` [0-5], optionally ``bws_label`` and ``indicator`` (an
+        ``aqueduct40_bws_state_*`` indicator marks a state average: reported, not used).
     thresholds : VerdictThresholds
 
     Returns
     -------
     LocalContext
     """
-    total = float(_get(county_water, "withdrawal_total_gal_per_day"))
-    public = float(_get(county_water, "withdrawal_public_supply_gal_per_day"))
-    share_county, share_public = shares_pct(consumption_gal_per_yr, withdrawal_gal_per_yr, total, public)
+    facts = _facts_of(county_water)
     score = float(_get(water_stress, "bws_score"))
+    indicator = str(_get(water_stress, "indicator", ""))
     label = str(_get(water_stress, "bws_label", "")) or bws_label(score)
-    verdict, reasons = water_verdict(float(share_county[0]), float(share_public[0]), score, thresholds)
+    sc, sp, site_bws, avg_bws, lab, stress_basis, (verdict, why), basis = _context(
+        [consumption_gal_per_yr], [withdrawal_gal_per_yr], facts, [score], [indicator], [label], thresholds, reasons=True)
+    f = facts.iloc[0]
     return LocalContext(
-        county_fips=str(_get(county_water, "county_fips", "")),
-        county_withdrawal_total_gal_per_day=total,
-        county_public_supply_gal_per_day=public,
+        county_fips=str(f["county_fips"]),
+        county_withdrawal_total_gal_per_day=float(f["withdrawal_total_gal_per_day"]),
+        county_public_supply_gal_per_day=float(f["withdrawal_public_supply_gal_per_day"]),
         site_consumption_gal_per_day=consumption_gal_per_yr / 365.0,
         site_withdrawal_gal_per_day=withdrawal_gal_per_yr / 365.0,
-        share_of_county_pct=float(share_county[0]),
-        share_of_public_supply_pct=float(share_public[0]),
-        bws_score=score,
-        bws_label=label,
-        verdict=verdict,
-        reasons=reasons,
+        share_of_county_pct=float(sc[0]),
+        share_of_public_supply_pct=float(sp[0]),
+        bws_score=float(site_bws[0]),
+        bws_label=str(lab[0]),
+        verdict=str(verdict[0]),
+        reasons=why[0],
+        county_fresh_withdrawal_gal_per_day=float(f["withdrawal_fresh_gal_per_day"]),
+        county_water_gal_per_day=float(f["county_water_gal_per_day"]),
+        utility_supply_gal_per_day=float(f["utility_supply_gal_per_day"]),
+        public_supply_basis=str(f["public_supply_basis"]),
+        state_avg_bws_score=float(avg_bws[0]),
+        water_stress_basis=str(stress_basis[0]),
+        verdict_basis=str(basis[0]),
     )
 
 
@@ -317,6 +528,8 @@ def context_columns(consumption_gal_per_yr, withdrawal_gal_per_yr, *, county_fip
                     thresholds: VerdictThresholds = VerdictThresholds()) -> dict[str, np.ndarray]:
     """The water-context columns of many sites (``site_columns.csv`` group ``water``).
 
+    The same rule as :func:`local_context` (both call one helper on arrays).
+
     Parameters
     ----------
     consumption_gal_per_yr, withdrawal_gal_per_yr : array_like
@@ -326,8 +539,7 @@ def context_columns(consumption_gal_per_yr, withdrawal_gal_per_yr, *, county_fip
     lon, lat : array_like
         Site coordinates [deg] (for sub-basin water stress).
     county_water : pandas.DataFrame, optional
-        ``water_use`` layer (``county_fips``, ``withdrawal_total_gal_per_day``,
-        ``withdrawal_public_supply_gal_per_day``).
+        ``water_use`` layer.
     water_stress : pandas.DataFrame, optional
         ``water_stress`` layer.
     thresholds : VerdictThresholds
@@ -336,27 +548,35 @@ def context_columns(consumption_gal_per_yr, withdrawal_gal_per_yr, *, county_fip
     -------
     dict of numpy.ndarray
         ``county_withdrawal_total_gal_per_day``, ``county_public_supply_gal_per_day``,
-        ``site_water_share_of_county_pct``, ``site_water_share_of_public_supply_pct``,
-        ``water_stress_bws_score``, ``water_stress_bws_label``, ``water_verdict``.
+        ``county_fresh_withdrawal_gal_per_day``, ``county_water_gal_per_day``,
+        ``utility_supply_gal_per_day`` [gal/day], ``public_supply_basis``,
+        ``site_water_share_of_county_pct``, ``site_water_share_of_public_supply_pct`` [%],
+        ``water_stress_bws_score`` (the sub-basin's; NaN when only a state average is known),
+        ``water_stress_state_avg_bws_score``, ``water_stress_bws_label``,
+        ``water_stress_basis``, ``water_verdict``, ``water_verdict_basis``.
     """
     cons = np.atleast_1d(np.asarray(consumption_gal_per_yr, dtype=float))
     n = cons.size
-    total = np.full(n, np.nan)
-    public = np.full(n, np.nan)
-    if county_water is not None:
-        cw = county_water.drop_duplicates("county_fips").set_index("county_fips")
-        fips = pd.Series(list(county_fips), dtype="string")
-        total = fips.map(cw["withdrawal_total_gal_per_day"]).to_numpy(dtype=float, na_value=np.nan)
-        public = fips.map(cw["withdrawal_public_supply_gal_per_day"]).to_numpy(dtype=float, na_value=np.nan)
+    facts = county_water_facts(county_water, county_fips)
     stress = (stress_at_sites(lon, lat, state_abbr, water_stress) if water_stress is not None
-              else {"bws_score": np.full(n, np.nan), "bws_label": np.full(n, "", dtype=object)})
-    share_county, share_public = shares_pct(cons, withdrawal_gal_per_yr, total, public)
+              else {"bws_score": np.full(n, np.nan), "bws_label": np.full(n, "", dtype=object),
+                    "indicator": np.full(n, "", dtype=object)})
+    sc, sp, site_bws, avg_bws, label, stress_basis, verdict, basis = _context(
+        cons, withdrawal_gal_per_yr, facts, stress["bws_score"], stress["indicator"], stress["bws_label"], thresholds,
+        reasons=False)
     return {
-        "county_withdrawal_total_gal_per_day": total,
-        "county_public_supply_gal_per_day": public,
-        "site_water_share_of_county_pct": share_county,
-        "site_water_share_of_public_supply_pct": share_public,
-        "water_stress_bws_score": stress["bws_score"],
-        "water_stress_bws_label": stress["bws_label"],
-        "water_verdict": water_verdicts(share_county, share_public, stress["bws_score"], thresholds),
+        "county_withdrawal_total_gal_per_day": facts["withdrawal_total_gal_per_day"].to_numpy(dtype=float),
+        "county_public_supply_gal_per_day": facts["withdrawal_public_supply_gal_per_day"].to_numpy(dtype=float),
+        "county_fresh_withdrawal_gal_per_day": facts["withdrawal_fresh_gal_per_day"].to_numpy(dtype=float),
+        "county_water_gal_per_day": facts["county_water_gal_per_day"].to_numpy(dtype=float),
+        "utility_supply_gal_per_day": facts["utility_supply_gal_per_day"].to_numpy(dtype=float),
+        "public_supply_basis": facts["public_supply_basis"].to_numpy(dtype=object),
+        "site_water_share_of_county_pct": sc,
+        "site_water_share_of_public_supply_pct": sp,
+        "water_stress_bws_score": site_bws,
+        "water_stress_state_avg_bws_score": avg_bws,
+        "water_stress_bws_label": label,
+        "water_stress_basis": stress_basis,
+        "water_verdict": verdict,
+        "water_verdict_basis": basis,
     }

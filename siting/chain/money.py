@@ -186,9 +186,13 @@ def _text(value) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def gas_lateral(resolved: ResolvedScenario, *, peak_gas_mmcf_per_day, distance_km) -> tuple[np.ndarray, np.ndarray,
-                                                                                          np.ndarray, np.ndarray]:
-    """The gas lateral of each site: sized to its peak gas demand over the distance to the nearest pipeline.
+def gas_lateral(resolved: ResolvedScenario, *, peak_gas_mmcf_per_day, distance_km, operator=None,
+                                served_mw=None, load_mw=None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The gas lateral of each site: sized to its peak gas demand over the distance to the chosen pipeline.
+
+    ``operator`` names the pipeline's system and ``served_mw`` [MW] the gas generation it already
+    serves; where that is below ``load_mw`` [MW] the label flags the deliverability (no system
+    within reach already carries a load this size: ask the pipeline for firm capacity).
 
     Returns
     -------
@@ -213,8 +217,16 @@ def gas_lateral(resolved: ResolvedScenario, *, peak_gas_mmcf_per_day, distance_k
         annual[ok] = c.annual_usd_per_yr
         diameter[ok] = np.asarray(c.detail["diameter_in"], dtype=float) * 1.0
         lines = np.broadcast_to(np.asarray(c.detail["lines_count"]), peak[ok].shape)
-        label[ok] = [f"gas lateral: {int(n)} x {d:.0f} in over {km:.1f} km to the nearest pipeline; {c.label}"
-                     for n, d, km in zip(lines, diameter[ok], dist[ok])]
+        ops = [None] * len(peak) if operator is None else list(operator)
+        served = np.broadcast_to(np.asarray(np.nan if served_mw is None else served_mw, dtype=float), peak.shape)
+        load = np.broadcast_to(np.asarray(np.nan if load_mw is None else load_mw, dtype=float), peak.shape)
+        for i, n, d, km in zip(np.flatnonzero(ok), lines, diameter[ok], dist[ok]):
+            to = f"the {ops[i]} pipeline" if ops[i] else "the pipeline"
+            text = f"gas lateral: {int(n)} x {d:.0f} in over {km:.1f} km to {to}; {c.label}"
+            if np.isfinite(served[i]) and np.isfinite(load[i]) and served[i] < load[i]:
+                text += (f"; deliverability to confirm: that system serves {served[i]:,.0f} MW of gas plants, "
+                         f"less than the {load[i]:,.0f} MW load")
+            label[i] = text
     return capex, annual, diameter, label
 
 

@@ -330,9 +330,11 @@ class SiteInputs:
         connection time; NaN = the region's.
     latitude_deg, longitude_deg : numpy.ndarray
         Site position [deg] (the delivered gas price takes the nearest hub's basis).
-    pipeline_distance_km, substation_distance_km : numpy.ndarray, optional
-        Distance to the nearest gas pipeline (the lateral) and substation (the grid
-        connection) [km]; NaN = unknown (the line is then not costed, and the design says so).
+    gas_lateral_km, substation_distance_km : numpy.ndarray, optional
+        Length of the straight gas lateral to the chosen pipeline (criteria column
+        ``distance_to_chosen_pipeline_km``, else the nearest pipeline) and distance to the
+        substation of the voltage class the load needs (the grid connection) [km]; NaN =
+        unknown (the line is then not costed, and the design says so).
     state_abbr : list, optional
         Each site's state (the grid-connection cost region).
     grid_region : list, optional
@@ -340,6 +342,11 @@ class SiteInputs:
         ``"us_utility_reported"``.
     ozone_class_source : list, optional
         Where each county's ozone class comes from (named in the permit verdict).
+    gas_pipeline_operator : list, optional
+        Operator (system) of the chosen pipeline (``chosen_pipeline_operator``); None = unknown.
+    gas_pipeline_served_mw : numpy.ndarray, optional
+        Operating gas generation that system already serves [MW]
+        (``chosen_pipeline_served_gas_capacity_mw``); NaN = unknown.
     """
 
     station_id: np.ndarray
@@ -349,22 +356,25 @@ class SiteInputs:
     grid_wait_months: np.ndarray
     latitude_deg: np.ndarray
     longitude_deg: np.ndarray
-    pipeline_distance_km: np.ndarray | None = None
+    gas_lateral_km: np.ndarray | None = None
     substation_distance_km: np.ndarray | None = None
     state_abbr: list | None = None
     grid_region: list | None = None
     ozone_class_source: list | None = None
+    gas_pipeline_operator: list | None = None
+    gas_pipeline_served_mw: np.ndarray | None = None
 
     def __post_init__(self):
         n = len(self.station_id)
-        for name, default in (("pipeline_distance_km", np.full(n, np.nan)), ("substation_distance_km", np.full(n, np.nan)),
+        for name, default in (("gas_lateral_km", np.full(n, np.nan)), ("substation_distance_km", np.full(n, np.nan)),
                               ("state_abbr", [""] * n), ("grid_region", ["us_utility_reported"] * n),
-                              ("ozone_class_source", [""] * n)):
+                              ("ozone_class_source", [""] * n), ("gas_pipeline_operator", [None] * n),
+                              ("gas_pipeline_served_mw", np.full(n, np.nan))):
             if getattr(self, name) is None:
                 object.__setattr__(self, name, default)
         for name in ("altitude_m", "it_load_mw", "grid_wait_months", "latitude_deg", "longitude_deg",
-                     "nonattainment_status", "pipeline_distance_km", "substation_distance_km", "state_abbr",
-                     "grid_region", "ozone_class_source"):
+                     "nonattainment_status", "gas_lateral_km", "substation_distance_km", "state_abbr",
+                     "grid_region", "ozone_class_source", "gas_pipeline_operator", "gas_pipeline_served_mw"):
             if len(getattr(self, name)) != n:
                 raise ConfigError(f"SiteInputs.{name} has {len(getattr(self, name))} values for {n} sites")
 
@@ -374,13 +384,15 @@ class SiteInputs:
     @classmethod
     def one(cls, *, station_id: str, altitude_m: float, it_load_mw: float, nonattainment_status=None,
             grid_wait_months: float = math.nan, latitude_deg: float = math.nan, longitude_deg: float = math.nan,
-            pipeline_distance_km: float = math.nan, substation_distance_km: float = math.nan, state_abbr: str = "",
-            grid_region: str = "us_utility_reported", ozone_class_source: str = "") -> SiteInputs:
+            gas_lateral_km: float = math.nan, substation_distance_km: float = math.nan, state_abbr: str = "",
+            grid_region: str = "us_utility_reported", ozone_class_source: str = "", gas_pipeline_operator=None,
+            gas_pipeline_served_mw: float = math.nan) -> SiteInputs:
         """Inputs of one site."""
         return cls(np.array([station_id], dtype=object), np.array([float(altitude_m)]), np.array([float(it_load_mw)]),
                    [nonattainment_status], np.array([float(grid_wait_months)]), np.array([float(latitude_deg)]),
-                   np.array([float(longitude_deg)]), np.array([float(pipeline_distance_km)]),
-                   np.array([float(substation_distance_km)]), [state_abbr], [grid_region], [ozone_class_source])
+                   np.array([float(longitude_deg)]), np.array([float(gas_lateral_km)]),
+                   np.array([float(substation_distance_km)]), [state_abbr], [grid_region], [ozone_class_source],
+                   [gas_pipeline_operator], np.array([float(gas_pipeline_served_mw)]))
 
     def take(self, idx) -> SiteInputs:
         """The inputs of some sites (positions ``idx``)."""
@@ -504,7 +516,9 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
     ren_fixed = gas_fixed + (costs.pv_usd_per_mw_dc_yr * caps[0] + costs.wind_usd_per_mw_yr * caps[1]
                              + costs.battery_usd_per_mw_yr * caps[2] + costs.battery_usd_per_mwh_yr * caps[3])
     lateral_capex, lateral_annual, lateral_in, lateral_label = money.gas_lateral(
-        resolved, peak_gas_mmcf_per_day=gas["peak_mmcf_per_day"], distance_km=inputs.pipeline_distance_km[sites])
+        resolved, peak_gas_mmcf_per_day=gas["peak_mmcf_per_day"], distance_km=inputs.gas_lateral_km[sites],
+        operator=[inputs.gas_pipeline_operator[i] for i in sites], served_mw=inputs.gas_pipeline_served_mw[sites],
+        load_mw=take(block.facility_peak_load_mw))
     grid_capex, grid_annual, grid_label = money.grid_connection_cost(
         resolved, load_mw=take(block.facility_peak_load_mw), distance_km=inputs.substation_distance_km[sites],
         state_abbr=[inputs.state_abbr[i] for i in sites])

@@ -14,9 +14,12 @@ thresholds, setbacks) is in :mod:`siting.scoring`.
 module      columns
 ==========  ==========================================================================
 location    county and state (point in polygon)
-grid        distance to lines by voltage class, substation, balancing authority, queue wait
-gas         distance to pipelines, lateral cost, deliverability, gas facilities
-land        existing plants and datacenters, raster exclusions and values
+grid        distance to lines and substations by voltage class, the class the load needs
+            (:func:`grid_access`), balancing authority, queue wait
+gas         distance to pipelines, lateral cost, deliverability, gas facilities, the chosen
+            pipeline (:func:`chosen_pipeline`: nearest of a system already serving the load)
+land        existing operating plants and datacenter footprints, raster exclusions and values
+brownfield  retired, retiring and underused thermal plants a campus could take over
 air         nonattainment status of the county
 climate     weather station, hottest hour, cooling PUE/WUE, facility peak, CO2 of a gas supply
 water       cooling water against the county's withdrawals, water stress, verdict
@@ -28,13 +31,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from siting.criteria._common import prep
 from siting.criteria.air import OZONE_CLASSES, air
+from siting.criteria.brownfield import brownfield
 from siting.criteria.climate import climate
-from siting.criteria.gas import gas
-from siting.criteria.grid import LINE_CLASSES_KV, MIN_SUBSTATION_KV, grid
+from siting.criteria.gas import chosen_pipeline, gas
+from siting.criteria.grid import LINE_CLASSES_KV, MIN_SUBSTATION_KV, grid, grid_access
 from siting.criteria.land import RASTER_VALUE_COLUMNS, land
 from siting.criteria.location import location
 from siting.criteria.water import water
@@ -64,13 +69,14 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
     scenario : Scenario
         Assumptions (cooling design, load).
     include : tuple of str, optional
-        Criteria to run (names of :data:`CRITERIA` plus ``"air"`` and ``"water"``);
+        Criteria to run (names of :data:`CRITERIA` plus ``"air"``, ``"water"`` and ``"brownfield"``);
         all by default.
     """
-    names = tuple(CRITERIA) + ("air", "water") if include is None else tuple(include)
-    bad = [n for n in names if n not in CRITERIA and n not in ("air", "water")]
+    later = ("air", "water", "brownfield")  # criteria that use others' columns
+    names = tuple(CRITERIA) + later if include is None else tuple(include)
+    bad = [n for n in names if n not in CRITERIA and n not in later]
     if bad:
-        raise unknown_name("criterion", bad[0], tuple(CRITERIA) + ("air", "water"))
+        raise unknown_name("criterion", bad[0], tuple(CRITERIA) + later)
     L = prep(layers)
     parts = {}
     for name in names:
@@ -78,6 +84,23 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
             parts[name] = grid(sites, L, scenario, context=parts["location"])
         elif name in CRITERIA:
             parts[name] = CRITERIA[name](sites, L, scenario)
+    if "grid" in parts:
+        # the voltage class the load needs: the facility peak (climate) where known, else the IT load
+        known = pd.concat([parts["grid"]] + ([parts["climate"]] if "climate" in parts else []), axis=1)
+        if "it_load_mw" in sites.columns:
+            known["it_load_mw"] = sites["it_load_mw"]
+        parts["grid_access"] = grid_access(known, scenario)
+    if "gas" in parts:
+        # the pipeline the site would tap: the nearest of a system already serving its load
+        peak = parts["climate"]["facility_peak_load_mw"] if "climate" in parts else pd.Series(np.nan, index=sites.index)
+        it = (pd.to_numeric(sites["it_load_mw"], errors="coerce") if "it_load_mw" in sites.columns
+              else pd.Series(np.nan, index=sites.index)).fillna(scenario.it_load_mw)
+        parts["gas_choice"] = chosen_pipeline(sites, L, peak.fillna(it).to_numpy(dtype=float))
+    if "brownfield" in names:
+        peak = parts["climate"]["facility_peak_load_mw"] if "climate" in parts else pd.Series(np.nan, index=sites.index)
+        it = (pd.to_numeric(sites["it_load_mw"], errors="coerce") if "it_load_mw" in sites.columns
+              else pd.Series(np.nan, index=sites.index)).fillna(scenario.it_load_mw)
+        parts["brownfield"] = brownfield(sites, L, scenario, peak.fillna(it).to_numpy(dtype=float))
     loc = parts.get("location")
     if "air" in names:
         parts["air"] = air(sites, L, scenario, county_fips=None if loc is None else loc["county_fips"])
@@ -90,5 +113,5 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
     return out.loc[:, ~out.columns.duplicated()]
 
 
-__all__ = ["CRITERIA", "LINE_CLASSES_KV", "MIN_SUBSTATION_KV", "OZONE_CLASSES", "RASTER_VALUE_COLUMNS", "air", "climate",
-           "evaluate", "gas", "grid", "land", "location", "water"]
+__all__ = ["CRITERIA", "LINE_CLASSES_KV", "MIN_SUBSTATION_KV", "OZONE_CLASSES", "RASTER_VALUE_COLUMNS", "air", "brownfield", "climate",
+           "chosen_pipeline", "evaluate", "gas", "grid", "grid_access", "land", "location", "water"]

@@ -2,43 +2,52 @@
 
 from __future__ import annotations
 
+import logging
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.gas import normalize_operator, served_capacity_by_pipeline
+from gis_data.gas import link_plants_to_pipelines
 from gis_data.nearest import nearest, nearest_attributes
-from models.siting_facts import reference_value
-from models.units import KM_PER_MILE
 from siting.criteria._common import check_sites, empty, prep
 from siting.scenario import Scenario
 
+log = logging.getLogger(__name__)
+
+#: Longest lateral the chosen pipeline may need [km]: beyond it a system that already serves
+#: the load is no nearer option than the nearest pipeline (a screening choice; a lateral of
+#: tens of miles is a pipeline project of its own).
+LATERAL_REACH_KM = 50.0
+
+
+def pipeline_links(L):
+    """The layer set's :func:`gis_data.gas.link_plants_to_pipelines`, computed once per layer set."""
+    return L.memo(("pipeline_links",), lambda: link_plants_to_pipelines(L.load("plants"), L.load("pipelines")))
+
 
 def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
-    """Distance to interstate and intrastate gas pipelines, lateral cost, deliverability, hubs.
+    """Distance to interstate and intrastate gas pipelines, deliverability, hubs.
 
     Returns
     -------
     pandas.DataFrame
         ``distance_to_pipeline_km``, ``distance_to_interstate_pipeline_km``,
         ``distance_to_intrastate_pipeline_km`` [km]; ``pipeline_operator`` [-] of the
-        nearest pipeline; ``gas_lateral_cost_usd`` [USD, nominal 2024-25] a straight
-        lateral to it at the OGJ survey's average cost per mile;
-        ``pipeline_served_gas_capacity_mw`` [MW] operating gas generation whose EIA-860
-        ``gas_pipeline`` names that operator (a deliverability indicator: a line already
+        nearest pipeline (the lateral to the chosen pipeline is sized and costed once, in the
+        site chain's money step);
+        ``pipeline_served_gas_capacity_mw`` [MW] operating gas generation linked to that
+        pipeline's system (:func:`gis_data.gas.link_plants_to_pipelines`: by the EIA-860
+        ``gas_pipeline`` name and the nearest pipeline of the matching operator, else by
+        the plant sitting on the pipeline; a deliverability indicator: a system already
         feeding large plants is built for large draws); ``distance_to_gas_facility_km``
         [km] and ``gas_facility_type`` [-] of the nearest hub, storage field or terminal.
-
-    References
-    ----------
-    Oil & Gas Journal (2025), "Pipeline construction costs reach record $12.1
-    million/mile" (FERC filings), as copied in ``models/catalogs/siting_criteria.csv``.
     """
     check_sites(sites)
     L = prep(layers)
     out = empty(sites, {
         "distance_to_pipeline_km": "float", "distance_to_interstate_pipeline_km": "float",
-        "distance_to_intrastate_pipeline_km": "float", "pipeline_operator": "str", "gas_lateral_cost_usd": "float",
+        "distance_to_intrastate_pipeline_km": "float", "pipeline_operator": "str",
         "pipeline_served_gas_capacity_mw": "float", "distance_to_gas_facility_km": "float", "gas_facility_type": "str",
     })
     if L.has("pipelines"):
@@ -58,20 +67,81 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             sub = L.index("pipelines", kind, lambda f, k=kind: f["pipe_type"].astype("string").str.lower().fillna("").to_numpy() == k)
             dk[other] = nearest(sites.geometry.iloc[other], sub, xy=L.coords(sites)[other])[1]
             out[f"distance_to_{kind}_pipeline_km"] = dk
-        usd_per_km = reference_value("gas_pipeline_cost_usd_per_mile") / KM_PER_MILE
-        out["gas_lateral_cost_usd"] = out["distance_to_pipeline_km"] * usd_per_km
         if L.has("plants"):
-            def served_by_row():
-                served = served_capacity_by_pipeline(L.load("plants"))
-                key = normalize_operator(idx.frame["operator"])
-                cap = key.map(served).astype(float)
-                # a known operator with no gas plant on it: 0 MW served; unknown operator: missing
-                return cap.where(key.isna(), cap.fillna(0.0)).to_numpy(dtype=float)
-
-            per_row = L.memo(("served_by_pipeline_row",), served_by_row)
+            per_row = L.memo(("served_by_pipeline_row",), lambda: pipeline_links(L).served_mw_per_pipeline(L.load("pipelines")))
             out["pipeline_served_gas_capacity_mw"] = np.where(found, per_row[np.where(found, pos, 0)], np.nan)
     if L.has("gas_facilities"):
         near = nearest_attributes(sites, L.index("gas_facilities"), {"facility_type": "gas_facility_type"}, xy=L.coords(sites))
         out["distance_to_gas_facility_km"] = near["distance_km"].to_numpy()
         out["gas_facility_type"] = near["gas_facility_type"].astype("string").to_numpy()
+    return out
+
+
+def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float = LATERAL_REACH_KM) -> pd.DataFrame:
+    """The pipeline a site would tap: the nearest pipeline of a system that already serves its load.
+
+    A system's served capacity is the operating gas generation linked to it
+    (:func:`pipeline_links`); a system serving at least the site's load has shown it
+    delivers such draws. The nearest pipeline of such a system is chosen when it is within
+    ``reach_km``; otherwise the nearest pipeline of any system (its served capacity says
+    how far short it falls).
+
+    Parameters
+    ----------
+    sites : geopandas.GeoDataFrame
+        Points in EPSG:5070.
+    layers : LayerSet-like
+    load_mw : array-like
+        Each site's facility peak load [MW] (NaN: the nearest pipeline is chosen).
+    reach_km : float
+        [km]
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``chosen_pipeline_id``, ``chosen_pipeline_operator`` [-], ``distance_to_chosen_pipeline_km``
+        [km], ``chosen_pipeline_served_gas_capacity_mw`` [MW], ``chosen_pipeline_basis`` [-].
+    """
+    check_sites(sites)
+    L = prep(layers)
+    out = empty(sites, {"chosen_pipeline_id": "str", "chosen_pipeline_operator": "str",
+                        "distance_to_chosen_pipeline_km": "float", "chosen_pipeline_served_gas_capacity_mw": "float",
+                        "chosen_pipeline_basis": "str"})
+    if not L.has("pipelines") or not len(sites):
+        return out
+    idx = L.index("pipelines")
+    xy = L.coords(sites)
+    pos, d = nearest(sites, idx, xy=xy)
+    pos, d = np.array(pos, copy=True), np.array(d, dtype=float, copy=True)
+    n = len(sites)
+    load = np.broadcast_to(np.asarray(load_mw, dtype=float), (n,)).copy()
+    served = (L.memo(("served_by_pipeline_row",), lambda: pipeline_links(L).served_mw_per_pipeline(L.load("pipelines")))
+              if L.has("plants") else np.full(len(idx.frame), np.nan))
+    basis = np.full(n, "nearest pipeline (no plant layer: deliverability unknown)" if not L.has("plants") else
+                    "nearest pipeline: no system within reach already serves the load", dtype=object)
+    basis[np.isnan(load)] = "nearest pipeline (load unknown)"
+    if L.has("plants"):
+        levels = np.unique(served[np.isfinite(served) & (served > 0)])
+        # the adequate systems of a site are those serving >= its load: one threshold per distinct level
+        k = np.searchsorted(levels, load, side="left")  # levels[k] is the smallest served value >= load
+        for j in np.unique(k[np.isfinite(load) & (k < len(levels))]):
+            thr = float(levels[j])
+            sel = np.flatnonzero((k == j) & np.isfinite(load))
+            sub = L.index("pipelines", f"served_ge_{thr:.6g}", lambda f, thr=thr: served >= thr)
+            p2, d2 = nearest(sites.geometry.iloc[sel], sub, xy=xy[sel])
+            ok = (p2 >= 0) & (d2 <= reach_km)
+            rows = sel[ok]
+            pos[rows] = np.flatnonzero(served >= thr)[p2[ok]]
+            d[rows] = d2[ok]
+            basis[rows] = "nearest pipeline of a system already serving at least the facility load"
+    found = pos >= 0
+    fr = idx.frame
+    take = np.where(found, pos, 0)
+    out["chosen_pipeline_id"] = pd.array(np.where(found, fr["pipeline_id"].astype(object).to_numpy()[take], None),
+                                         dtype="string")
+    out["chosen_pipeline_operator"] = pd.array(np.where(found, fr["operator"].astype(object).to_numpy()[take], None),
+                                               dtype="string")
+    out["distance_to_chosen_pipeline_km"] = np.where(found, d, np.nan)
+    out["chosen_pipeline_served_gas_capacity_mw"] = np.where(found, served[take], np.nan)
+    out["chosen_pipeline_basis"] = pd.array(np.where(found, basis, None), dtype="string")
     return out

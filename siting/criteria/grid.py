@@ -12,31 +12,108 @@ from gis_data.nearest import PreparedLayers, nearest, nearest_attributes, points
 from gis_data.queue import QueueWaits, interconnection_wait, queue_waits
 from siting.criteria._common import check_sites, empty, prep, text
 from siting.criteria.location import location
+from siting.errors import ConfigError
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)
 
-#: Voltage classes (kV) of the "distance to line" columns.
-LINE_CLASSES_KV = (230, 345, 500)
+#: Voltage classes of the "distance to line" columns, named by their usual voltage [kV].
+LINE_CLASSES_KV = (100, 230, 345, 500)
+
+#: Lowest line voltage that belongs to each class [kV]: HIFLD's voltage classes are
+#: "100-161", "220-287", "345", "500" and "735 AND ABOVE", so the 230 kV class starts at
+#: 220 kV (the class of 230 kV lines); a line of known voltage joins every class whose
+#: floor it reaches.
+CLASS_FLOOR_KV = {100: 100.0, 230: 220.0, 345: 345.0, 500: 500.0}
+
+#: Voltage of each class whose line capacity the grid-access rule uses [kV]: the lowest
+#: standard voltage of the class (115 kV for "100-161"), so a class is never credited with
+#: more than its weakest member carries.
+CLASS_RATED_KV = {100: 115, 230: 230, 345: 345, 500: 500}
 
 #: Smallest substation maximum voltage that counts as a transmission interconnection [kV].
 MIN_SUBSTATION_KV = 115.0
 
+#: Circuits a new load gets by looping in one existing line: the line is cut and both ends
+#: brought into the load's substation, so power arrives over two circuits (topology, not a
+#: sourced figure).
+LOOP_IN_CIRCUITS = 2
+
+
+def line_capacity_mw(class_kv: int) -> float:
+    """Power one circuit of a voltage class carries [MW] (NREL reVX line capacity of the class's rated voltage).
+
+    Parameters
+    ----------
+    class_kv : int
+        One of :data:`LINE_CLASSES_KV` [kV].
+
+    References
+    ----------
+    NREL reVX least-cost transmission, ``power_to_voltage.json`` (capacity class MW ->
+    line voltage kV), as copied in ``models/catalogs/siting_criteria.csv``.
+    """
+    from models.siting_facts import reference_value
+
+    if class_kv not in CLASS_RATED_KV:
+        raise ConfigError(f"voltage class {class_kv!r} kV is not one of {LINE_CLASSES_KV}")
+    return reference_value(f"line_capacity_mw_{CLASS_RATED_KV[class_kv]}kv")
+
+
+def required_line_class_kv(load_mw, *, circuits: int = LOOP_IN_CIRCUITS) -> np.ndarray:
+    """The lowest voltage class whose looped-in line carries the load [kV] (NaN for an unknown load).
+
+    A class is adequate when ``circuits`` x its line capacity (:func:`line_capacity_mw`)
+    is at least the load. A load above what the highest class carries still needs that
+    class (several lines of it).
+
+    Parameters
+    ----------
+    load_mw : array-like
+        Facility peak load [MW].
+    circuits : int
+        Circuits into the load's substation [-] (2: one line looped in).
+
+    Returns
+    -------
+    numpy.ndarray
+        One of :data:`LINE_CLASSES_KV` per site [kV], NaN where the load is NaN.
+    """
+    load = np.atleast_1d(np.asarray(load_mw, dtype=float))
+    out = np.full(load.shape, float(LINE_CLASSES_KV[-1]))
+    for c in reversed(LINE_CLASSES_KV):
+        out = np.where(load <= circuits * line_capacity_mw(c), float(c), out)
+    return np.where(np.isnan(load), np.nan, out)
+
 
 def _line_voltage(frame: pd.DataFrame) -> np.ndarray:
-    """Line voltage [kV]: ``voltage_kv``, else the lower bound of the HIFLD ``volt_class``."""
+    """Voltage each AC line counts at for the classes [kV]: ``voltage_kv``, else the lower bound of
+    its HIFLD voltage class (``volt_class_min_kv``, else parsed from ``volt_class``); NaN for HVDC
+    lines (an HVDC line is tapped only through a converter station, so it is no AC class)."""
+    from gis_data.io import volt_class_bounds
+
     kv = pd.to_numeric(frame["voltage_kv"], errors="coerce").to_numpy(dtype=float)
+    if "volt_class_min_kv" in frame.columns:
+        lower = pd.to_numeric(frame["volt_class_min_kv"], errors="coerce").to_numpy(dtype=float)
+    elif "volt_class" in frame.columns:
+        lower = volt_class_bounds(frame["volt_class"].astype("string"))[0].to_numpy(dtype=float)
+    else:
+        lower = np.full(len(frame), np.nan)
+    kv = np.where(np.isnan(kv), lower, kv)
+    return np.where(_is_dc(frame), np.nan, kv)
+
+
+def _is_dc(frame: pd.DataFrame) -> np.ndarray:
+    dc = np.zeros(len(frame), dtype=bool)
+    if "is_dc" in frame.columns:
+        dc |= frame["is_dc"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     if "volt_class" in frame.columns:
-        cls = frame["volt_class"].astype("string").str.extract(r"(\d+)")[0]
-        lower = pd.to_numeric(cls, errors="coerce").to_numpy(dtype=float)
-        dc = frame["volt_class"].astype("string").str.upper().str.contains("DC", na=False).to_numpy()
-        lower = np.where(dc & np.isnan(lower), 500.0, lower)  # HIFLD "DC" class: HVDC lines >= 500 kV
-        kv = np.where(np.isnan(kv), lower, kv)
-    return kv
+        dc |= frame["volt_class"].astype("string").str.strip().str.upper().eq("DC").fillna(False).to_numpy(dtype=bool)
+    return dc
 
 
 def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Distance to transmission by voltage class, nearest substation, balancing authority, queue wait.
+    """Distance to transmission and substations by voltage class, balancing authority, queue wait.
 
     Parameters
     ----------
@@ -47,14 +124,18 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
     Returns
     -------
     pandas.DataFrame
-        ``distance_to_line_{230,345,500}kv_km`` [km] (lines of at least that voltage),
-        ``distance_to_substation_km`` [km] and ``substation_max_voltage_kv`` [kV] of the
-        nearest substation of at least 115 kV, ``balancing_authority`` [-] (polygon
-        containing the site), ``interconnection_wait_months`` [months] and
-        ``interconnection_wait_basis`` [-]: the regional median of the queue layer where
-        it covers the site (:func:`queue_waits`, computed once per layer set), else the
-        national median request-to-operation time of projects that reached operation in
-        2024.
+        ``distance_to_line_{100,230,345,500}kv_km`` [km]: AC lines of that class or above
+        (:data:`CLASS_FLOOR_KV`: a line of unknown voltage counts at the lower bound of its
+        HIFLD class; a line of unknown class counts in none), ``distance_to_line_hvdc_km``
+        [km]; ``distance_to_substation_km`` [km] and ``substation_max_voltage_kv`` [kV] of
+        the nearest substation of at least 115 kV, and
+        ``distance_to_substation_{230,345,500}kv_km`` [km] to the nearest whose maximum
+        voltage reaches that class; ``balancing_authority`` [-] (polygon containing the
+        site), ``interconnection_wait_months`` [months] and ``interconnection_wait_basis``
+        [-]: the regional median of the queue layer where it covers the site
+        (:func:`queue_waits`, computed once per layer set), else the national median
+        request-to-operation time of projects that reached operation in 2024. Which class
+        the site's load needs is :func:`grid_access`.
 
     References
     ----------
@@ -64,17 +145,21 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
     check_sites(sites)
     L = prep(layers)
     spec = {f"distance_to_line_{kv}kv_km": "float" for kv in LINE_CLASSES_KV}
-    spec |= {"distance_to_substation_km": "float", "substation_max_voltage_kv": "float", "balancing_authority": "str"}
+    spec |= {"distance_to_line_hvdc_km": "float", "distance_to_substation_km": "float",
+             "substation_max_voltage_kv": "float"}
+    spec |= {f"distance_to_substation_{kv}kv_km": "float" for kv in LINE_CLASSES_KV[1:]}
+    spec |= {"balancing_authority": "str"}
     out = empty(sites, spec)
     if L.has("transmission"):
-        # cascade: the nearest line of at least 230 kV is also the nearest of at least 345 (500) kV when
-        # its own voltage is that high, so only the other sites are searched again
+        # cascade: the nearest line of the 100 kV class is also the nearest of the 230 (345, 500) kV
+        # class when its own voltage is that high, so only the other sites are searched again
         kv = L.memo(("line_voltage_kv",), lambda: _line_voltage(L.projected("transmission")))
         todo = np.arange(len(sites))
         d = np.full(len(sites), np.nan)
         near_kv = np.full(len(sites), np.nan)  # voltage of each site's nearest line of the current class
         for i, c in enumerate(LINE_CLASSES_KV):
-            idx = L.index("transmission", f"ge{c}", lambda f, c=c: kv >= c)
+            floor = CLASS_FLOOR_KV[c]
+            idx = L.index("transmission", f"ge{floor:g}", lambda f, floor=floor: kv >= floor)
             v = L.memo(("line_voltage_kv", c), lambda idx=idx: _line_voltage(idx.frame))
             pos_c, d_c = nearest(sites.geometry.iloc[todo], idx, xy=L.coords(sites)[todo])
             d = d.copy()
@@ -83,15 +168,28 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
             out[f"distance_to_line_{c}kv_km"] = d
             if i + 1 < len(LINE_CLASSES_KV):
                 # sites whose nearest line is already of the next class keep it; the others search again
-                todo = np.flatnonzero(~(near_kv >= LINE_CLASSES_KV[i + 1]) & ~np.isnan(d))
+                nxt = CLASS_FLOOR_KV[LINE_CLASSES_KV[i + 1]]
+                todo = np.flatnonzero(~(near_kv >= nxt) & ~np.isnan(d))
+        dc = L.index("transmission", "hvdc", lambda f: _is_dc(f))
+        if len(dc):
+            out["distance_to_line_hvdc_km"] = nearest(sites, dc, xy=L.coords(sites))[1]
     if L.has("substations"):
-        idx = L.index(
-            "substations", f"ge{MIN_SUBSTATION_KV:g}",
-            lambda f: pd.to_numeric(f["max_voltage_kv"], errors="coerce").to_numpy(dtype=float) >= MIN_SUBSTATION_KV,
-        )
+        sub_kv = L.memo(("substation_max_kv",), lambda: pd.to_numeric(
+            L.projected("substations")["max_voltage_kv"], errors="coerce").to_numpy(dtype=float))
+        idx = L.index("substations", f"ge{MIN_SUBSTATION_KV:g}", lambda f: sub_kv >= MIN_SUBSTATION_KV)
         near = nearest_attributes(sites, idx, {"max_voltage_kv": "substation_max_voltage_kv"}, xy=L.coords(sites))
         out["distance_to_substation_km"] = near["distance_km"].to_numpy()
         out["substation_max_voltage_kv"] = pd.to_numeric(near["substation_max_voltage_kv"]).to_numpy(dtype=float)
+        for c in LINE_CLASSES_KV[1:]:
+            floor = CLASS_FLOOR_KV[c]
+            # a site whose nearest >= 115 kV substation already reaches the class keeps that distance
+            done = out["substation_max_voltage_kv"].to_numpy(dtype=float) >= floor
+            dist = np.where(done, out["distance_to_substation_km"].to_numpy(dtype=float), np.nan)
+            rest = np.flatnonzero(~done)
+            if len(rest):
+                sub = L.index("substations", f"ge{floor:g}", lambda f, floor=floor: sub_kv >= floor)
+                dist[rest] = nearest(sites.geometry.iloc[rest], sub, xy=L.coords(sites)[rest])[1]
+            out[f"distance_to_substation_{c}kv_km"] = dist
     if L.has("balancing_authorities"):
         idx = L.index("balancing_authorities")
         pos = points_in_polygons(sites, idx, xy=L.coords(sites))
@@ -109,6 +207,72 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
     out["interconnection_wait_months"] = months
     out["interconnection_wait_basis"] = basis
     return out
+
+
+def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The voltage class each site's load needs, and its distance to the nearest adequate line and substation.
+
+    The load is the site's ``facility_peak_load_mw`` (the climate criterion's: IT load x the
+    station's highest hourly PUE), else its IT load (``it_load_mw``, else the scenario's)
+    as a lower bound, said in the basis. The class is :func:`required_line_class_kv`.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The :func:`grid` columns, with ``facility_peak_load_mw`` [MW] and ``it_load_mw`` [MW]
+        when known.
+    scenario : Scenario
+
+    Returns
+    -------
+    pandas.DataFrame
+        On ``table.index``: ``grid_required_voltage_kv`` [kV] (the class, named by its usual
+        voltage), ``distance_to_adequate_line_km`` and ``distance_to_adequate_substation_km``
+        [km] (a line of that class or above; a substation whose maximum voltage reaches it),
+        ``grid_access_basis`` [-] (the load, the class and why).
+    """
+    n = len(table)
+
+    def col(name):
+        return (pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float)
+                if name in table.columns else np.full(n, np.nan))
+
+    peak = col("facility_peak_load_mw")
+    it = col("it_load_mw")
+    it = np.where(np.isnan(it), scenario.it_load_mw, it)
+    from_it = np.isnan(peak)
+    load = np.where(from_it, it, peak)
+    need = required_line_class_kv(load)
+    line = np.full(n, np.nan)
+    sub = np.full(n, np.nan)
+    for c in LINE_CLASSES_KV:
+        m = need == c
+        line = np.where(m, col(f"distance_to_line_{c}kv_km"), line)
+        sub_col = "distance_to_substation_km" if c == LINE_CLASSES_KV[0] else f"distance_to_substation_{c}kv_km"
+        sub = np.where(m, col(sub_col), sub)
+    basis = []
+    for i in range(n):
+        if np.isnan(need[i]):
+            basis.append(None)
+            continue
+        c = int(need[i])
+        cap = line_capacity_mw(c)
+        what = "IT load (facility peak unknown, a lower bound)" if from_it[i] else "facility peak load"
+        if load[i] > LOOP_IN_CIRCUITS * cap:
+            why = (f"more than a looped-in {CLASS_RATED_KV[c]} kV line carries ({LOOP_IN_CIRCUITS} x {cap:,.0f} MW): "
+                   f"the highest class, several lines")
+        else:
+            lower = [k for k in LINE_CLASSES_KV if k < c]
+            why = (f"a looped-in line of this class carries {LOOP_IN_CIRCUITS} x {cap:,.0f} MW"
+                   + (f"; the {lower[-1]} kV class only {LOOP_IN_CIRCUITS} x {line_capacity_mw(lower[-1]):,.0f} MW"
+                      if lower else ""))
+        basis.append(f"{load[i]:,.0f} MW {what} needs the {c} kV class: {why} (NREL reVX line capacity by voltage)")
+    return pd.DataFrame({
+        "grid_required_voltage_kv": need,
+        "distance_to_adequate_line_km": line,
+        "distance_to_adequate_substation_km": sub,
+        "grid_access_basis": pd.array(basis, dtype="string"),
+    }, index=table.index)
 
 
 def _layer_queue_waits(L: PreparedLayers) -> QueueWaits:

@@ -1,4 +1,4 @@
-"""Land: existing plants and datacenters nearby, and the layer set's rasters at the sites."""
+"""Land: operating plants and datacenter footprints nearby, and the layer set's rasters at the sites."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from gis_data.nearest import nearest
+from gis_data.plants import reuse_status
 from siting.criteria._common import check_sites, empty, prep, text
 from siting.scenario import Scenario
 
@@ -50,7 +51,13 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``distance_to_power_plant_km`` and ``distance_to_datacenter_km`` [km];
+        ``distance_to_power_plant_km`` [km] (any generator, any status),
+        ``distance_to_operating_plant_km`` [km] (generators that stay in operation: not
+        retiring, retired, underused or proposed; a campus there would crowd them),
+        ``distance_to_datacenter_km`` [km] (the nearest datacenter point) and
+        ``distance_to_datacenter_footprint_km`` [km] (to the edge of its footprint, a disc of
+        the layer's ``footprint_area_km2`` around the point; 0 inside; the point itself where
+        the area is unknown);
         ``excluded_by_raster`` [-] (the site's cell of the ``exclusion_raster`` is nonzero;
         missing on nodata or outside the raster, or without the raster) and
         ``exclusion_raster_name`` [-] (that raster's file name, on excluded sites);
@@ -60,13 +67,32 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     """
     check_sites(sites)
     L = prep(layers)
-    out = empty(sites, {"distance_to_power_plant_km": "float", "distance_to_datacenter_km": "float",
+    out = empty(sites, {"distance_to_power_plant_km": "float", "distance_to_operating_plant_km": "float",
+                         "distance_to_datacenter_km": "float", "distance_to_datacenter_footprint_km": "float",
                          "excluded_by_raster": "bool", "exclusion_raster_name": "str",
                          **{c: "float" for c in RASTER_VALUE_COLUMNS.values()}})
     if L.has("plants"):
         out["distance_to_power_plant_km"] = nearest(sites, L.index("plants"), xy=L.coords(sites))[1]
+        year = int(scenario.analysis_year)
+
+        def staying(f):
+            # operating units that stay: not retiring, retired, underused or proposed (they would be crowded)
+            return reuse_status(f["status"], f["retirement_year"], f["gen_status"] if "gen_status" in f.columns else None,
+                                as_of_year=year) == "operating"
+
+        idx = L.index("plants", f"operating_{year}", staying)
+        if len(idx):
+            out["distance_to_operating_plant_km"] = nearest(sites, idx, xy=L.coords(sites))[1]
     if L.has("datacenters"):
-        out["distance_to_datacenter_km"] = nearest(sites, L.index("datacenters"), xy=L.coords(sites))[1]
+        idx = L.index("datacenters")
+        pos, d = nearest(sites, idx, xy=L.coords(sites))
+        out["distance_to_datacenter_km"] = d
+        area = (pd.to_numeric(idx.frame["footprint_area_km2"], errors="coerce").to_numpy(dtype=float)
+                if "footprint_area_km2" in idx.frame.columns else np.full(len(idx.frame), np.nan))
+        # footprint as a disc of the building's area around the point (0 where the area is unknown)
+        radius = np.sqrt(np.nan_to_num(area, nan=0.0) / np.pi)
+        r = np.where(pos >= 0, radius[np.where(pos >= 0, pos, 0)], np.nan)
+        out["distance_to_datacenter_footprint_km"] = np.maximum(d - r, 0.0)
     raster = L.memo(("raster", "exclusion_raster"), lambda: _raster(L, "exclusion_raster"))
     if raster is not None and len(sites):
         v = _sample(L, sites, raster[0])

@@ -33,8 +33,10 @@ def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Da
     pandas.DataFrame
         ``site_water_consumption_gal_per_yr``, ``site_water_withdrawal_gal_per_yr`` [gal/yr],
         ``water_in_n_out_equivalents`` [-], and the context columns of
-        :func:`siting.water_context.context_columns` (county withdrawals [gal/day], shares [%],
-        Aqueduct stress [0-5] and label, verdict).
+        :func:`siting.water_context.context_columns` (county withdrawals and the water its
+        users draw, the utility's supply and its basis [gal/day], shares of withdrawal
+        against withdrawal [%], the sub-basin's Aqueduct stress [0-5] or only the state
+        average (not scored), the verdict and its basis).
     """
     from siting.water_context import context_columns
 
@@ -61,14 +63,19 @@ def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Da
         lat=lat, county_water=L.load("water_use") if L.has("water_use") else None,
         water_stress=L.load("water_stress") if L.has("water_stress") else None)
     out = pd.DataFrame(index=sites.index)
-    out["county_withdrawal_total_gal_per_day"] = cols["county_withdrawal_total_gal_per_day"]
-    out["county_public_supply_gal_per_day"] = cols["county_public_supply_gal_per_day"]
+    for name in ("county_withdrawal_total_gal_per_day", "county_public_supply_gal_per_day",
+                 "county_fresh_withdrawal_gal_per_day", "county_water_gal_per_day", "utility_supply_gal_per_day"):
+        out[name] = cols[name]
+    out["public_supply_basis"] = pd.array(cols["public_supply_basis"].astype(str), dtype="string")
     out["site_water_consumption_gal_per_yr"] = cons
     out["site_water_share_of_county_pct"] = cols["site_water_share_of_county_pct"]
     out["site_water_withdrawal_gal_per_yr"] = wdr
     out["site_water_share_of_public_supply_pct"] = cols["site_water_share_of_public_supply_pct"]
     out["water_stress_bws_score"] = cols["water_stress_bws_score"]
+    out["water_stress_state_avg_bws_score"] = cols["water_stress_state_avg_bws_score"]
     out["water_stress_bws_label"] = pd.array(cols["water_stress_bws_label"].astype(str), dtype="string")
+    out["water_stress_basis"] = pd.array(cols["water_stress_basis"].astype(str), dtype="string")
     out["water_in_n_out_equivalents"] = cons / bm.benchmark("in_n_out_restaurant").gal_per_unit
     out["water_verdict"] = pd.array(cols["water_verdict"].astype(str), dtype="string")
+    out["water_verdict_basis"] = pd.array(cols["water_verdict_basis"].astype(str), dtype="string")
     return out

@@ -74,10 +74,9 @@ def pv_position_effect(scored, designs, layers, scenario: Scenario, *, sample: i
         base = climates[inputs.station_id[i]]
         moved = dataclasses.replace(base.station, latitude_deg=float(inputs.latitude_deg[i]),
                                     longitude_deg=float(inputs.longitude_deg[i]))
-        one = dataclasses.replace(inputs, **{f: (getattr(inputs, f)[i:i + 1] if f != "nonattainment_status"
-                                                 else inputs.nonattainment_status[i:i + 1])
-                                             for f in ("station_id", "altitude_m", "it_load_mw", "nonattainment_status",
-                                                       "grid_wait_months", "latitude_deg", "longitude_deg")})
+        # every per-site field sliced to site i (optional fields left None stay None)
+        one = dataclasses.replace(inputs, **{f.name: getattr(inputs, f.name)[i:i + 1]
+                                             for f in dataclasses.fields(inputs) if getattr(inputs, f.name) is not None})
         p = design_site(climate_of(moved, resolved), resolved, one).power
         d = done.iloc[pick[i]]
         rec = {"site_id": d["site_id"], "distance_to_weather_station_km": float(rows.iloc[i]["distance_to_weather_station_km"])}

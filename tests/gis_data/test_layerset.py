@@ -202,15 +202,17 @@ def test_cli_scan_and_list(tmp_path, capsys):
 @pytest.mark.shared_data
 def test_scan_of_shared_data_picks_national_layers(shared_data, tmp_path):
     ls = scan_directory(shared_data)
-    # The national >= 345 kV split (both files) beats the regional Indiana and Texas extracts.
-    assert ls.specs["transmission"].format == "hifld_transmission_by_class"
-    assert sorted(p.name for p in ls.specs["transmission"].paths) == ["grid-345_735.json.gz", "grid-dc.json"]
+    # The national all-voltage layer (every class) beats the national >= 345 kV split (more detail) and the
+    # regional Indiana and Texas extracts (national coverage first).
+    assert ls.specs["transmission"].format == "hifld_transmission_volt_class"
+    assert [p.name for p in ls.specs["transmission"].paths] == ["hifld_transmission_lines_us_z8.parquet"]
     assert {a.format for a in ls.alternatives if a.role == "transmission"} == {
-        "hifld_transmission", "hifld_transmission_simplified"}
+        "hifld_transmission", "hifld_transmission_simplified", "hifld_transmission_by_class"}
     assert ls.specs["plants"].format == "eia860_generators"
     assert ls.specs["queue"].format == "ercot_gis_report"
     rows = {r["role"]: r["rows"] for r in summarize(ls)}
-    assert rows["transmission"] == 2946 and rows["substations"] == 56363
+    # 102,454 decoded pieces (PROVENANCE) less 876 byte-identical ones decoded twice
+    assert rows["transmission"] == 101_578 and rows["substations"] == 56363
     out = ls.write(tmp_path / "layers.toml")
     assert "# also found:" in out.read_text()
 

@@ -51,7 +51,7 @@ def test_real_layers_run(real_layers):
     assert "outside" in out.loc["Atlantic Ocean", "error"]
     s = batch_summary(out.reset_index())
     assert (s.scored, s.errors, s.synthetic_layers) == (4, 1, False)
-    assert np.isfinite(ok["gas_lateral_cost_usd"]).all()
+    assert np.isfinite(ok["distance_to_chosen_pipeline_km"]).all()
 
 
 @pytest.mark.shared_data

@@ -61,8 +61,8 @@ def test_top_rows_by_rank_get_a_design(scored, designs):
 def test_every_option_equals_design_power_exactly(scored, designs, layers):
     """One chain: each batch-designed site equals design_power on the same inputs, bit for bit, every option.
 
-    Same station weather, elevation, IT load, ozone status, distances to pipeline and substation
-    and connection region; the capacity LP of
+    Same station weather, elevation, IT load, ozone status, distances to the chosen pipeline
+    and to the substation of the class the load needs, and connection region; the capacity LP of
     the site's group is solved at the station's elevation on both paths, so sharing it
     changes nothing.
     """
@@ -76,8 +76,9 @@ def test_every_option_equals_design_power_exactly(scored, designs, layers):
         p = design_power(weather, sc, altitude_m=float(d["design_altitude_m"]),
                          nonattainment_class=s["nonattainment_status"],
                          latitude=float(s["latitude_deg"]), longitude=float(s["longitude_deg"]),
-                         distance_to_pipeline_km=float(s["distance_to_pipeline_km"]),
-                         distance_to_substation_km=float(s["distance_to_substation_km"]), state_abbr=s["state_abbr"],
+                         distance_to_pipeline_km=float(s["distance_to_chosen_pipeline_km"]),
+                         distance_to_substation_km=float(s["distance_to_adequate_substation_km"]),
+                         state_abbr=s["state_abbr"],
                          grid_region=grid_region_of(s["balancing_authority"], s["state_abbr"]), **FAST)
         assert d["design_gas_units_count"] == p.fleet.units_count
         assert d["design_air_permit_path"] == p.option("gas_only").air_permit_path

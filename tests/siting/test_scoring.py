@@ -59,11 +59,14 @@ def test_subscores_hand():
 def test_total_weights_and_missing_renormalise():
     sub = subscores(_table(), P, SCN)
     w = P.normalised_weights()
-    hand = w["grid"] * 0.625 + w["gas"] * 0.5 + w["water"] * 0.625 + w["air"] * 1.0 + w["climate"] * 0.5
+    # no plants data: the brownfield sub-score is unknown and left out like any missing one
+    assert np.isnan(sub["score_brownfield"].iloc[0])
+    hand = (w["grid"] * 0.625 + w["gas"] * 0.5 + w["water"] * 0.625 + w["air"] * 1.0 + w["climate"] * 0.5) / (
+        1.0 - w["brownfield"])
     assert total_score(sub, P, [1.0])[0] == pytest.approx(hand, rel=1e-12)
     sub2 = subscores(_table(cooling_pue_annual=[np.nan], wue_consumption_l_per_kwh=[np.nan]), P, SCN)
     assert np.isnan(sub2["score_climate"].iloc[0])
-    keep = {k: v for k, v in w.items() if k != "climate"}
+    keep = {k: v for k, v in w.items() if k not in ("climate", "brownfield")}
     hand2 = (keep["grid"] * 0.625 + keep["gas"] * 0.5 + keep["water"] * 0.625 + keep["air"] * 1.0) / sum(keep.values())
     assert total_score(sub2, P, [1.0])[0] == pytest.approx(hand2, rel=1e-12)
 
@@ -72,9 +75,10 @@ def test_hard_constraints_and_setbacks():
     t = pd.concat([
         _table(site_id=["far"], distance_to_pipeline_km=[61.0]),
         _table(site_id=["severe"], nonattainment_status=["severe"]),
-        _table(site_id=["dc"], distance_to_datacenter_km=[0.2]),
-        _table(site_id=["plant"], distance_to_power_plant_km=[0.1]),
-        _table(site_id=["ok"], distance_to_datacenter_km=[5.0]),
+        _table(site_id=["dc"], distance_to_datacenter_footprint_km=[0.02]),
+        _table(site_id=["plant"], distance_to_operating_plant_km=[0.1]),
+        _table(site_id=["ok"], distance_to_datacenter_footprint_km=[0.2], distance_to_datacenter_km=[0.3],
+               distance_to_power_plant_km=[0.1]),  # near a campus, beside a retired plant: neither rule applies
     ], ignore_index=True)
     e = exclusions(t, P)
     assert e["exclusion_weight_frac"].tolist() == [0.0, 0.0, 0.0, 0.5, 1.0]
@@ -126,7 +130,7 @@ def test_station_too_far_leaves_climate_unknown_not_bad():
     assert np.isnan(sub["score_climate"].iloc[1])
     # the far site's total counts its climate as the middle of the scale, 0.5 (hand, sub-scores as above);
     # renormalising over the others instead would lift it for lacking nearby weather
-    w = {k: v for k, v in P.normalised_weights().items() if k != "carbon"}
+    w = {k: v for k, v in P.normalised_weights().items() if k not in ("carbon", "brownfield")}  # no data for them
     hand = (w["grid"] * 0.625 + w["gas"] * 0.5 + w["water"] * 0.625 + w["air"] * 1.0 + w["climate"] * 0.5) / sum(w.values())
     scored = score_table(t, P, SCN.replace(max_weather_station_km=300.0))
     assert scored["score_total"].iloc[1] == pytest.approx(hand, rel=1e-12)
@@ -163,3 +167,19 @@ def test_raster_exclusion_and_value_rules():
     assert exclusions(t, profile_from_dict(doc))["exclusion_weight_frac"].iloc[0] == 1.0  # the profile can switch it off
     text = score_table(t, prof, SCN)["explanation"]
     assert "Would be disqualified by:" in text.iloc[3] and "a nonzero cell of the exclusion raster" not in text.iloc[3]
+
+
+def test_brownfield_subscore_hand():
+    # a retired plant 2.5 km away freeing 700 MW for a 1,400 MW facility peak: (1 - 2.5/10) x 700/1400 = 0.375
+    t = _table(distance_to_power_plant_km=[2.5], distance_to_brownfield_plant_km=[2.5], brownfield_capacity_mw=[700.0],
+               facility_peak_load_mw=[1400.0], brownfield_plant_name=["Old Coal"], brownfield_status=["retired coal 2020 700 MW"],
+               brownfield_has_steam_cooling=[True])
+    s = subscores(t, P, SCN)
+    assert s["score_brownfield"].iloc[0] == pytest.approx(0.375, rel=1e-12)
+    # plants layer present, no qualifying plant near: 0 (not unknown); beyond the 10 km scale: 0
+    assert subscores(_table(distance_to_power_plant_km=[4.0]), P, SCN)["score_brownfield"].iloc[0] == 0.0
+    far = t.assign(distance_to_brownfield_plant_km=[12.0])
+    assert subscores(far, P, SCN)["score_brownfield"].iloc[0] == 0.0
+    # the explanation names the plant
+    text = score_table(t, P, SCN)["explanation"].iloc[0]
+    assert "Old Coal" in text and "700 MW of interconnection" in text and "cooling water rights" in text

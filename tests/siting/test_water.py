@@ -101,11 +101,12 @@ def test_site_water_budget_ties_to_cooling_and_columns_match_schema():
 
 
 def test_local_context_hand_case():
-    # Site consumes 365 M gal/yr = 1 M gal/day; county withdraws 100 M gal/day -> 1.0 % (moderate
-    # threshold); withdrawal 730 M gal/yr = 2 M gal/day over 10 M gal/day public supply -> 20 % (high).
+    # Withdrawal with withdrawal: the site withdraws 730 M gal/yr = 2 M gal/day; the county (fresh figure
+    # unknown here) withdraws 100 M gal/day in total -> 2.0 % (moderate); over 10 M gal/day public supply -> 20 % (high).
     ctx = wc.local_context(365e6, 730e6, county_water={"withdrawal_total_gal_per_day": 100e6,
                                                        "withdrawal_public_supply_gal_per_day": 10e6})
-    assert ctx.share_of_county_pct == pytest.approx(1.0, rel=1e-12)
+    assert ctx.share_of_county_pct == pytest.approx(2.0, rel=1e-12)
+    assert "total withdrawals (fresh unknown)" in ctx.verdict_basis
     assert ctx.share_of_public_supply_pct == pytest.approx(20.0, rel=1e-12)
     assert ctx.verdict == "high concern"
     low = wc.local_context(1e6, 2e6, county_water={"withdrawal_total_gal_per_day": 100e6,
@@ -154,10 +155,13 @@ def test_screening_water_columns_equal_the_site_water_of_the_same_site():
     single = sw.site_water_at(36.07, -79.79, scn, layers=layers).columns()
     for name in ("site_water_consumption_gal_per_yr", "site_water_withdrawal_gal_per_yr", "site_water_share_of_county_pct",
                  "site_water_share_of_public_supply_pct", "water_in_n_out_equivalents", "water_stress_bws_score",
-                 "county_withdrawal_total_gal_per_day", "cooling_pue_annual", "wue_consumption_l_per_kwh"):
+                 "county_withdrawal_total_gal_per_day", "cooling_pue_annual", "wue_consumption_l_per_kwh",
+                 "county_fresh_withdrawal_gal_per_day", "county_water_gal_per_day", "utility_supply_gal_per_day",
+                 "water_stress_state_avg_bws_score"):
         a, b = row[name], single[name]
         assert a == b or (np.isnan(a) and np.isnan(b)), (name, a, b)  # equal, not approximately equal
-    assert row["water_verdict"] == single["water_verdict"]
+    for name in ("water_verdict", "water_verdict_basis", "public_supply_basis", "water_stress_basis"):
+        assert row[name] == single[name], (name, row[name], single[name])
     assert set(single) <= set(schema.columns())
 
 
@@ -177,12 +181,13 @@ def test_memphis_site_with_real_county_and_stress(shared_data):
     tn = aq[aq["name_1"] == "Tennessee"].assign(state_abbr="TN")
     stress = wc.state_water_stress(tn).loc["TN"]
     r = sw.site_water(weather, Scenario(it_load_mw=400.0, cooling="hybrid"), county_water=county, water_stress=stress)
-    # hand check of the share: consumption / 365 / county total (USGS 2015: 503.53 Mgal/d)
+    # hand check of the share: withdrawal / 365 / county total (USGS 2015: 503.53 Mgal/d; no fresh figure given)
     assert r.context.share_of_county_pct == pytest.approx(
-        100 * r.cooling.water_consumption_gal_per_yr / 365 / 503.53e6, rel=1e-9)
-    assert 0 <= r.context.bws_score <= 5
+        100 * r.cooling.water_withdrawal_gal_per_yr / 365 / 503.53e6, rel=1e-9)
+    # a state average is reported, not used as the site's stress
+    assert np.isnan(r.context.bws_score) and 0 <= r.context.state_avg_bws_score <= 5
     assert r.context.verdict in ("low concern", "moderate concern", "high concern")
-    assert len(r.context.reasons) == 3
+    assert len(r.context.reasons) == 3 and "not the site's" in r.context.reasons[0]
 
 
 # -- CLI ----------------------------------------------------------------------------------------
@@ -263,9 +268,11 @@ def test_site_water_at_with_frame_layers_and_weather():
     r = sw.site_water_at(35.25, -89.75, Scenario(it_load_mw=100.0, cooling="hybrid"), layers=_fake_layers(),
                          weather=_synthetic_year())
     assert r.context.county_fips == "00001"
-    assert r.context.share_of_county_pct == pytest.approx(100 * r.cooling.water_consumption_gal_per_yr / 365 / 50e6, rel=1e-12)
-    # area-weighted state stress: (1x1 + 3x3) / 4 = 2.5
-    assert r.context.bws_score == pytest.approx(2.5, rel=1e-12)
+    # withdrawal with withdrawal (the fake layer has no fresh figure: total withdrawals, said so)
+    assert r.context.share_of_county_pct == pytest.approx(100 * r.cooling.water_withdrawal_gal_per_yr / 365 / 50e6, rel=1e-12)
+    # area-weighted state stress: (1x1 + 3x3) / 4 = 2.5, reported as the state average, not the site's
+    assert r.context.state_avg_bws_score == pytest.approx(2.5, rel=1e-12) and np.isnan(r.context.bws_score)
+    assert "state area-weighted average" in r.context.water_stress_basis
     assert r.notes[0].startswith("SYNTHETIC SAMPLE REGION")
     with pytest.raises(Exception, match="no county polygon contains the site"):
         sw.site_water_at(40.0, -100.0, Scenario(), layers=_fake_layers(), weather=_synthetic_year())
