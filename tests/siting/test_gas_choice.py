@@ -68,3 +68,27 @@ def test_evaluate_carries_the_choice_to_the_chain_inputs():
     inputs = inputs_from_table(table, FrameLayers({}), scn)
     np.testing.assert_allclose(inputs.gas_lateral_km, [1.5], rtol=RTOL)
     assert inputs.gas_pipeline_operator == ["Intra Gas"] and inputs.gas_pipeline_served_mw[0] == 300.0
+
+
+def test_chain_costs_the_lateral_to_the_chosen_pipeline_and_flags_deliverability():
+    """The money step's lateral runs to the chosen pipeline and names its system.
+
+    Hand: the lateral's capital equals models.site_costs.gas_lateral_cost over the chosen
+    pipeline's 1.5 km (the chain adds nothing of its own); a system serving 300 MW against a
+    1,400 MW load is flagged, one serving 2,000 MW is not.
+    """
+    from models.site_costs import gas_lateral_cost
+    from siting.chain.money import gas_lateral
+    from siting.chain.resolved import resolve
+
+    r = resolve(Scenario(it_load_mw=100.0))
+    s = r.scenario
+    capex, _, diameter, label = gas_lateral(r, peak_gas_mmcf_per_day=np.array([20.0, 20.0]),
+                                            distance_km=np.array([1.5, 6.0]), operator=["Intra Gas", "Transco"],
+                                            served_mw=np.array([300.0, 2000.0]), load_mw=np.array([1400.0, 1400.0]))
+    ref = gas_lateral_cost(np.array([20.0, 20.0]), np.array([1.5, 6.0]), dollar_year=s.dollar_year,
+                           discount_rate_frac=s.discount_rate_frac, lifetime_yr=s.lifetime_yr)
+    np.testing.assert_allclose(capex, ref.capex_usd, rtol=1e-12)
+    assert "to the Intra Gas pipeline" in label[0] and "deliverability to confirm" in label[0]
+    assert "300 MW" in label[0] and "1,400 MW" in label[0]
+    assert "to the Transco pipeline" in label[1] and "deliverability" not in label[1]
