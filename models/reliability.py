@@ -284,16 +284,10 @@ def _shortfall_index_py(load, battery, cap):
     return int(math.ceil(need / cap - _EPS_UNITS)) - 1
 
 
-def _schedule_maintenance_py(need, ratio, block_start, units, unit_hours, m_out):
-    """Water-filling of ``unit_hours`` of planned outage over blocks; writes units out per hour to m_out.
-
-    need[t]: units the nameplate load needs; ratio[t]: nameplate load / unit capacity;
-    block_start: block boundaries (len blocks + 1). Returns the uncovered unit-hours.
-    """
-    hours = need.size
+def _block_stats_py(need, ratio, block_start, max_need, order):
+    """Per maintenance block: the most units any of its hours needs (max_need) and the blocks in
+    order of ascending mean load-to-capacity ratio (order: the tie-break, lowest load first)."""
     nb = block_start.size - 1
-    spare = np.empty(nb, dtype=np.int64)
-    length = np.empty(nb, dtype=np.int64)
     key = np.empty(nb)
     for b in range(nb):
         a, e = block_start[b], block_start[b + 1]
@@ -303,14 +297,29 @@ def _schedule_maintenance_py(need, ratio, block_start, units, unit_hours, m_out)
             if need[t] > mx:
                 mx = need[t]
             s += ratio[t]
-        spare[b] = units - mx
-        length[b] = e - a
+        max_need[b] = mx
         key[b] = s / (e - a)
+    order[:] = np.argsort(key, kind="mergesort")
+
+
+def _schedule_maintenance_py(need, block_start, max_need, order, units, unit_hours, m_out):
+    """Water-filling of ``unit_hours`` of planned outage over blocks; writes units out per hour to m_out.
+
+    need[t]: units the nameplate load needs; block_start: block boundaries (blocks + 1);
+    max_need, order: from :func:`_block_stats`. Returns the uncovered unit-hours.
+    """
+    hours = need.size
+    nb = block_start.size - 1
     for t in range(hours):
         m_out[t] = 0
     total = int(math.floor(unit_hours + 0.5))
     if total <= 0 or units <= 0 or nb == 0:
         return 0.0
+    spare = np.empty(nb, dtype=np.int64)
+    length = np.empty(nb, dtype=np.int64)
+    for b in range(nb):
+        spare[b] = units - max_need[b]
+        length[b] = block_start[b + 1] - block_start[b]
     # level L: block b has max(spare_b - L, 0) units out, never more than all its units
     top = spare.max()
     lowest = spare.min() - units  # every block with all its units out
@@ -340,7 +349,6 @@ def _schedule_maintenance_py(need, ratio, block_start, units, unit_hours, m_out)
     partial_block = -1
     partial_hours = 0
     if remainder > 0:
-        order = np.argsort(key, kind="mergesort")
         for i in range(nb):
             b = order[i]
             if spare[b] - level > 0 and m_block[b] < units:
@@ -367,7 +375,8 @@ def _schedule_maintenance_py(need, ratio, block_start, units, unit_hours, m_out)
     return uncovered
 
 
-def _evaluate_py(units, q, jn, js, served_net, cap, need, ratio, bind, block_start, unit_hours, m_work, res):
+def _evaluate_py(units, q, jn, js, served_net, cap, need, bind, block_start, max_need, order, unit_hours, m_work,
+                 res):
     """Reliability metrics of ``units`` units for one site; writes res[0..4].
 
     jn[t], js[t]: shortfall index (:func:`_shortfall_index`) at the nameplate and served load;
@@ -377,7 +386,7 @@ def _evaluate_py(units, q, jn, js, served_net, cap, need, ratio, bind, block_sta
     maintenance unit-hours.
     """
     hours = jn.size
-    uncovered = _schedule_maintenance(need, ratio, block_start, units, unit_hours, m_work)
+    uncovered = _schedule_maintenance(need, block_start, max_need, order, units, unit_hours, m_work)
     m_max = 0
     for t in range(hours):
         if m_work[t] > m_max:
@@ -473,6 +482,10 @@ def _size_kernel_py(f_shape, s_shape, tidx, cap_tab, scale, battery, q, unit_hou
             if r > best:
                 best = r
                 bind = t
+        nb = block_start.size - 1
+        max_need = np.empty(nb, dtype=np.int64)
+        order = np.empty(nb, dtype=np.int64)
+        _block_stats(need, ratio, block_start, max_need, order)
         n_min = int(math.ceil(best - _EPS_UNITS))
         if n_min < 1:
             n_min = 1
@@ -494,8 +507,8 @@ def _size_kernel_py(f_shape, s_shape, tidx, cap_tab, scale, battery, q, unit_hou
             start = start - 1 if start > u_lo else u_lo
         chosen = -1
         for u in range(start, u_hi + 1):
-            _evaluate(u, q, jn, js, served_net, cap, need, ratio, bind, block_start, unit_hours_per_unit * u,
-                      m_work, res)
+            _evaluate(u, q, jn, js, served_net, cap, need, bind, block_start, max_need, order,
+                      unit_hours_per_unit * u, m_work, res)
             i = u - u_lo
             for k in range(5):
                 out[s, i, k] = res[k]
@@ -511,6 +524,7 @@ if numba is not None:
     _jit = numba.njit(cache=True)
     _binom_cumulative = _jit(_binom_cumulative_py)
     _shortfall_index = _jit(_shortfall_index_py)
+    _block_stats = _jit(_block_stats_py)
     _schedule_maintenance = _jit(_schedule_maintenance_py)
     _evaluate = _jit(_evaluate_py)
     _size_kernel = numba.njit(parallel=True, cache=True)(_size_kernel_py)
@@ -518,6 +532,7 @@ else:  # pragma: no cover
     _prange = range
     _binom_cumulative = _binom_cumulative_py
     _shortfall_index = _shortfall_index_py
+    _block_stats = _block_stats_py
     _schedule_maintenance = _schedule_maintenance_py
     _evaluate = _evaluate_py
     _size_kernel = _size_kernel_py
@@ -933,8 +948,11 @@ def maintenance_schedule(facility_load_mw, unit_capacity_mw, units_count: int, *
     ratio = f / cap
     need = np.maximum(np.ceil(ratio - _EPS_UNITS), 0).astype(np.int64)
     m = np.zeros(f.size, dtype=np.int64)
-    _schedule_maintenance(need, ratio, _blocks(f.size, maintenance_block_hours), units,
-                          h_pm * units * f.size / HOURS_PER_YEAR, m)
+    blocks = _blocks(f.size, maintenance_block_hours)
+    max_need = np.empty(blocks.size - 1, dtype=np.int64)
+    order = np.empty(blocks.size - 1, dtype=np.int64)
+    _block_stats(need, ratio, blocks, max_need, order)
+    _schedule_maintenance(need, blocks, max_need, order, units, h_pm * units * f.size / HOURS_PER_YEAR, m)
     return m
 
 
