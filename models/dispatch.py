@@ -381,6 +381,7 @@ def dispatch_one_site_loop(load_mw, renewable_mw, *, gas_unit_capacity_mw, gas_u
     n_inst = int(gas_units_count)
     soc = battery_energy_mwh * battery_initial_soc_frac
     soc_ren = 0.0
+    pmfs: dict[int, np.ndarray] = {}  # binomial pmf of the units available, by their number
     res = {k: [] for k in ("curt", "chg", "dis", "gas", "uns", "exc", "soc", "on", "res", "short", "eue", "rdis")}
     for t in range(hours):
         load, ren, cap = float(load_mw[t]), float(renewable_mw[t]), float(caps[t])
@@ -421,9 +422,10 @@ def dispatch_one_site_loop(load_mw, renewable_mw, *, gas_unit_capacity_mw, gas_u
         g_net = load - ren - discharge
         e = 0.0
         if g_net > 0.0:
+            if avail not in pmfs:
+                pmfs[avail] = binom.pmf(np.arange(avail + 1), avail, 1.0 - gas_forced_outage_rate_frac)
             j = np.arange(avail + 1)
-            pmf = binom.pmf(j, avail, 1.0 - gas_forced_outage_rate_frac)
-            e = max(float((pmf * np.maximum(g_net - j * cap, 0.0)).sum()), unserved)
+            e = max(float((pmfs[avail] * np.maximum(g_net - j * cap, 0.0)).sum()), unserved)
         rd = 0.0
         if discharge > 0.0 and soc > 0.0:
             share = min(max(soc_ren / soc, 0.0), 1.0)
