@@ -495,16 +495,17 @@ def _size_kernel_py(f_shape, s_shape, tidx, cap_tab, scale, battery, q, unit_hou
         u_hi = hi[s] + n_min if relative else hi[s]
         start = u_lo
         if stop_at_target and jn[bind] >= 0:
+            # least fleet meeting the target in the binding hour with no unit there on maintenance
+            bound = u_hi
             cdf = np.empty(u_hi + 1)
             mom = np.empty(u_hi + 1)
             for u in range(u_lo, u_hi + 1):
-                _binom_cumulative(u, q, cdf, mom)
-                if jn[bind] >= u or cdf[jn[bind]] > target_unavail:
-                    start = u
-                else:
-                    start = u
-                    break
-            start = start - 1 if start > u_lo else u_lo
+                if jn[bind] < u:
+                    _binom_cumulative(u, q, cdf, mom)
+                    if cdf[jn[bind]] <= target_unavail:
+                        bound = u
+                        break
+            start = bound - 1 if bound > u_lo else u_lo  # one below, for the report of the fleet just short
         chosen = -1
         for u in range(start, u_hi + 1):
             _evaluate(u, q, jn, js, served_net, cap, need, bind, block_start, max_need, order,

@@ -173,6 +173,19 @@ def test_raising_the_target_adds_a_unit():
         binom.sf(need - 1, hi.units_count, 1 - LM6000.forced_outage_rate_frac), rel=1e-12)
 
 
+def test_the_sizing_search_finds_the_first_fleet_of_the_full_table():
+    # the search starts near a binding-hour lower bound; the exhaustive table over k = 0..12 must agree
+    t = _hot_year()
+    table = rl.availability_by_spares(600.0, 480.0, t, unit=LM6000, max_redundancy_units=12)
+    for target in (0.95, 0.99, 0.999, 0.9999, 0.99999, 0.999999):
+        ok = table[(1 - table["availability_frac"] <= 1 - target)
+                   & (1 - table["binding_hour_availability_frac"] <= 1 - target)]
+        d = rl.size_fleet_for_target(600.0, 480.0, t, unit=LM6000, reliability_target_frac=target,
+                                     max_redundancy_units=12)
+        assert d.redundancy_units == ok.index[0], target
+        assert d.availability_frac == table.loc[ok.index[0], "availability_frac"]
+
+
 def test_scenario_k_is_a_floor_and_a_missed_target_is_said():
     t = _hot_year()
     d = rl.size_fleet_for_target(600.0, 480.0, t, unit=LM6000, reliability_target_frac=0.9, min_redundancy_units=3)
