@@ -246,19 +246,14 @@ def dispatch(
     )
 
 
-def _commit_py(units, need, deficit, cp, min_frac, bat_avail, p_bat, room, out):
-    """Gas, unserved, discharge, charge and excess when ``units`` units run; writes out[0..4]."""
+def _commit_py(units, need, deficit, cp, min_frac, bat_avail, p_bat, room):
+    """(gas, unserved, discharge, charge, excess) when ``units`` units run [MWh]."""
     gas = min(max(need, units * min_frac * cp), units * cp)
     unserved = max(need - units * cp, 0.0)
     discharge = min(max(deficit - gas - unserved, 0.0), bat_avail)
     forced = max(gas + discharge + unserved - deficit, 0.0)
-    take = max(min(p_bat, room), 0.0)
-    charge = min(forced, take)
-    out[0] = gas
-    out[1] = unserved
-    out[2] = discharge
-    out[3] = charge
-    out[4] = forced - charge
+    charge = min(forced, max(min(p_bat, room), 0.0))
+    return gas, unserved, discharge, charge, forced - charge
 
 
 def _dispatch_kernel_py(load, ren, cap, n_units, p_bat, e_bat, eta, min_frac, soc0_frac, q, maint, has_maint,
@@ -278,7 +273,7 @@ def _dispatch_kernel_py(load, ren, cap, n_units, p_bat, e_bat, eta, min_frac, so
         mom = np.zeros((m_max + 1, n_inst + 1))
         for m in range(m_max + 1):
             _binom_cumulative(n_inst - m, q[s], cdf[m], mom[m])
-        flows = np.zeros(5)
+        q_pos = q[s] > 0.0  # q = 0: the expected shortfall is the deterministic one
         soc = e_bat[s] * soc0_frac
         soc_ren = 0.0
         for t in range(hours):
@@ -306,27 +301,30 @@ def _dispatch_kernel_py(load, ren, cap, n_units, p_bat, e_bat, eta, min_frac, so
                 else:
                     need = deficit - bat_avail
                     units = min(np.ceil(need / cp - 1e-12), float(avail))
-                    _commit(units, need, deficit, cp, min_frac, bat_avail, p_bat[s], room, flows)
+                    if reserve_units > 0 and units > 0:
+                        # headroom with u units is at most u cp + battery - deficit (equal unless the minimum load
+                        # forces output above the deficit), so no fleet below this one holds the reserve
+                        units = min(max(units, np.ceil(need / cp + reserve_units - 1e-9)), float(avail))
+                    gas, unserved, discharge, charge, excess = _commit(units, need, deficit, cp, min_frac, bat_avail,
+                                                                       p_bat[s], room)
                     if reserve_units > 0 and units > 0:
                         want = reserve_units * cp - 1e-9
-                        while units < avail and units * cp - flows[0] + bat_avail - flows[2] < want:
+                        while units < avail and units * cp - gas + bat_avail - discharge < want:
                             units += 1.0
-                            _commit(units, need, deficit, cp, min_frac, bat_avail, p_bat[s], room, flows)
-                    gas, unserved, discharge, charge, excess = flows[0], flows[1], flows[2], flows[3], flows[4]
+                            gas, unserved, discharge, charge, excess = _commit(units, need, deficit, cp, min_frac,
+                                                                               bat_avail, p_bat[s], room)
             head = units * cp - gas + max(bat_avail - discharge, 0.0)
             reserve[s, t] = head
             short[s, t] = unserved > 0.0 or (reserve_units > 0 and units > 0 and head < reserve_units * cp - 1e-9)
             # expected shortfall of the net load on gas over forced outages of the available units
+            e = unserved
             g = ld - rn - discharge
-            e = 0.0
-            if g > 0.0:
+            if q_pos and g > 0.0:
                 j = int(math.ceil(g / cp - 1e-9)) - 1
                 if j > avail:
                     j = avail
                 if j >= 0:
-                    e = g * cdf[m, j] - cp * mom[m, j]
-                    if e < unserved:
-                        e = unserved
+                    e = max(g * cdf[m, j] - cp * mom[m, j], unserved)
             eue[s, t] = e
             # battery energy by origin: renewable charging vs forced gas output; discharge pro rata
             rd = 0.0
