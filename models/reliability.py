@@ -750,7 +750,7 @@ def size_fleet_for_target(
     blocks = _blocks(temp.size, maintenance_block_hours)
     out, n_needed, bind, chosen = _run(f, s, np.arange(temp.size), cap[None, :], np.ones(1), np.array([bat]), q,
                                        h_pm, blocks, k_lo, k_hi, 1.0 - target, relative=True, stop=True)
-    return _design(unit, out[0], temp, altitude_m, f, s, cap, int(n_needed[0]), int(bind[0]), int(chosen[0]),
+    return _design(unit, out[0], temp, f, s, cap, int(n_needed[0]), int(bind[0]), int(chosen[0]),
                    target, k_lo, k_hi, q, h_pm, bat)
 
 
@@ -980,7 +980,7 @@ def _run(f, s, tidx, cap_tab, scale, battery, q, h_pm, blocks, lo, hi, target_un
     return out, n_needed, bind, chosen
 
 
-def _design(unit, out, temp, altitude_m, f, s, cap, n_needed, bind, chosen, target, k_lo, k_hi, q, h_pm, bat):
+def _design(unit, out, temp, f, s, cap, n_needed, bind, chosen, target, k_lo, k_hi, q, h_pm, bat):
     hours = temp.size
     i = chosen - (n_needed + k_lo)
     r = _fleet_result(out[i], hours, chosen, n_needed, bind, q, h_pm, bat)
