@@ -85,7 +85,8 @@ class PrimeMover:
     start_time_min : float
         Start to full load [min].
     forced_outage_rate_frac : float
-        Probability a unit is on forced outage in any hour [-]; NaN if not known.
+        Probability a unit is on forced outage in any hour [-]; NaN if not known. Every row
+        is on one basis, named in ``outage_basis``.
     nox_ppm_15pct_o2_without_scr, nox_ppm_15pct_o2_with_scr : float
         NOx concentration at 15 % O2, dry, without and with SCR [ppmvd]; NaN if not known.
     nox_g_per_bhp_hr : float
@@ -98,6 +99,11 @@ class PrimeMover:
         Fields filled with class-typical values because the reference has a gap.
     notes, source, source_url : str
         Provenance.
+    planned_outage_hours_per_yr : float
+        Planned (scheduled) outage hours each unit needs per year [h/yr]; NaN if not known.
+    outage_basis, outage_source, outage_source_url : str
+        Basis and provenance of the forced-outage rate and planned-outage hours (they
+        supersede outage figures quoted in ``notes`` or ``source``).
     """
 
     name: str
@@ -117,6 +123,10 @@ class PrimeMover:
     notes: str
     source: str
     source_url: str
+    planned_outage_hours_per_yr: float = math.nan
+    outage_basis: str = ""
+    outage_source: str = ""
+    outage_source_url: str = ""
 
     @property
     def heat_rate_hhv_btu_per_kwh(self) -> float:
@@ -150,12 +160,25 @@ def prime_movers() -> dict[str, PrimeMover]:
             nox_g_per_bhp_hr=_float(r["nox_g_per_bhp_hr"]),
             lead_time_months=_float(r["lead_time_months"]),
             cost_key=r["cost_key"],
-            class_typical_fields=tuple(f for f in r["class_typical_fields"].split(";") if f),
+            class_typical_fields=_class_typical(r),
             notes=r["notes"],
             source=r["source"],
             source_url=r["source_url"],
+            planned_outage_hours_per_yr=_float(r["planned_outage_hours_per_yr"]),
+            outage_basis=r["outage_basis"],
+            outage_source=r["outage_source"],
+            outage_source_url=r["outage_source_url"],
         )
     return out
+
+
+def _class_typical(r: dict[str, str]) -> tuple[str, ...]:
+    """Fields marked class-typical: the ``class_typical_fields`` list, plus the outage fields when
+    their ``outage_basis`` says class-typical."""
+    fields = [f for f in r["class_typical_fields"].split(";") if f]
+    if r["outage_basis"].startswith("class-typical"):
+        fields += [f for f in ("forced_outage_rate_frac", "planned_outage_hours_per_yr") if f not in fields]
+    return tuple(fields)
 
 
 def get_prime_mover(name: str) -> PrimeMover:
@@ -474,6 +497,7 @@ PRIME_MOVER_UNITS = {
     "iso_capacity_mw": "MW", "heat_rate_lhv_btu_per_kwh": "Btu/kWh LHV", "min_load_frac": "-",
     "start_time_min": "min", "forced_outage_rate_frac": "-", "nox_ppm_15pct_o2_without_scr": "ppmvd@15%O2",
     "nox_ppm_15pct_o2_with_scr": "ppmvd@15%O2", "nox_g_per_bhp_hr": "g/bhp-hr", "lead_time_months": "months",
+    "planned_outage_hours_per_yr": "h/yr",
 }
 
 

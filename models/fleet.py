@@ -6,12 +6,19 @@ derated unit capacity - for a flat load, the hottest hour), plus k spares so tha
 k units out the remaining N still cover that hour.
 
 Availability treats each unit as independently unavailable with probability q = forced
-outage rate (+ an optional planned-outage fraction, default 0: planned maintenance is
-scheduled in mild hours when a spare is free). The number of units available is then
-binomial(N + k, 1 - q); in each hour the load is served when the available units x
-their derated capacity (+ an optional battery's power) cover it. Availability is the
-hour-average probability of that, expected unserved energy the sum over hours of the
-expected shortfall, "nines" = -log10(1 - availability).
+outage rate (+ an optional planned-outage fraction, default 0). The number of units
+available is then binomial(N + k, 1 - q); in each hour the load is served when the
+available units x their derated capacity (+ an optional battery's power) cover it.
+Availability is the hour-average probability of that, expected unserved energy the sum
+over hours of the expected shortfall, "nines" = -log10(1 - availability).
+
+These functions keep the fixed-k fleet of the existing callers and judge it against the
+load they are given (the nameplate facility load), without planned maintenance unless
+``planned_outage_frac`` is passed. :mod:`models.reliability` is the fuller model: the least
+fleet meeting ``reliability_target_frac`` (on the year and in the binding hour), planned
+maintenance scheduled in the lowest-load days and causing shortfall where no spare covers
+it, and expected unserved energy at the load actually served
+(:func:`models.reliability.size_fleet_for_target`, :func:`models.reliability.size_fleets_for_target`).
 
 References
 ----------
@@ -173,7 +180,8 @@ def size_gas_fleet(
     redundancy_units : int
         k, spare units [-].
     planned_outage_frac : float
-        Extra unit unavailability for planned maintenance [-] (default 0: scheduled out of peak).
+        Extra unit unavailability for planned maintenance [-] (default 0: not modelled here;
+        :func:`models.reliability.size_fleet_for_target` schedules it).
     battery_power_mw : float
         Battery power counted as ride-through in the availability [MW].
 
@@ -231,7 +239,10 @@ def redundancy_for_target(
     facility_load_mw, temp_air_degc, *, unit: PrimeMover, reliability_target_frac: float, altitude_m: float = 0.0,
     max_redundancy_units: int = 20,
 ) -> FleetDesign:
-    """The smallest N+k fleet whose availability meets a target.
+    """The smallest N+k fleet whose availability meets a target (no maintenance, nameplate load).
+
+    :func:`models.reliability.size_fleet_for_target` is the fuller model (maintenance, the
+    binding hour, expected unserved energy at the served load, a miss reported instead of raised).
 
     Parameters
     ----------

@@ -35,11 +35,11 @@ def test_one_gw_it_at_pue_1_2_in_a_40c_hour_with_lm6000():
 
 def test_availability_matches_binomial_hand_calculation():
     # Flat 1,200 MW at 20 C: unit = 46.5 x (1 - 5 x 0.010) = 44.175 MW -> 28 units carry it (27.2).
-    # Fleet of 33 with q = 0.01 at 20 C: load covered when >= 28 available: P = binom.sf(27, 33, 0.99).
+    # Fleet of 33 with the catalog's q = 0.05 at 20 C: load covered when >= 28 available: P = binom.sf(27, 33, 0.95).
     t = np.full(8760, 20.0)
     d = fleet.size_gas_fleet(1200.0, t, unit=LM6000, redundancy_units=5)
-    assert d.units_count == 33
-    p = binom.sf(27, 33, 0.99)
+    assert d.units_count == 33 and LM6000.forced_outage_rate_frac == 0.05
+    p = binom.sf(27, 33, 0.95)
     # rtol 1e-12: same formula, evaluated independently here
     assert d.availability_frac == pytest.approx(p, rel=1e-12)
     assert d.nines == pytest.approx(-math.log10(1 - p), rel=1e-9)
