@@ -65,6 +65,8 @@ def design_columns() -> list[str]:
     cols += [f"design_{f}" for f in CHOSEN_FIELDS]
     cols += [f"design_{f}" for f in WATER_FIELDS]
     cols += ["design_altitude_m", "design_gas_units_count", "design_gas_fleet_iso_capacity_mw",
+             "design_gas_fleet_redundancy_units", "design_gas_fleet_availability_frac",
+             "design_gas_fleet_unserved_mwh_per_yr", "design_gas_fleet_target_met",
              "design_nox_pte_tons_per_yr_with_scr", "design_air_permit_path", "design_lp_altitude_m",
              "design_gas_lateral_diameter_in", "design_cost_basis"]
     for opt in OPTIONS:
@@ -229,6 +231,13 @@ def design_sites(
     cols["design_gas_units_count"] = pd.array([int(c) if d else None for c, d in zip(g["gas_units_count"], done)],
                                               dtype="Int64")
     cols["design_gas_fleet_iso_capacity_mw"] = g["gas_iso_capacity_mw"]
+    fl = table.fleet
+    cols["design_gas_fleet_redundancy_units"] = pd.array(
+        [int(k) if d else None for k, d in zip(fl["redundancy_units"], done)], dtype="Int64")
+    cols["design_gas_fleet_availability_frac"] = fl["availability_frac"]
+    cols["design_gas_fleet_unserved_mwh_per_yr"] = fl["expected_unserved_mwh_per_yr"]
+    cols["design_gas_fleet_target_met"] = pd.array([bool(m) if d else None for m, d in zip(fl["target_met"], done)],
+                                                   dtype="boolean")
     cols["design_nox_pte_tons_per_yr_with_scr"] = g["nox_pte_tons_per_yr_with_scr"]
     cols["design_air_permit_path"] = pd.array([str(p) if d else None for p, d in zip(g["air_permit_path"], done)],
                                               dtype="string")

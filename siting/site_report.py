@@ -47,7 +47,7 @@ def _week(hourly: pd.DataFrame, month: int, day: int) -> dict[str, Any]:
     start = int(np.flatnonzero((idx.month == month) & (idx.day == day))[0])
     part = hourly.iloc[start:start + 168]
     series = {
-        "renewables": part["renewable_used_mw"].tolist(),
+        "renewables": part["renewable_direct_mw"].tolist(),
         "battery discharge": part["battery_discharge_mw"].tolist(),
         "gas": part["gas_mw"].tolist(),
         "unserved": part["unserved_mw"].tolist(),

@@ -22,6 +22,7 @@ import numpy as np
 from models import dispatch as dp
 from models import emissions as em
 from models import gas_units as gu
+from models import reliability as rel
 from models import sizing as sz
 from models import solar, wind
 from models.units import HOURS_PER_YEAR
@@ -99,8 +100,12 @@ class YearBlock:
     gas, ren : dict of str to numpy.ndarray
         Annual figures of the gas-only and renewables-plus-gas dispatches: ``gas_mwh``
         [MWh/yr], ``fuel_mmbtu`` [MMBtu HHV/yr], ``peak_mmcf_per_day``, ``avg_mmcf_per_day``
-        [MMcf/d], ``unserved_mwh`` [MWh/yr], ``starts`` [-/yr], ``co2_tonnes`` [t/yr],
-        ``nox_without_scr``, ``nox_with_scr`` [short t/yr], ``renewable_used_mwh``,
+        [MMcf/d], ``unserved_mwh`` [MWh/yr] (short with every unit available),
+        ``expected_unserved_mwh`` [MWh/yr] (expected over forced outages, planned maintenance
+        included), ``reserve_short_hours`` [h/yr] (hours the online headroom could not cover
+        the loss of one unit), ``starts`` [-/yr], ``co2_tonnes`` [t/yr], ``nox_without_scr``,
+        ``nox_with_scr`` [short t/yr], ``renewable_used_mwh`` (renewable energy delivered to
+        the load: direct use plus battery discharge of renewable origin, so at most the load),
         ``pv_used_mwh``, ``wind_used_mwh`` [MWh/yr], ``curtailment_frac`` [-].
     idle : dict of str to numpy.ndarray
         ``co2_tonnes``, ``nox_without_scr``, ``nox_with_scr`` of the fleet burning no fuel.
@@ -152,6 +157,8 @@ def _dispatch_figures(unit, r: dp.DispatchResult, temp, alt, units_count, scale:
     return {
         "gas_mwh": gas_mwh, "fuel_mmbtu": fuel_total, "peak_mmcf_per_day": peak, "avg_mmcf_per_day": avg,
         "unserved_mwh": r.unserved_mwh.sum(axis=1) * scale, "starts": gu.count_starts(r.units_on, axis=-1) * scale,
+        "expected_unserved_mwh": r.expected_unserved_mwh.sum(axis=1) * scale,
+        "reserve_short_hours": r.reserve_short.sum(axis=1) * scale,
         "co2_tonnes": co2, "nox_without_scr": nox_wo, "nox_with_scr": nox_w,
     }
 
@@ -203,10 +210,17 @@ def year_block(climate: Climate, resolved: ResolvedScenario, *, altitude_m, it_l
     energy = (it_mw * scenario.it_utilization_frac) * climate.per_mw.facility_energy_mwh_per_yr
     iso = count * unit.iso_capacity_mw
     cap = gu.available_capacity_mw(unit, temp[None, :], alt[:, None])
+    # the planned outages the fleet was sized with (models.reliability schedules them in the
+    # lowest-load days at the nameplate facility load) and the catalog's forced-outage rate
+    nameplate = climate.facility_load_mw(it_mw)
+    maint = np.stack([rel.maintenance_schedule(nameplate[i], cap[i], int(count[i]),
+                                               planned_outage_hours_per_yr=unit.planned_outage_hours_per_yr)
+                      for i in range(sites)]) if sites else np.zeros((0, hours), dtype=np.int64)
+    outages = {"gas_forced_outage_rate_frac": unit.forced_outage_rate_frac}
 
     r_gas = dp.dispatch(load, np.zeros_like(load), gas_unit_capacity_mw=cap, gas_units_count=count,
                         gas_min_load_frac=unit.min_load_frac, battery_power_mw=0.0, battery_energy_mwh=0.0,
-                        battery_round_trip_efficiency_frac=costs_rte)
+                        battery_round_trip_efficiency_frac=costs_rte, gas_units_on_maintenance=maint, **outages)
     gas = _dispatch_figures(unit, r_gas, temp, alt, count, scale)
     zeros = np.zeros(sites)
     gas.update(renewable_used_mwh=zeros.copy(), pv_used_mwh=zeros.copy(), wind_used_mwh=zeros.copy(),
@@ -223,18 +237,20 @@ def year_block(climate: Climate, resolved: ResolvedScenario, *, altitude_m, it_l
         ren_mw = pv_avail + wd[None, :] * wind_mw[b, None]
         r_b = dp.dispatch(load[b], ren_mw, gas_unit_capacity_mw=cap[b], gas_units_count=count[b],
                           gas_min_load_frac=unit.min_load_frac, battery_power_mw=bat_mw[b],
-                          battery_energy_mwh=bat_mwh[b], battery_round_trip_efficiency_frac=costs_rte)
+                          battery_energy_mwh=bat_mwh[b], battery_round_trip_efficiency_frac=costs_rte,
+                          gas_units_on_maintenance=maint[b], **outages)
         fig = _dispatch_figures(unit, r_b, temp, alt[b], count[b], scale)
         for k, v in fig.items():
             ren[k][b] = v
         tot = r_b.annual_totals()
         has_ren = (pv_mw[b] + wind_mw[b]) > 0
-        used = np.where(has_ren, r_b.renewable_used_mwh.sum(axis=1) * scale, 0.0)
+        delivered = r_b.renewable_delivered_mwh
+        used = np.where(has_ren, delivered.sum(axis=1) * scale, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             pv_share = np.where(ren_mw > 0, pv_avail / ren_mw, 0.0)
             ren["curtailment_frac"][b] = np.where(tot["renewable_mwh"] > 0,
                                                   tot["curtailed_mwh"] / tot["renewable_mwh"], 0.0)
-        pv_used = (r_b.renewable_used_mwh * pv_share).sum(axis=1) * scale
+        pv_used = (delivered * pv_share).sum(axis=1) * scale
         ren["renewable_used_mwh"][b] = used
         ren["pv_used_mwh"][b] = pv_used
         ren["wind_used_mwh"][b] = used - pv_used

@@ -20,7 +20,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from models import cooling as cl
-from models.fleet import FleetDesign
+from models.reliability import ReliabilityDesign
 from siting.chain import money, permits
 from siting.chain import water as cw
 from siting.chain.climate import Climate
@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 #: Options compared, in report order (the scenario's power designs).
 OPTIONS = POWER_DESIGNS
 
-#: Distinct (elevation, IT load) rows of a station dispatched together (memory ~ rows x 8760 x 8 B x ~25).
+#: Distinct (elevation, IT load) rows of a station dispatched together (memory ~ rows x 8760 x 8 B x ~30:
+#: the dispatch keeps ~14 hourly arrays per option, reserve and expected unserved energy included).
 BLOCK_ROWS = 256
 
 
@@ -68,7 +69,16 @@ class PowerOption:
     renewable_fraction_frac, gas_share_frac, grid_share_frac, curtailment_frac : float
         Shares of delivered energy (curtailment: of available renewable energy) [-].
     gas_mwh_per_yr, pv_mwh_per_yr, wind_mwh_per_yr, grid_mwh_per_yr, unserved_mwh_per_yr : float
-        Energy by source [MWh/yr] (PV and wind: renewable output used, split hour by hour by availability).
+        Energy by source [MWh/yr] (PV and wind: renewable energy delivered to the load, direct and
+        through the battery, split hour by hour by availability; unserved: short with every unit
+        available).
+    expected_unserved_mwh_per_yr : float
+        Expected energy not served over the gas units' forced outages and planned maintenance
+        [MWh/yr] (the hourly dispatch's exact expectation; NaN for ``grid_with_backup``, whose
+        supply is the grid's).
+    reserve_short_hours_per_yr : float
+        Hours the committed units and the battery could not hold reserve for the loss of one
+        unit [h/yr] (NaN for ``grid_with_backup``).
     fuel_mmbtu_hhv_per_yr : float
         [MMBtu HHV/yr]
     gas_peak_mmcf_per_day, gas_avg_mmcf_per_day : float
@@ -132,6 +142,8 @@ class PowerOption:
     wind_mwh_per_yr: float
     grid_mwh_per_yr: float
     unserved_mwh_per_yr: float
+    expected_unserved_mwh_per_yr: float
+    reserve_short_hours_per_yr: float
     fuel_mmbtu_hhv_per_yr: float
     gas_peak_mmcf_per_day: float
     gas_avg_mmcf_per_day: float
@@ -173,8 +185,9 @@ class PowerDesign:
     ----------
     unit_name : str
         Prime mover.
-    fleet : FleetDesign
-        The N+k gas fleet.
+    fleet : models.reliability.ReliabilityDesign
+        The N+k gas fleet: the least meeting the scenario's reliability target (or the cap
+        and why it misses).
     facility_peak_load_mw : float
         Largest hourly facility load at nameplate IT load [MW].
     facility_energy_mwh_per_yr : float
@@ -201,11 +214,16 @@ class PowerDesign:
     hourly : dict of str to pandas.DataFrame
         Hourly dispatch of the gas-only and renewables-plus-gas options on the weather's
         index: ``load_mw``, ``renewable_used_mw``, ``pv_used_mw``, ``wind_used_mw``,
-        ``battery_discharge_mw``, ``battery_charge_mw``, ``gas_mw``, ``unserved_mw`` [MW, hourly means].
+        ``battery_discharge_mw``, ``battery_charge_mw``, ``gas_mw``, ``reserve_mw``,
+        ``unserved_mw``, ``expected_unserved_mw`` [MW, hourly means]; ``units_on`` [-],
+        ``reserve_short`` [bool]. ``renewable_used_mw`` is renewable energy delivered to the load
+        (direct and from the battery's renewable share), so the annual sums of this table are
+        the option's ``pv_mwh_per_yr`` + ``wind_mwh_per_yr``, ``expected_unserved_mwh_per_yr``
+        and ``reserve_short_hours_per_yr``.
     """
 
     unit_name: str
-    fleet: FleetDesign
+    fleet: ReliabilityDesign
     facility_peak_load_mw: float
     facility_energy_mwh_per_yr: float
     options: tuple[PowerOption, ...]
@@ -250,6 +268,13 @@ class PowerDesign:
             "gas_fleet_availability_frac": f.availability_frac,
             "gas_fleet_nines": f.nines,
             "gas_fleet_unserved_mwh_per_yr": f.expected_unserved_mwh_per_yr,
+            "gas_fleet_redundancy_units": f.redundancy_units,
+            "reliability_target_frac": f.reliability_target_frac,
+            "gas_fleet_target_met": f.target_met,
+            "gas_fleet_binding_hour_availability_frac": f.binding_hour_availability_frac,
+            "gas_fleet_loss_of_load_hours_per_yr": f.loss_of_load_hours_per_yr,
+            "gas_fleet_uncovered_maintenance_unit_hours_per_yr": f.uncovered_maintenance_unit_hours_per_yr,
+            "gas_fleet_reliability_reason": f.reason,
             "power_design": self.chosen,
             "pv_capacity_mw_dc": c.pv_capacity_mw_dc,
             "wind_capacity_mw": c.wind_capacity_mw,
@@ -410,7 +435,7 @@ class DesignTable:
     options : dict
         ``{option: {PowerOption field: numpy.ndarray}}`` in :data:`OPTIONS` order.
     fleet : dict
-        ``{FleetDesign field: numpy.ndarray}`` (not ``unit_name``).
+        ``{ReliabilityDesign field: numpy.ndarray}`` (not ``unit_name``).
     facility_peak_load_mw, facility_energy_mwh_per_yr : numpy.ndarray
         [MW], [MWh/yr]
     cooling_consumption_gal_per_yr, cooling_withdrawal_gal_per_yr : numpy.ndarray
@@ -460,10 +485,12 @@ class DesignTable:
                 else:
                     arrays[f] = np.full(n, np.nan)
             opts[o] = arrays
-        fleet = {f: np.full(n, np.nan) for f in FleetDesign.__dataclass_fields__ if f != "unit_name"}
-        fleet["units_count"] = np.zeros(n, dtype=np.int64)
-        fleet["units_running_needed"] = np.zeros(n, dtype=np.int64)
-        fleet["redundancy_units"] = np.zeros(n, dtype=np.int64)
+        fleet = {f: np.full(n, np.nan) for f in ReliabilityDesign.__dataclass_fields__ if f != "unit_name"}
+        for f in ("units_count", "units_running_needed", "redundancy_units", "min_redundancy_units",
+                  "max_redundancy_units"):
+            fleet[f] = np.zeros(n, dtype=np.int64)
+        fleet["target_met"] = np.zeros(n, dtype=bool)
+        fleet["reason"] = np.full(n, "", dtype=object)
         nan = lambda: np.full(n, np.nan)  # noqa: E731
         notes = {k: np.full(n, "", dtype=object) for k in ("fuel_price", "gas_lateral", "grid_connection")}
         return cls(opts, fleet, nan(), nan(), nan(), nan(), np.full(n, "", dtype=object), nan(),
@@ -568,6 +595,8 @@ def _option_arrays(block: YearBlock, local: np.ndarray, resolved: ResolvedScenar
             "gas_share_frac": gas_mwh / energy, "grid_share_frac": grid_mwh / energy, "curtailment_frac": curt,
             "gas_mwh_per_yr": gas_mwh, "pv_mwh_per_yr": pv_mwh, "wind_mwh_per_yr": wind_mwh, "grid_mwh_per_yr": grid_mwh,
             "unserved_mwh_per_yr": unserved,
+            "expected_unserved_mwh_per_yr": fig["expected_unserved_mwh"] if dispatched else zeros + np.nan,
+            "reserve_short_hours_per_yr": fig["reserve_short_hours"] if dispatched else zeros + np.nan,
             "fuel_mmbtu_hhv_per_yr": fig["fuel_mmbtu"] if dispatched else zeros,
             "gas_peak_mmcf_per_day": fig["peak_mmcf_per_day"] if dispatched else zeros,
             "gas_avg_mmcf_per_day": fig["avg_mmcf_per_day"] if dispatched else zeros,
@@ -695,20 +724,24 @@ def design_sites(inputs: SiteInputs, climates: Mapping[str, Climate], resolved: 
 
 def _hourly_frame(block: YearBlock, which: str, index) -> pd.DataFrame:
     r = block.hourly[which]
-    used = r.renewable_used_mwh[0]
+    used = r.renewable_delivered_mwh[0] if which == "renewables_plus_gas" else np.zeros_like(r.load_mwh[0])
     pv_used = used * block.hourly["pv_share"][0] if which == "renewables_plus_gas" else np.zeros_like(used)
     return pd.DataFrame({
         "load_mw": r.load_mwh[0], "renewable_used_mw": used, "pv_used_mw": pv_used, "wind_used_mw": used - pv_used,
+        "renewable_direct_mw": r.renewable_direct_mwh[0] if which == "renewables_plus_gas" else np.zeros_like(used),
         "battery_discharge_mw": r.discharge_mwh[0], "battery_charge_mw": r.charge_mwh[0],
-        "gas_mw": r.gas_mwh[0], "unserved_mw": r.unserved_mwh[0],
+        "gas_mw": r.gas_mwh[0], "units_on": r.units_on[0], "reserve_mw": r.reserve_mw[0],
+        "reserve_short": r.reserve_short[0], "unserved_mw": r.unserved_mwh[0],
+        "expected_unserved_mw": r.expected_unserved_mwh[0],
     }, index=index)
 
 
 def power_design_of(table: DesignTable, i: int, resolved: ResolvedScenario, inputs: SiteInputs,
                     hourly: dict | None = None, time_chains: dict | None = None) -> PowerDesign:
     """The :class:`PowerDesign` of site ``i`` of a design table."""
-    fl = FleetDesign(unit_name=resolved.unit.name, **{f: (int(v[i]) if v.dtype.kind == "i" else float(v[i]))
-                                                       for f, v in table.fleet.items()})
+    cast = {"i": int, "b": bool, "O": str}
+    fl = ReliabilityDesign(unit_name=resolved.unit.name, **{f: cast.get(v.dtype.kind, float)(v[i])
+                                                             for f, v in table.fleet.items()})
     status = inputs.nonattainment_status[i]
     return PowerDesign(
         unit_name=resolved.unit.name, fleet=fl, facility_peak_load_mw=float(table.facility_peak_load_mw[i]),

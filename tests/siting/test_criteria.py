@@ -329,40 +329,53 @@ def _iso_year():
     return climate_of(station_from_weather(w, latitude=35.0, longitude=-90.0, elevation_m=0.0), resolve(SCN))
 
 
-def test_gas_only_year_full_load_at_iso_by_hand():
+def test_gas_only_year_with_reserve_at_iso_by_hand():
     # 15 degC at sea level is ISO: no temperature or altitude correction. The IT load is chosen so that the
-    # facility load (IT x the constant hourly PUE of this weather) is 93 MW (a hair under) = 2 x 46.5 MW: 2 units
-    # run at full load all year (part-load multiplier 1.0).
-    # Hand: fuel = 93 MW x 8760 h x 9,003.6 Btu/kWh / 1000 = 7,335,093 MMBtu/yr; CO2 = fuel x 117 x 0.45359237 / 1000.
+    # facility load (IT x the constant hourly PUE of this weather) is 139.5 MW (a hair under) = 3 x 46.5 MW.
+    # Unit commitment holds spinning reserve for the loss of one unit: 3 units at full load leave no headroom,
+    # so 4 run, each at 75 % load (4 x 46.5 - 139.5 = 46.5 MW of headroom, one unit), where the
+    # aeroderivative part-load heat-rate multiplier is 1.0784 (models/catalogs/derates.csv, heat_rate_vs_load
+    # 75 pct: 1/0.92730625, Buttler et al. 2015 simple-cycle curve).
+    # Hand: fuel = 139.5 MW x 8760 h x 9,003.6 Btu/kWh x 1.0784 / 1000; CO2 = fuel x 117 x 0.45359237 / 1000.
+    from models.reliability import size_fleet_for_target
     from siting.chain.dispatch import gas_only_year
     from siting.chain.resolved import resolve
 
     cl = _iso_year()
     f = float(cl.facility_mw_per_mw_it[0])
     assert np.all(cl.facility_mw_per_mw_it == f)
-    it = 93.0 / f * (1.0 - 1e-12)
+    it = 139.5 / f * (1.0 - 1e-12)
     year = gas_only_year(cl, resolve(SCN), altitude_m=0.0, it_load_mw=it)
-    fuel = 93.0 * 8760 * LM6000_HR_HHV / 1000.0
+    fuel = 139.5 * 8760 * LM6000_HR_HHV * 1.0784 / 1000.0
     # the same arithmetic in another order; rtol 1e-9 also absorbs the 1e-12 load offset
     assert year["fuel_mmbtu"] == pytest.approx(fuel, rel=1e-9)
     assert year["co2_tonnes"] == pytest.approx(fuel * 117.0 * 0.45359237 / 1000.0, rel=1e-9)
-    assert year["units_count"] == 3  # N = 2 plus the scenario's one spare
+    assert year["reserve_short_hours"] == 0.0
+    # the fleet is the least meeting the scenario's 0.9999 with the catalog's outage rates: N = 3 plus spares
+    # enough that 4 units are available to commit in every hour, planned maintenance included
+    unit = resolve(SCN).unit
+    fleet = size_fleet_for_target(np.full(8760, 139.5), np.full(8760, 139.5), cl.temp_air_degc, unit=unit,
+                                  reliability_target_frac=SCN.reliability_target_frac, min_redundancy_units=1)
+    assert fleet.units_running_needed == 3 and fleet.target_met
+    assert year["units_count"] == fleet.units_count
+    # expected unserved energy of the dispatch = the fleet's at the same maintenance schedule (one model)
+    assert year["expected_unserved_mwh"] == pytest.approx(fleet.expected_unserved_mwh_per_yr, rel=1e-9)
 
 
 def test_gas_only_year_part_load_and_utilisation_by_hand():
-    # The same 93 MW facility at 75 % IT utilisation: 69.75 MW, 2 units at 75 % load, where the aeroderivative
-    # part-load heat-rate multiplier is 1.0784 (models/catalogs/derates.csv, heat_rate_vs_load 75 pct:
-    # 1/0.92730625, Buttler et al. 2015 simple-cycle curve).
+    # A 186 MW facility at 75 % IT utilisation: 139.5 MW served; with reserve for the loss of one unit, 4 units
+    # at 75 % load, where the aeroderivative part-load heat-rate multiplier is 1.0784 (models/catalogs/derates.csv,
+    # heat_rate_vs_load 75 pct: 1/0.92730625, Buttler et al. 2015 simple-cycle curve).
     from siting.chain.dispatch import gas_only_year
     from siting.chain.resolved import resolve
 
     cl = _iso_year()
     f = float(cl.facility_mw_per_mw_it[0])
     scn = SCN.replace(it_utilization_frac=0.75)
-    year = gas_only_year(cl, resolve(scn), altitude_m=0.0, it_load_mw=93.0 / f)
+    year = gas_only_year(cl, resolve(scn), altitude_m=0.0, it_load_mw=186.0 / f)
     hr = LM6000_HR_HHV * 1.0784
     assert year["fuel_mmbtu"] * 1000.0 / year["gas_mwh"] == pytest.approx(hr, rel=1e-9)  # catalog point
-    assert year["co2_tonnes"] == pytest.approx(69.75 * 8760 * hr / 1000.0 * 117.0 * 0.45359237 / 1000.0, rel=1e-9)
+    assert year["co2_tonnes"] == pytest.approx(139.5 * 8760 * hr / 1000.0 * 117.0 * 0.45359237 / 1000.0, rel=1e-9)
 
 
 def test_climate_carbon_and_station_cutoff_on_real_tmy3(layers):

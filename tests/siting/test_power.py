@@ -34,17 +34,27 @@ def test_fleet_matches_hand_sizing(design, site, weather):
     # Facility load = 100 MW IT x the cooling model's hourly PUE of the same weather (hybrid cooling). The binding
     # hour is the one with the largest load over derated unit capacity; there, the aeroderivative class curve
     # (Newkirk et al.) 1 - 0.010 x (T - 15) and the NWPCC altitude factor at 273 m (interpolated 0.97 at 213.4 m ..
-    # 0.90 at 914.4 m) give the unit's MW (hand formula); N = ceil(load / unit MW), N+1 installed.
+    # 0.90 at 914.4 m) give the unit's MW (hand formula); N = ceil(load / unit MW). Spares: the least k meeting
+    # the scenario's 0.9999 on the year and in the binding hour with the catalog's outage rates (ReEDS Gas-CT:
+    # forced 0.05, planned 613.2 h/yr): 8 units, and 7 miss it (with planned maintenance on one unit, 6 left
+    # carry 4 units' load with probability ~0.998 in nearly half the hours).
+    from models.reliability import fleet_reliability
+
     f = design.fleet
     t = f.hot_hour_temp_air_degc
     alt = 0.97 + (0.90 - 0.97) * (273.0 - 213.4) / (914.4 - 213.4)  # catalog stores 700 ft as 213.4 m
     unit_mw = 46.5 * (1 - 0.010 * (t - 15)) * alt
-    assert f.hot_hour_capacity_mw == pytest.approx(5 * unit_mw, rel=1e-9)
+    assert f.hot_hour_capacity_mw == pytest.approx(8 * unit_mw, rel=1e-9)
     load = 100.0 * site.climate.facility_mw_per_mw_it
     cap = 46.5 * gu.capacity_multiplier(site.resolved.unit, weather["temp_air_degc"].to_numpy(), 273.0)
     hot = int(np.argmax(load / cap))
     assert t == weather["temp_air_degc"].iloc[hot]
-    assert f.units_running_needed == math.ceil(load[hot] / unit_mw) == 4 and f.units_count == 5
+    assert f.units_running_needed == math.ceil(load[hot] / unit_mw) == 4 and f.units_count == 8
+    assert f.target_met and f.reliability_target_frac == 0.9999 and "least fleet" in f.reason
+    unit = site.resolved.unit
+    one_less = fleet_reliability(load, load, cap, 7, forced_outage_rate_frac=unit.forced_outage_rate_frac,
+                                 planned_outage_hours_per_yr=unit.planned_outage_hours_per_yr)
+    assert min(one_less.availability_frac, one_less.binding_hour_availability_frac) < 0.9999
     assert design.facility_peak_load_mw == pytest.approx(load.max(), rel=1e-15)
 
 
@@ -98,7 +108,8 @@ def test_columns_are_in_the_schema(design):
     known = schema.columns()
     missing = [c for c in cols if c not in known]
     assert not missing, missing
-    assert cols["gas_units_count"] == 5 and cols["power_design"] == "renewables_plus_gas"
+    assert cols["gas_units_count"] == 8 and cols["power_design"] == "renewables_plus_gas"
+    assert cols["gas_fleet_target_met"] is True and cols["reliability_target_frac"] == 0.9999
     assert not math.isnan(cols["gas_fuel_mmbtu_hhv_per_yr"])
 
 
@@ -111,7 +122,7 @@ def test_nonattainment_changes_the_permit_path(weather):
 
 def test_grid_and_gas_costs_by_hand(design):
     # Aeroderivative CT on the market_2025 basis (equipment_costs.csv: AEO2026 Table 3, USD 2025) converted to the
-    # scenario's USD 2024 with CPI-U (cpi_u.csv); capital recovery factor at 8 % over 20 yr; 5 x 46.5 MW LM6000PF;
+    # scenario's USD 2024 with CPI-U (cpi_u.csv); capital recovery factor at 8 % over 20 yr; 8 x 46.5 MW LM6000PF;
     # the design's facility energy. No lateral or grid connection: a bare weather file has no distances.
     from models.catalog import read_catalog
 
@@ -122,7 +133,7 @@ def test_grid_and_gas_costs_by_hand(design):
     capex, fom = float(row["capex_usd_per_kw"]) * k, float(row["fixed_om_usd_per_kw_yr"]) * cpi[2024] / cpi[int(row["om_dollar_year"])]
     vom = float(row["variable_om_usd_per_mwh"]) * cpi[2024] / cpi[int(row["om_dollar_year"])]
     crf = 0.08 * 1.08**20 / (1.08**20 - 1)
-    backup_usd_per_yr = 5 * 46.5 * (crf * capex + fom) * 1000.0
+    backup_usd_per_yr = 8 * 46.5 * (crf * capex + fom) * 1000.0
     energy = design.facility_energy_mwh_per_yr
     grid = design.option("grid_with_backup")
     # rtol 1e-12: the same arithmetic evaluated by hand, only the operation order differs
@@ -133,7 +144,7 @@ def test_grid_and_gas_costs_by_hand(design):
     hand = backup_usd_per_yr + gas.fuel_mmbtu_hhv_per_yr * 3.5 + gas.gas_mwh_per_yr * vom
     assert gas.annual_cost_usd_per_yr == pytest.approx(hand, rel=1e-12)
     assert gas.lcoe_usd_per_mwh == pytest.approx(hand / energy, rel=1e-12)
-    assert gas.capex_usd == pytest.approx(5 * 46.5 * 1000.0 * capex, rel=1e-12)
+    assert gas.capex_usd == pytest.approx(8 * 46.5 * 1000.0 * capex, rel=1e-12)
 
 
 def test_lp_solvers_reach_the_same_optimum(weather):
