@@ -642,14 +642,13 @@ def deal_from_dict(values: dict[str, Any], *, origin: str = "deal") -> Deal:
 
 def load_deal(path: str | Path) -> Deal:
     """Load a deal from a TOML file (see ``siting/examples/deal_*.toml``)."""
+    from gis_data.io import read_toml
+
     path = Path(path)
-    try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise ConfigError(f"deal file {str(path)!r} does not exist; give the path of a TOML file "
-                          "(`siting deal --list-examples` lists shipped ones)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"deal file {str(path)!r} is not valid TOML: {exc}") from None
+                          "(`siting deal --list-examples` lists shipped ones)")
+    values = read_toml(path, what="deal file")
     return deal_from_dict(values, origin=f"deal file {str(path)!r}")
 
 
