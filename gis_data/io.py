@@ -127,11 +127,8 @@ def decode_text(data: bytes, *, name: str, error: type[Exception] = DataError) -
     """
     codec = text_encoding(data[:4])
     if codec is None and b"\x00" in data[:SNIFF_BYTES]:
-        pairs = data[:2000]
-        utf16ish = len(pairs) >= 4 and (pairs[1::2].count(0) > 0.4 * len(pairs) / 2
-                                        or pairs[0::2].count(0) > 0.4 * len(pairs) / 2)
         hint = ("it looks like UTF-16 without a byte-order mark; re-save it as UTF-8"
-                if utf16ish else "it is a binary file, not text; check the path")
+                if looks_utf16(data) else "it is a binary file, not text; check the path")
         raise error(f"{name} holds NUL bytes: {hint}")
     try:
         text = data.decode(codec or "utf-8")
@@ -215,6 +212,32 @@ def parse_toml(text: str, *, name: str, error: type[Exception] = ConfigError) ->
         raise error(f"{name} nests arrays or tables too deeply to be a configuration; check the file") from None
 
 
+#: What each :func:`sniff_file` kind is, for messages.
+CONTENT_KINDS = {
+    "empty": "nothing (0 bytes)", "parquet": "Parquet", "sqlite": "a GeoPackage/SQLite database",
+    "zip": "a zip archive", "gzip": "gzip-compressed data", "flatgeobuf": "FlatGeobuf", "shapefile": "a shapefile",
+    "ole": "a legacy Office document (.xls)", "pdf": "a PDF document", "image": "an image", "json": "JSON text",
+    "text": "text", "binary": "binary data",
+}
+
+
+def describe_content(path: str | Path) -> str:
+    """What a file holds, in words (``"a zip archive"``, ``"text"``...), from :func:`sniff_file`."""
+    try:
+        return CONTENT_KINDS.get(sniff_file(path), "unknown content")
+    except OSError as exc:
+        return f"unreadable content ({exc.strerror})"
+
+
+def looks_utf16(data: bytes) -> bool:
+    """True when ``data`` (no BOM) has the NUL in every other byte of UTF-16 text of ASCII."""
+    head = data[:2000]
+    if len(head) < 4:
+        return False
+    half = len(head) / 2
+    return head[1::2].count(0) > 0.4 * half or head[0::2].count(0) > 0.4 * half
+
+
 def sniff_file(path: str | Path) -> str:
     """What a file holds, from its first (and last) bytes, whatever its extension.
 
@@ -223,8 +246,8 @@ def sniff_file(path: str | Path) -> str:
     str
         ``"empty"``, ``"parquet"``, ``"sqlite"`` (GeoPackage), ``"zip"`` (also XLSX),
         ``"gzip"``, ``"flatgeobuf"``, ``"shapefile"``, ``"ole"`` (legacy Excel .xls),
-        ``"json"`` (text starting with ``{`` or ``[``), ``"text"`` (other text, also text
-        that is not UTF-8) or ``"binary"``.
+        ``"pdf"``, ``"image"`` (PNG, JPEG, GIF), ``"json"`` (text starting with ``{`` or
+        ``[``), ``"text"`` (other text, also text that is not UTF-8) or ``"binary"``.
     """
     path = Path(path)
     size = path.stat().st_size
@@ -246,6 +269,10 @@ def sniff_file(path: str | Path) -> str:
         return "shapefile"
     if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "ole"
+    if head[:5] == b"%PDF-":
+        return "pdf"
+    if head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff" or head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image"
     codec = text_encoding(head)
     if codec is None and b"\x00" in head:
         return "binary"
@@ -408,7 +435,7 @@ def read_vector(path: str | Path, *, member: str | None = None, columns: list[st
             return gpd.read_parquet(path, columns=None if columns is None else [*columns, "geometry"])
         except (OSError, ValueError, TypeError, KeyError) as exc:  # pyarrow.ArrowInvalid is a ValueError
             raise DataError(f"cannot read {str(path)!r} as GeoParquet ({exc}); expected a GeoParquet file "
-                            f"(it is {sniff_file(path)})") from None
+                            f"(it holds {describe_content(path)})") from None
     src = gdal_path(path, member)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -416,7 +443,8 @@ def read_vector(path: str | Path, *, member: str | None = None, columns: list[st
             frame = pyogrio.read_dataframe(src, columns=columns, use_arrow=True)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError,
             pyogrio.errors.FieldError, pyogrio.errors.CRSError, OSError, ValueError) as exc:
-        raise DataError(f"cannot read {str(path)!r} as a vector layer (it holds {sniff_file(path)}): {exc}") from None
+        raise DataError(f"cannot read {str(path)!r} as a vector layer (it holds {describe_content(path)}): {exc}; "
+                        "re-download it or point the layer set at the right file") from None
     for w in caught:
         log.info("%s: %s", path.name, w.message)
     return frame
@@ -453,12 +481,12 @@ def read_table(path: str | Path, *, member: str | None = None, **kwargs) -> pd.D
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeError, EOFError, zipfile.BadZipFile,
             gzip.BadGzipFile) as exc:
         raise DataError(f"cannot read {str(path)!r} as a {suffix.lstrip('.').upper() or 'CSV'} table "
-                        f"(it holds {sniff_file(path)}): {exc}; re-download it or check the format") from None
+                        f"(it holds {describe_content(path)}): {exc}; re-download it or check the format") from None
     except (OSError, ValueError) as exc:  # pyarrow.ArrowInvalid, openpyxl's InvalidFileException
         if isinstance(exc, (FileNotFoundError, PermissionError)):
             raise
         raise DataError(f"cannot read {str(path)!r} as a {suffix.lstrip('.').upper() or 'CSV'} table "
-                        f"(it holds {sniff_file(path)}): {exc}") from None
+                        f"(it holds {describe_content(path)}): {exc}") from None
 
 
 def peek_columns(path: str | Path) -> list[str]:
@@ -471,6 +499,17 @@ def peek_columns(path: str | Path) -> list[str]:
     """
     path = Path(path)
     suffix = inner_suffix(path)
+    if not path.is_file():  # a folder, a FIFO (reading would block), a dangling link
+        return []
+    with warnings.catch_warnings(record=True) as caught:  # e.g. "more than one layer": logged, not printed
+        warnings.simplefilter("always")
+        columns = _peek_columns(path, suffix)
+    for w in caught:
+        log.debug("peeking at %s: %s", path, w.message)
+    return columns
+
+
+def _peek_columns(path: Path, suffix: str) -> list[str]:
     try:
         if suffix == ".csv" or (compression(path) == "zip" and _zip_has_only_csv(path)):
             with open_text(path) as fh:
@@ -488,8 +527,8 @@ def peek_columns(path: str | Path) -> list[str]:
         if suffix in VECTOR_SUFFIXES or compression(path) == "zip":
             info = pyogrio.read_info(gdal_path(path))
             return [str(f).lower() for f in info["fields"]]
-    except (OSError, ValueError, DataError, MissingDataError, zipfile.BadZipFile, pyogrio.errors.DataSourceError,
-            UnicodeDecodeError) as exc:
+    except (OSError, ValueError, EOFError, RecursionError, DataError, MissingDataError, ConfigError,
+            zipfile.BadZipFile, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeError) as exc:
         log.debug("cannot peek at %s: %s", path, exc)
     return []
 

@@ -447,7 +447,7 @@ def _scan_files(directory: Path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             p = Path(root) / name
-            if name.startswith("."):
+            if name.startswith(".") or not p.is_file():  # a FIFO or a socket would block a reader; a dangling link
                 continue
             if io.inner_suffix(p) in _SCAN_SUFFIXES or name.lower().endswith(".zip"):
                 yield p

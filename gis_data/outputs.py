@@ -83,13 +83,16 @@ def _remove(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, *, durable: bool = True) -> Iterator[Path]:
     """Write a file under a temporary name and rename it onto ``path`` when the block succeeds.
 
     Parameters
     ----------
     path : str or Path
         The final file; its folder is created.
+    durable : bool
+        Flush the file and its folder to disk (``fsync``) so the result survives a power
+        loss; checkpoint bookkeeping, which is verified when read, can skip it.
 
     Yields
     ------
@@ -110,7 +113,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield tmp
         if not tmp.exists():
             raise FileNotFoundError(errno.ENOENT, "the writer wrote nothing", str(path))
-        _fsync(tmp)
+        if durable:
+            _fsync(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
@@ -120,13 +124,14 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
-    _fsync(path.parent)
+    if durable:
+        _fsync(path.parent)
 
 
-def write_text_atomic(path: str | Path, text: str, *, encoding: str = "utf-8") -> Path:
+def write_text_atomic(path: str | Path, text: str, *, encoding: str = "utf-8", durable: bool = True) -> Path:
     """Write ``text`` to ``path`` atomically (see :func:`atomic_path`)."""
     path = Path(path)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, durable=durable) as tmp:
         with open(tmp, "w", encoding=encoding, newline="") as fh:
             fh.write(text)
     return path
@@ -238,8 +243,7 @@ class OutputLock:
               "command": " ".join(sys.argv[:1] + [a for a in sys.argv[1:]])[:500]}
         os.ftruncate(fd, 0)
         os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, json.dumps(me).encode())
-        os.fsync(fd)
+        os.write(fd, json.dumps(me).encode())  # for messages only: no fsync needed
         self._fd = fd
         return self
 

@@ -38,7 +38,9 @@ from siting.profiles import Profile, load_profile
 from gis_data.nearest import PreparedLayers, hilbert_order_xy, project_lonlat
 from siting.scenario import Scenario
 from models.units import M2_PER_ACRE
-from siting.schema import INPUT_ERROR_COLUMN, INPUT_PREFIX, coerce_input_table, columns as schema_columns, output_name_renames
+from siting.schema import (
+    INPUT_ERROR_COLUMN, INPUT_PREFIX, clean_name, coerce_input_table, columns as schema_columns, output_name_renames,
+)
 from siting.scoring import rank_sites, score_table
 
 log = logging.getLogger(__name__)
@@ -103,7 +105,7 @@ def prepare_sites(sites_frame: pd.DataFrame) -> pd.DataFrame:
                  ", ".join(f"{a} -> {b}" for a, b in renames.items()))
         frame = frame.rename(columns=renames)
     if geom_name is not None:
-        names = {str(c).strip().lower() for c in frame.columns}
+        names = {clean_name(c) for c in frame.columns}
         plain = pd.DataFrame(frame.drop(columns=geom_name))
         if not names & {"latitude_deg", "lat", "latitude"}:
             lat, lon, area, geo_err = _site_points(frame)
@@ -355,7 +357,7 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    write_text_atomic(path.with_suffix(".sha256"), digest + "\n")
+    write_text_atomic(path.with_suffix(".sha256"), digest + "\n", durable=False)  # verified when read
 
 
 def _read_chunk(folder: Path, i: int, expected_index: pd.Index) -> pd.DataFrame | None:
@@ -422,7 +424,8 @@ def _prepare_checkpoints(folder: Path, fingerprint: str, resume: bool, parts: di
             log.info("starting over in %s: %d file(s) of an earlier run removed", folder, len(old))
         for p in old:
             p.unlink(missing_ok=True)
-        write_text_atomic(manifest, json.dumps({"fingerprint": fingerprint, "parts": parts or {}}, indent=1))
+        write_text_atomic(manifest, json.dumps({"fingerprint": fingerprint, "parts": parts or {}}, indent=1),
+                          durable=False)  # verified when read
     return done
 
 
@@ -564,9 +567,6 @@ def score_sites(
             fp = _sha(json.dumps(parts, sort_keys=True).encode())
             done = _prepare_checkpoints(folder, fp, resume, parts) & set(range(len(chunks)))
 
-        # build every index once, before chunks run (threads then share read-only indexes)
-        C.evaluate(_points(table.iloc[:0]), prepared, scenario)
-
         results: dict[int, pd.DataFrame] = {}
         for i in sorted(done):
             frame = _read_chunk(folder, i, table.index[chunks[i]])
@@ -574,6 +574,10 @@ def score_sites(
                 results[i] = frame
         done = set(results)
         todo = [i for i in range(len(chunks)) if i not in done]
+        if engine != "local" or len(todo) > 1:
+            # build every index once, before chunks run (threads then share read-only indexes)
+            C.evaluate(_points(table.iloc[:0]), prepared, scenario)
+
         if done:
             log.info("resuming: %d of %d chunks already done in %s", len(done), len(chunks), folder)
         show = sys.stderr.isatty() if progress is None else bool(progress)

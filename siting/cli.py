@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose >= 2 else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.captureWarnings(True)  # library warnings (numpy, GDAL) as one log line each, not source excerpts
     if verbose < 2:
         for noisy in ("fiona", "pyogrio", "rasterio", "matplotlib", "distributed", "numexpr"):
             logging.getLogger(noisy).setLevel(logging.WARNING)

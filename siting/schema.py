@@ -90,6 +90,15 @@ _RESERVED_NAMES = ("geometry", "geom", "fid")
 _IDENTITY = ("site_id", "name", "latitude_deg", "longitude_deg", "it_load_mw")
 
 
+#: Invisible characters that editors and exports leave in header names (BOM, zero-width spaces).
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060\u00a0"
+
+
+def clean_name(name) -> str:
+    """A column name as compared: lower case, without surrounding spaces or invisible characters."""
+    return str(name).strip().strip(_INVISIBLE).strip().lower()
+
+
 def output_name_renames(names, *, keep: tuple[str, ...] = ()) -> dict[str, str]:
     """Renames that keep input columns named like output columns under :data:`INPUT_PREFIX`.
 
@@ -188,12 +197,15 @@ def coerce_input_table(frame: pd.DataFrame) -> pd.DataFrame:
         "latitude_deg": ("latitude_deg", "lat", "latitude", "y"),
         "longitude_deg": ("longitude_deg", "lon", "lng", "long", "longitude", "x"),
     }
-    lower = {str(c).strip().lower(): c for c in df.columns}
+    lower = {}
+    for c in df.columns:
+        lower.setdefault(clean_name(c), c)
     for canon, names in aliases.items():
         found = next((lower[n] for n in names if n in lower), None)
         if found is None:
             raise DataError(
-                f"site table has no {canon.split('_')[0]} column; got columns {[str(c) for c in frame.columns][:40]}; "
+                f"site table has no {canon.split('_')[0]} column; got columns "
+                f"{[str(c) for c in frame.columns if c != INPUT_ERROR_COLUMN][:40]}; "
                 f"name it one of {', '.join(names)} (or give point or polygon geometries)"
             )
         if found != canon:

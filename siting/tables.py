@@ -35,10 +35,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.io import decode_text, sniff_file
+from gis_data.io import CONTENT_KINDS, decode_text, looks_utf16, sniff_file
 from gis_data.outputs import atomic_path
 from siting.errors import ConfigError, DataError, MissingDataError
-from siting.schema import INPUT_ERROR_COLUMN
+from siting.schema import INPUT_ERROR_COLUMN, clean_name
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,7 @@ OUTPUT_SUFFIXES = (".gpkg", ".parquet", ".csv")
 _EXPECTED_KIND = {".csv": "text", ".txt": "text", ".tsv": "text", ".geojson": "json", ".json": "json",
                   ".gpkg": "sqlite", ".parquet": "parquet", ".geoparquet": "parquet", ".xlsx": "zip",
                   ".fgb": "flatgeobuf", ".shp": "shapefile", ".zip": "zip", ".gz": "gzip"}
-_KIND_TEXT = {"text": "CSV text", "json": "JSON", "sqlite": "a GeoPackage/SQLite database", "parquet": "Parquet",
-              "zip": "a zip archive", "gzip": "gzip-compressed data", "flatgeobuf": "FlatGeobuf",
-              "shapefile": "a shapefile", "ole": "a legacy Excel .xls workbook", "binary": "binary data",
-              "empty": "nothing (0 bytes)"}
+_KIND_TEXT = {**CONTENT_KINDS, "text": "CSV text", "ole": "a legacy Excel .xls workbook"}
 #: Column names read as text (identifiers keep their leading zeros).
 _TEXT_COLUMNS = ("site_id", "name")
 #: Names of a WKT geometry column in a CSV.
@@ -103,14 +100,20 @@ def read_sites(path: str | Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     expected = _EXPECTED_KIND.get(suffix)
     if expected is not None and kind != expected and not (expected == "text" and kind == "json") \
-            and not (expected == "json" and kind == "text") and kind not in ("empty", "binary", "ole"):
+            and not (expected == "json" and kind == "text") and kind not in ("empty", "binary", "ole", "pdf", "image"):
         log.warning("%s is named %s but holds %s; read as %s", name, suffix, _KIND_TEXT.get(kind, kind),
                     _KIND_TEXT.get(kind, kind))
     if kind == "empty":
         raise DataError(f"{name} is empty (0 bytes); {_EXPECTED}")
+    if kind in ("pdf", "image"):
+        raise DataError(f"{name} is {_KIND_TEXT[kind]}, not a table; {_EXPECTED}. Check the path")
     if kind == "binary":
         with open(path, "rb") as fh:
-            head = fh.read(8)
+            head = fh.read(2000)
+        if looks_utf16(head):
+            raise DataError(f"{name} looks like UTF-16 text without a byte-order mark; re-save it as UTF-8 (or as "
+                            "UTF-16 with a byte-order mark, what Excel's 'Unicode text' writes)")
+        head = head[:8]
         raise DataError(f"{name} holds binary data of an unknown format (first bytes {head!r}), not a table; "
                         f"{_EXPECTED}. Check the path")
     if kind == "ole":
@@ -227,6 +230,15 @@ def _read_json(path: Path, name: str) -> pd.DataFrame:
                         f"truncated?); GDAL said: {reason}. Write the file again") from None
     except RecursionError:
         raise DataError(f"{name} nests JSON too deeply to be a site table") from None
+    if isinstance(doc, dict) and doc.get("type") in ("FeatureCollection", "Feature"):
+        # GeoJSON GDAL could not open (e.g. UTF-16 text): read the parsed features
+        feats = doc.get("features") if doc["type"] == "FeatureCollection" else [doc]
+        if not isinstance(feats, list) or not all(isinstance(f, dict) for f in feats):
+            raise DataError(f"{name} is a GeoJSON FeatureCollection whose 'features' is not a list of features")
+        try:
+            return gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise DataError(f"{name} holds GeoJSON features that cannot be read ({exc}); GDAL said: {reason}") from None
     if isinstance(doc, dict):
         lists = [v for v in doc.values() if isinstance(v, list)]
         doc = lists[0] if len(lists) == 1 else doc
@@ -256,11 +268,17 @@ def _csv_from_bytes(data: bytes, name: str) -> pd.DataFrame:
     text = decode_text(data, name=name)
     if not text.strip():
         raise DataError(f"{name} holds only blank lines: no header and no rows; {_EXPECTED}")
+    if text.lstrip()[:15].lower().startswith(("<!doctype html", "<html", "<?xml")):
+        raise DataError(f"{name} is an HTML/XML page, not a table (a download that saved an error or login page?); "
+                        f"{_EXPECTED}")
     sep = _sniff_delimiter(text[:65536])
     decimal = "," if sep == ";" and re.search(r"(?:^|;)\s*-?\d+,\d+\s*(?:;|$)", text[:65536], re.M) else "."
-    header = next(csv.reader(_io.StringIO(text[: text.find("\n") + 1 if "\n" in text else len(text)]), delimiter=sep),
-                  [])
-    dtypes = {c: str for c in header if c.strip().lower() in _TEXT_COLUMNS}
+    first = text.splitlines()[0] if text.splitlines() else ""
+    try:
+        header = next(csv.reader(_io.StringIO(first, newline=""), delimiter=sep), [])
+    except csv.Error:
+        header = first.split(sep)
+    dtypes = {c: str for c in header if clean_name(c) in _TEXT_COLUMNS}
     kwargs = dict(sep=sep, decimal=decimal, dtype=dtypes, index_col=False, low_memory=False)
     if not _has_ragged_rows(text, sep, len(header)):
         try:
@@ -355,7 +373,7 @@ def _csv_row_by_row(text: str, name: str, sep: str, kwargs: dict) -> pd.DataFram
 
 def _wkt_geometry(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """A CSV without coordinate columns but with a WKT geometry column, as a GeoDataFrame (no CRS)."""
-    lower = {str(c).strip().lower(): c for c in frame.columns}
+    lower = {clean_name(c): c for c in frame.columns}
     if any(k in lower for k in ("lat", "latitude", "latitude_deg", "y")):
         return frame
     col = next((lower[k] for k in _WKT_COLUMNS if k in lower), None)
