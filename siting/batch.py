@@ -267,7 +267,9 @@ def layers_fingerprint(layers) -> dict:
     specs = getattr(base, "specs", None)
     if specs is not None:
         src = getattr(base, "source_path", None)
-        out = {"layer_set": None if src is None else file_fingerprint(src), "roles": {}}
+        # the layer-set file by content only: it names the files, whose own fingerprints follow
+        out = {"layer_set": None if src is None else {k: v for k, v in file_fingerprint(src).items()
+                                                       if k in ("path", "sha256", "missing")}, "roles": {}}
         for group in (specs, getattr(base, "rasters", {}) or {}):
             for role, spec in sorted(group.items()):
                 out["roles"][role] = {"format": spec.format, "options": repr(spec.options),
@@ -328,8 +330,14 @@ def _what_changed(saved: dict, now: dict) -> list[str]:
             elif fb.get("missing"):
                 out.append(f"layer file {path!r} is gone")
             else:
-                out.append(f"layer file {path!r} changed (size {fa.get('size_bytes')} -> {fb.get('size_bytes')} bytes, "
-                           f"sha256 {str(fa.get('sha256'))[:12]} -> {str(fb.get('sha256'))[:12]})")
+                how = []
+                if fa.get("size_bytes") != fb.get("size_bytes"):
+                    how.append(f"size {fa.get('size_bytes')} -> {fb.get('size_bytes')} bytes")
+                if fa.get("mtime_ns") != fb.get("mtime_ns"):
+                    how.append("modification time")
+                if fa.get("sha256") != fb.get("sha256"):
+                    how.append(f"content sha256 {str(fa.get('sha256'))[:12]} -> {str(fb.get('sha256'))[:12]}")
+                out.append(f"layer file {path!r} changed ({', '.join(how) or 'fingerprint'})")
         if set(a.get("roles") or {}) != set(b.get("roles") or {}):
             out.append("the layer roles changed")
         if a.get("frames") != b.get("frames"):
