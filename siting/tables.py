@@ -453,7 +453,12 @@ def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
     with atomic_path(path) as tmp:
         if suffix == ".csv":
             plain = pd.DataFrame(frame.drop(columns=frame.geometry.name)) if is_geo else pd.DataFrame(frame)
-            plain.to_csv(tmp, index=False, lineterminator="\n")
+            # Python's csv writer quotes a field holding "\n" but not one holding a lone "\r", which every
+            # reader takes for a line break: a name with a carriage return would split its row in two
+            has_cr = any(plain[c].astype("string").str.contains("\r", regex=False).any()
+                         for c in plain.columns if plain[c].dtype == object or isinstance(plain[c].dtype, pd.StringDtype))
+            plain.to_csv(tmp, index=False, lineterminator="\n",
+                         quoting=csv.QUOTE_NONNUMERIC if has_cr else csv.QUOTE_MINIMAL)
         elif suffix == ".parquet":
             frame.to_parquet(tmp, index=False)
         else:
