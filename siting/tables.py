@@ -218,8 +218,8 @@ def _read_gzip(path: Path, name: str) -> pd.DataFrame:
 def _read_json(path: Path, name: str) -> pd.DataFrame:
     import pyogrio
 
-    try:
-        return pyogrio.read_dataframe(str(path))
+    try:  # the GeoJSON driver by name: GDAL would pick the CSV driver for JSON in a file named .csv
+        return pyogrio.read_dataframe(f"GeoJSON:{path}")
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError,
             pyogrio.errors.FieldError, pyogrio.errors.CRSError, OSError, ValueError) as ogr_exc:
         reason = str(ogr_exc)
