@@ -40,7 +40,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from models.errors import ConfigError
+from models.errors import ConfigError, SitingError
 
 log = logging.getLogger(__name__)
 
@@ -118,8 +118,8 @@ def atomic_path(path: str | Path, *, durable: bool = True) -> Iterator[Path]:
         os.replace(tmp, path)
     except OSError as exc:
         _remove(tmp)
-        if exc.filename in (str(tmp), tmp) or exc.filename is None:
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+        if exc.errno is not None and not isinstance(exc, SitingError) and exc.filename in (str(tmp), tmp, None):
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None  # name the file the user asked for
         raise
     except BaseException:
         _remove(tmp)

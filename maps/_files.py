@@ -13,6 +13,8 @@ import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
+from models.errors import SitingError
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
@@ -32,8 +34,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if exc.filename in (str(tmp), tmp) or exc.filename is None:
-            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None
+        if exc.errno is not None and not isinstance(exc, SitingError) and exc.filename in (str(tmp), tmp, None):
+            raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None  # name the file the user asked for
         raise
     except BaseException:
         with contextlib.suppress(OSError):

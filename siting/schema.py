@@ -156,6 +156,10 @@ def _text_ids(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         return text, missing
     if values.dtype.kind in "iub":
         return values.astype(str).to_numpy(dtype=object), np.zeros(n, dtype=bool)
+    if values.dtype != object:  # text columns (pandas' string dtypes): vectorised
+        s = values.astype("string")
+        missing = (s.isna() | s.str.strip().eq("")).fillna(True).to_numpy(dtype=bool)
+        return s.fillna("").to_numpy(dtype=object, copy=True), missing
     raw = values.to_numpy(dtype=object)
     text = np.empty(n, dtype=object)
     missing = np.zeros(n, dtype=bool)
@@ -258,7 +262,10 @@ def coerce_input_table(frame: pd.DataFrame) -> pd.DataFrame:
     df["name"] = df["name"].astype(object).where(df["name"].notna(), "").astype(str)
     if "it_load_mw" in df.columns:
         load = pd.to_numeric(df["it_load_mw"], errors="coerce").to_numpy(dtype=float, copy=True)
-        given = (df["it_load_mw"].notna() & df["it_load_mw"].astype("string").str.strip().ne("")).to_numpy(dtype=bool)
+        raw = df["it_load_mw"]
+        given = raw.notna().to_numpy(dtype=bool, copy=True)
+        if raw.dtype.kind not in "iufb":  # text: a blank cell is not given
+            given &= raw.astype("string").str.strip().ne("").fillna(False).to_numpy(dtype=bool)
         lo, hi, lo_open = _load_bounds_mw()
         inside = (load > lo if lo_open else load >= lo) & (load <= hi)
         bad = given & ~inside & (errors == "")
@@ -301,9 +308,9 @@ def _site_ids(df: pd.DataFrame, errors: np.ndarray) -> None:
     df["site_id"] = ids.astype(str)
     ok = errors == ""
     series = pd.Series(ids, dtype=object)
-    dup = np.zeros(n, dtype=bool)
-    dup[ok] = series[ok].duplicated(keep="first").to_numpy()
     if series.duplicated().any():
+        dup = np.zeros(n, dtype=bool)
+        dup[ok] = series[ok].duplicated(keep="first").to_numpy()
         first = {}
         for i, v in enumerate(ids):
             if ok[i] and v not in first:

@@ -35,7 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.io import CONTENT_KINDS, decode_text, looks_utf16, sniff_file
+from gis_data.io import CONTENT_KINDS, decode_text, looks_utf16, sniff_file, text_encoding
 from gis_data.outputs import atomic_path
 from siting.errors import ConfigError, DataError, MissingDataError
 from siting.schema import INPUT_ERROR_COLUMN, clean_name
@@ -273,16 +273,19 @@ def _csv_from_bytes(data: bytes, name: str) -> pd.DataFrame:
                         f"{_EXPECTED}")
     sep = _sniff_delimiter(text[:65536])
     decimal = "," if sep == ";" and re.search(r"(?:^|;)\s*-?\d+,\d+\s*(?:;|$)", text[:65536], re.M) else "."
-    first = text.splitlines()[0] if text.splitlines() else ""
+    head_lines = text[:65536].splitlines()
+    first = head_lines[0] if head_lines else ""
     try:
         header = next(csv.reader(_io.StringIO(first, newline=""), delimiter=sep), [])
     except csv.Error:
         header = first.split(sep)
     dtypes = {c: str for c in header if clean_name(c) in _TEXT_COLUMNS}
-    kwargs = dict(sep=sep, decimal=decimal, dtype=dtypes, index_col=False, low_memory=False)
-    if not _has_ragged_rows(text, sep, len(header)):
-        try:
-            frame = pd.read_csv(_io.StringIO(text), **kwargs)
+    kwargs = dict(sep=sep, decimal=decimal, dtype=dtypes, index_col=False)
+    codec = text_encoding(data[:4])
+    utf8 = codec in (None, "utf-8-sig")
+    if not _has_ragged_rows(data if utf8 else text.encode("utf-8"), sep, len(header)):
+        try:  # the bytes themselves: faster than a decoded copy (the decoding was checked above)
+            frame = pd.read_csv(_io.BytesIO(data), encoding=codec or "utf-8", **kwargs)
             return _wkt_geometry(frame, name)
         except pd.errors.ParserError as exc:
             log.debug("%s: fast CSV parse failed (%s); splitting row by row", name, exc)
@@ -291,7 +294,7 @@ def _csv_from_bytes(data: bytes, name: str) -> pd.DataFrame:
     return _wkt_geometry(_csv_row_by_row(text, name, sep, kwargs), name)
 
 
-def _has_ragged_rows(text: str, sep: str, n_fields: int) -> bool:
+def _has_ragged_rows(data: bytes, sep: str, n_fields: int) -> bool:
     """True when some record has another number of fields than the header (pyarrow's C++ parser; fast)."""
     if n_fields == 0:
         return True
@@ -307,10 +310,10 @@ def _has_ragged_rows(text: str, sep: str, n_fields: int) -> bool:
     cols = [f"c{i}" for i in range(n_fields)]
     try:
         pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1, block_size=1 << 24),
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(column_names=cols, skip_rows=1, block_size=1 << 24, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True, invalid_row_handler=handler),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in cols}),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in cols}, include_columns=cols[:1]),
         )
     except (pa.ArrowInvalid, pa.ArrowException, ValueError) as exc:
         log.debug("pyarrow could not check the CSV rows (%s)", exc)
