@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import glob
 import hashlib
 import json
 import logging
@@ -158,7 +159,7 @@ def remove_stale_temps(path: str | Path) -> int:
     if not path.parent.is_dir():
         return 0
     n = 0
-    for p in path.parent.glob(f".{path.stem}.tmp-*{path.suffix}"):
+    for p in path.parent.glob(f".{glob.escape(path.stem)}.tmp-*{glob.escape(path.suffix)}"):
         _remove(p)
         n += 1
     if n:
@@ -206,8 +207,11 @@ class OutputLock:
     """
 
     def __init__(self, target: str | Path, *, what: str = "output"):
-        self.target = Path(target)
-        self.path = self.target.with_name(self.target.name + ".lock")
+        self.target = Path(target).expanduser().absolute()
+        if self.target.name in ("", ".", ".."):  # a root or "." given as the output folder
+            self.target = self.target.resolve()
+        self.path = (self.target.with_name(self.target.name + ".lock") if self.target.name
+                     else self.target / ".siting.lock")
         self.what = what
         self._fd: int | None = None
         self.recovered: dict | None = None

@@ -94,6 +94,8 @@ def check_out_file(
     for p in (path, *also):
         if p.is_dir():
             raise ConfigError(f"output {str(p)!r} is a folder; give a file name (e.g. {str(p / ('out' + p.suffix))!r})")
+        if p.exists() and not p.is_file():  # a device or a pipe: replacing it would be wrong, writing into it too
+            raise ConfigError(f"output {str(p)!r} is not a regular file (a device or a pipe); give a file name")
         if p.exists() and not overwrite:
             raise ConfigError(f"output {str(p)!r} exists; pass --overwrite to replace it")
     parent = path.parent

@@ -117,7 +117,7 @@ def _read_weather(path: Path):
     if not text_ref.startswith("pvlib:"):
         p = Path(path).expanduser()
         if not p.exists():
-            raise MissingDataError(f"weather file {text_ref!r} does not exist; {_WEATHER_EXPECTED}")
+            raise MissingDataError(f"weather file {text_ref!r} not found (the path does not exist); {_WEATHER_EXPECTED}")
         if not p.is_file():
             raise ConfigError(f"weather file {text_ref!r} is a folder or not a regular file; give the file")
         kind = sniff_file(p)
