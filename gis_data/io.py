@@ -3,7 +3,18 @@
 Reading: :func:`read_vector` (GeoJSON, GeoPackage, shapefile, GeoParquet; plain, ``.gz``
 through GDAL's ``/vsigzip/`` and ``.zip`` through ``/vsizip/``), :func:`read_table`
 (CSV, CSV.gz, Parquet, XLSX), :func:`read_json` (gz-aware) and :func:`peek_columns`
-(field names without reading the rows, for schema detection).
+(field names without reading the rows, for schema detection). Every reader turns a
+malformed file (not a zip, not gzip, truncated JSON, not UTF-8, binary) into a
+:class:`~models.errors.DataError` naming the file.
+
+Text inputs (scenario, profile, deal and layer-set TOML files) go through one reader,
+:func:`read_text_file` / :func:`read_toml`: UTF-8 with or without a byte-order mark, or
+UTF-16/UTF-32 with one; anything else is a clear "not UTF-8" error naming the file.
+:func:`sniff_file` tells what a file holds from its first bytes (Parquet, SQLite/GeoPackage,
+zip, gzip, JSON, text, binary), so tables are read by content, not only by extension.
+
+Writing and integrity (:mod:`gis_data.outputs`): atomic writes, output locks and
+file fingerprints live next door.
 
 Cleaning, each step counted in a :class:`~gis_data.canonical.LoadReport`:
 :func:`to_wgs84` (assign or reproject to EPSG:4326, e.g. NAD83 -> WGS84),
@@ -21,10 +32,13 @@ inflate counts. :func:`clean_geometries` keeps only the line parts of a repaired
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import logging
 import re
+import tomllib
+import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -36,7 +50,7 @@ import pyogrio
 import shapely
 
 from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS, ROLES, LoadReport, SourceMeta, check_canonical
-from models.errors import CRSError, DataError, MissingDataError
+from models.errors import ConfigError, CRSError, DataError, MissingDataError
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +65,224 @@ _ZIP_PREFERENCE = (".gpkg", ".geojson", ".json", ".shp", ".fgb", ".parquet", ".c
 TEXT_SENTINELS = frozenset({"", "NOT AVAILABLE", "N/A", "NA", "NONE", "NULL", "UNKNOWN", "-999999", "-999999.0", "NAN"})
 #: Numeric values that HIFLD uses for "unknown".
 NUMBER_SENTINELS = (-999999.0, -99999.0, -9999.0)
+
+
+# --------------------------------------------------------------------------- text inputs
+
+#: Largest text input (a TOML file) read whole [bytes]; a real scenario, profile, deal or
+#: layer set is a few kB, so a bigger file is a wrong path, not a configuration.
+MAX_TEXT_INPUT_BYTES = 16_000_000
+#: Bytes looked at by :func:`sniff_file` [bytes].
+SNIFF_BYTES = 65_536
+
+#: Byte-order marks and the codec each implies; UTF-32 first (its LE mark starts with UTF-16's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def text_encoding(head: bytes) -> str | None:
+    """The codec a byte-order mark at the start of ``head`` implies, or ``None`` without one.
+
+    ``"utf-8-sig"`` for the UTF-8 mark (the codec drops it), ``"utf-16"`` or ``"utf-32"``
+    (the codec reads the mark and the byte order from it).
+    """
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    return None
+
+
+def _not_a_file(path: Path, what: str, missing: type[Exception]) -> Exception | None:
+    if not path.exists():
+        return missing(f"{what} {str(path)!r} does not exist; give the path of a file")
+    if path.is_dir():
+        return ConfigError(f"{what} {str(path)!r} is a folder; give the path of a file inside it")
+    if not path.is_file():
+        return ConfigError(f"{what} {str(path)!r} is not a regular file (a device, pipe or socket); "
+                           "give the path of a file")
+    return None
+
+
+def decode_text(data: bytes, *, name: str, error: type[Exception] = DataError) -> str:
+    """Decode the bytes of a text file: UTF-8 (with or without BOM), or UTF-16/32 with a BOM.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        How to name the file in an error (e.g. ``"scenario file 'a.toml'"``).
+    error : exception class
+        Raised (a :class:`~models.errors.SitingError` subclass) when the bytes are not text.
+
+    Returns
+    -------
+    str
+        The text, without a byte-order mark.
+    """
+    codec = text_encoding(data[:4])
+    if codec is None and b"\x00" in data[:SNIFF_BYTES]:
+        hint = ("it looks like UTF-16 without a byte-order mark; re-save it as UTF-8"
+                if looks_utf16(data) else "it is a binary file, not text; check the path")
+        raise error(f"{name} holds NUL bytes: {hint}")
+    try:
+        text = data.decode(codec or "utf-8")
+    except UnicodeDecodeError as exc:
+        bad = data[exc.start:exc.start + 4]
+        raise error(
+            f"{name} is not UTF-8 text: byte {exc.start:,} is {bad!r} ({exc.reason}); it may be Latin-1/Windows-1252 "
+            f"text or a binary file. Re-save it as UTF-8 (any editor's 'Save with encoding'), or check the path"
+        ) from None
+    if "\x00" in text:
+        raise error(f"{name} holds NUL characters: it is a binary file, not text; check the path")
+    return text
+
+
+def read_text_file(path: str | Path, *, what: str = "file", missing: type[Exception] = MissingDataError,
+                   error: type[Exception] = DataError, max_bytes: int = MAX_TEXT_INPUT_BYTES) -> str:
+    """The text of a small input file, its encoding detected (see :func:`decode_text`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    what : str
+        What the file is, for messages (``"scenario file"``).
+    missing : exception class
+        Raised when the path does not exist.
+    error : exception class
+        Raised when the file is too large, unreadable or not text.
+    max_bytes : int
+        Largest size read [bytes].
+
+    Returns
+    -------
+    str
+    """
+    path = Path(path).expanduser()
+    bad = _not_a_file(path, what, missing)
+    if bad is not None:
+        raise bad
+    name = f"{what} {str(path)!r}"
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise error(f"{name} is {size:,} bytes; a {what} is a small text file (at most {max_bytes:,} bytes): "
+                    "check the path")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {name}: {exc.strerror or exc}; check its permissions") from None
+    return decode_text(data, name=name, error=error)
+
+
+def read_toml(path: str | Path, *, what: str = "TOML file", missing: type[Exception] = ConfigError,
+              error: type[Exception] = ConfigError) -> dict:
+    """Parse a TOML input file read by :func:`read_text_file` (the one reader of every TOML input).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    what : str
+        What it is, for messages (``"scenario file"``, ``"deal file"``, ``"layer set"``).
+    missing, error : exception classes
+        Raised when the file does not exist, and when it is not readable, not text or not TOML.
+
+    Returns
+    -------
+    dict
+        The parsed document.
+    """
+    text = read_text_file(path, what=what, missing=missing, error=error)
+    return parse_toml(text, name=f"{what} {str(Path(path).expanduser())!r}", error=error)
+
+
+def parse_toml(text: str, *, name: str, error: type[Exception] = ConfigError) -> dict:
+    """``tomllib.loads`` with a message naming the file; a document nested too deeply is an error too."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{name} is not valid TOML: {exc}; fix that line (https://toml.io)") from None
+    except RecursionError:
+        raise error(f"{name} nests arrays or tables too deeply to be a configuration; check the file") from None
+
+
+#: What each :func:`sniff_file` kind is, for messages.
+CONTENT_KINDS = {
+    "empty": "nothing (0 bytes)", "parquet": "Parquet", "sqlite": "a GeoPackage/SQLite database",
+    "zip": "a zip archive", "gzip": "gzip-compressed data", "flatgeobuf": "FlatGeobuf", "shapefile": "a shapefile",
+    "ole": "a legacy Office document (.xls)", "pdf": "a PDF document", "image": "an image", "json": "JSON text",
+    "text": "text", "binary": "binary data",
+}
+
+
+def describe_content(path: str | Path) -> str:
+    """What a file holds, in words (``"a zip archive"``, ``"text"``...), from :func:`sniff_file`."""
+    try:
+        return CONTENT_KINDS.get(sniff_file(path), "unknown content")
+    except OSError as exc:
+        return f"unreadable content ({exc.strerror})"
+
+
+def looks_utf16(data: bytes) -> bool:
+    """True when ``data`` (no BOM) has the NUL in every other byte of UTF-16 text of ASCII."""
+    head = data[:2000]
+    if len(head) < 4:
+        return False
+    half = len(head) / 2
+    return head[1::2].count(0) > 0.4 * half or head[0::2].count(0) > 0.4 * half
+
+
+def sniff_file(path: str | Path) -> str:
+    """What a file holds, from its first (and last) bytes, whatever its extension.
+
+    Returns
+    -------
+    str
+        ``"empty"``, ``"parquet"``, ``"sqlite"`` (GeoPackage), ``"zip"`` (also XLSX),
+        ``"gzip"``, ``"flatgeobuf"``, ``"shapefile"``, ``"ole"`` (legacy Excel .xls),
+        ``"pdf"``, ``"image"`` (PNG, JPEG, GIF), ``"json"`` (text starting with ``{`` or
+        ``[``), ``"text"`` (other text, also text that is not UTF-8) or ``"binary"``.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        return "empty"
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF_BYTES)
+        if head[:4] == b"PAR1":
+            return "parquet"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08"):
+        return "zip"
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head[:3] == b"fgb":
+        return "flatgeobuf"
+    if head[:4] == b"\x00\x00\x27\x0a":
+        return "shapefile"
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "ole"
+    if head[:5] == b"%PDF-":
+        return "pdf"
+    if head[:8] == b"\x89PNG\r\n\x1a\n" or head[:3] == b"\xff\xd8\xff" or head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image"
+    codec = text_encoding(head)
+    if codec is None and b"\x00" in head:
+        return "binary"
+    text = head.decode(codec or "utf-8", errors="replace")
+    if codec is None and text.count("\ufffd") > max(8, len(text) // 20):
+        controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+        if controls > len(head) // 100:
+            return "binary"
+    stripped = text.lstrip("\ufeff \t\r\n")
+    return "json" if stripped[:1] in ("{", "[") else "text"
 
 
 # --------------------------------------------------------------------------- paths
@@ -98,8 +330,7 @@ def zip_member(path: str | Path, member: str | None = None, suffixes: Iterable[s
     str
         Member name inside the archive.
     """
-    with zipfile.ZipFile(path) as zf:
-        names = [n for n in zf.namelist() if not n.endswith("/") and "__MACOSX" not in n]
+    names = [n for n in zip_names(path) if not n.endswith("/") and "__MACOSX" not in n]
     if member is not None:
         if member not in names:
             raise MissingDataError(f"zip {str(path)!r} has no member {member!r}; it holds {names}")
@@ -109,6 +340,16 @@ def zip_member(path: str | Path, member: str | None = None, suffixes: Iterable[s
         if hits:
             return sorted(hits)[0]
     raise DataError(f"zip {str(path)!r} holds no readable layer (looked for {list(suffixes)}); it holds {names}")
+
+
+def zip_names(path: str | Path) -> list[str]:
+    """Member names of a zip archive; a file that is not a zip (or is truncated) is a :class:`DataError`."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
+        raise DataError(f"{str(path)!r} is named like a zip archive but is not a readable one ({exc}); "
+                        f"re-download it or point the layer set at the right file") from None
 
 
 def gdal_path(path: str | Path, member: str | None = None) -> str:
@@ -123,17 +364,33 @@ def gdal_path(path: str | Path, member: str | None = None) -> str:
 
 
 def open_text(path: str | Path, member: str | None = None):
-    """Open a plain, gzipped or zipped text file for reading (UTF-8)."""
+    """Open a plain, gzipped or zipped text file for reading: UTF-8, or UTF-16/32 with a BOM.
+
+    A UTF-8 byte-order mark is dropped. Decoding errors surface when the text is read
+    (callers turn them into :class:`DataError` naming the file).
+    """
+    import io as _io
+
     path = _check_exists(Path(path))
+    if path.is_dir():
+        raise DataError(f"{str(path)!r} is a folder, not a file; point the layer set at a file inside it")
     kind = compression(path)
     if kind == "gz":
-        return gzip.open(path, "rt", encoding="utf-8")
+        try:
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(4)
+        except (OSError, EOFError) as exc:
+            raise DataError(f"{str(path)!r} is named .gz but is not readable gzip ({exc}); re-download it") from None
+        return gzip.open(path, "rt", encoding=text_encoding(head) or "utf-8-sig")
     if kind == "zip":
+        name = zip_member(path, member)
         zf = zipfile.ZipFile(path)
-        import io as _io
-
-        return _io.TextIOWrapper(zf.open(zip_member(path, member)), encoding="utf-8")
-    return open(path, encoding="utf-8")
+        with zf.open(name) as fh:
+            head = fh.read(4)
+        return _io.TextIOWrapper(zf.open(name), encoding=text_encoding(head) or "utf-8-sig")
+    with open(path, "rb") as fh:
+        head = fh.read(4)
+    return open(path, encoding=text_encoding(head) or "utf-8-sig")
 
 
 # --------------------------------------------------------------------------- reading
@@ -146,6 +403,10 @@ def read_json(path: str | Path, member: str | None = None):
             return json.load(fh)
         except json.JSONDecodeError as exc:
             raise DataError(f"{str(path)!r} is not valid JSON ({exc}); re-download or check the format") from None
+        except (UnicodeDecodeError, EOFError, OSError, zipfile.BadZipFile) as exc:
+            raise DataError(f"{str(path)!r} is not readable UTF-8 JSON ({exc}); re-download or check the format") from None
+        except RecursionError:
+            raise DataError(f"{str(path)!r} nests JSON too deeply to be a data file; check the file") from None
 
 
 def read_vector(path: str | Path, *, member: str | None = None, columns: list[str] | None = None) -> gpd.GeoDataFrame:
@@ -167,13 +428,26 @@ def read_vector(path: str | Path, *, member: str | None = None, columns: list[st
         With the CRS the file declares (``None`` if it declares none).
     """
     path = _check_exists(Path(path))
+    if path.is_dir():
+        raise DataError(f"{str(path)!r} is a folder, not a vector file; point the layer set at a file inside it")
     if inner_suffix(path) in (".parquet", ".geoparquet") and compression(path) is None:
-        return gpd.read_parquet(path, columns=None if columns is None else [*columns, "geometry"])
+        try:
+            return gpd.read_parquet(path, columns=None if columns is None else [*columns, "geometry"])
+        except (OSError, ValueError, TypeError, KeyError) as exc:  # pyarrow.ArrowInvalid is a ValueError
+            raise DataError(f"cannot read {str(path)!r} as GeoParquet ({exc}); expected a GeoParquet file "
+                            f"(it holds {describe_content(path)})") from None
     src = gdal_path(path, member)
     try:
-        return pyogrio.read_dataframe(src, columns=columns, use_arrow=True)
-    except pyogrio.errors.DataSourceError as exc:
-        raise DataError(f"cannot read {str(path)!r} as a vector layer: {exc}") from None
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pyogrio.read_dataframe(src, columns=columns, use_arrow=True)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.GeometryError,
+            pyogrio.errors.FieldError, pyogrio.errors.CRSError, OSError, ValueError) as exc:
+        raise DataError(f"cannot read {str(path)!r} as a vector layer (it holds {describe_content(path)}): {exc}; "
+                        "re-download it or point the layer set at the right file") from None
+    for w in caught:
+        log.info("%s: %s", path.name, w.message)
+    return frame
 
 
 def read_table(path: str | Path, *, member: str | None = None, **kwargs) -> pd.DataFrame:
@@ -182,16 +456,37 @@ def read_table(path: str | Path, *, member: str | None = None, **kwargs) -> pd.D
     Extra keyword arguments go to the pandas reader.
     """
     path = _check_exists(Path(path))
+    if path.is_dir():
+        raise DataError(f"{str(path)!r} is a folder, not a table file; point the layer set at a file inside it")
     suffix = inner_suffix(path)
     kind = compression(path)
-    if kind == "zip":
-        with zipfile.ZipFile(path) as zf, zf.open(zip_member(path, member, (".csv",))) as fh:
-            return pd.read_csv(fh, **kwargs)
-    if suffix == ".parquet":
-        return pd.read_parquet(path, **kwargs)
-    if suffix == ".xlsx":
-        return pd.read_excel(path, **kwargs)
-    return pd.read_csv(path, **kwargs)
+    try:
+        if kind == "zip":
+            name = zip_member(path, member, (".csv",))
+            with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
+                head = fh.read(4)
+            with zipfile.ZipFile(path) as zf, zf.open(name) as fh:
+                return pd.read_csv(fh, **{"encoding": text_encoding(head) or "utf-8", **kwargs})
+        if suffix == ".parquet":
+            return pd.read_parquet(path, **kwargs)
+        if suffix == ".xlsx":
+            return pd.read_excel(path, **kwargs)
+        if kind == "gz":
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(4)
+        else:
+            with open(path, "rb") as fh:
+                head = fh.read(4)
+        return pd.read_csv(path, **{"encoding": text_encoding(head) or "utf-8", **kwargs})
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeError, EOFError, zipfile.BadZipFile,
+            gzip.BadGzipFile) as exc:
+        raise DataError(f"cannot read {str(path)!r} as a {suffix.lstrip('.').upper() or 'CSV'} table "
+                        f"(it holds {describe_content(path)}): {exc}; re-download it or check the format") from None
+    except (OSError, ValueError) as exc:  # pyarrow.ArrowInvalid, openpyxl's InvalidFileException
+        if isinstance(exc, (FileNotFoundError, PermissionError)):
+            raise
+        raise DataError(f"cannot read {str(path)!r} as a {suffix.lstrip('.').upper() or 'CSV'} table "
+                        f"(it holds {describe_content(path)}): {exc}") from None
 
 
 def peek_columns(path: str | Path) -> list[str]:
@@ -204,6 +499,17 @@ def peek_columns(path: str | Path) -> list[str]:
     """
     path = Path(path)
     suffix = inner_suffix(path)
+    if not path.is_file():  # a folder, a FIFO (reading would block), a dangling link
+        return []
+    with warnings.catch_warnings(record=True) as caught:  # e.g. "more than one layer": logged, not printed
+        warnings.simplefilter("always")
+        columns = _peek_columns(path, suffix)
+    for w in caught:
+        log.debug("peeking at %s: %s", path, w.message)
+    return columns
+
+
+def _peek_columns(path: Path, suffix: str) -> list[str]:
     try:
         if suffix == ".csv" or (compression(path) == "zip" and _zip_has_only_csv(path)):
             with open_text(path) as fh:
@@ -221,15 +527,14 @@ def peek_columns(path: str | Path) -> list[str]:
         if suffix in VECTOR_SUFFIXES or compression(path) == "zip":
             info = pyogrio.read_info(gdal_path(path))
             return [str(f).lower() for f in info["fields"]]
-    except (OSError, ValueError, DataError, MissingDataError, zipfile.BadZipFile, pyogrio.errors.DataSourceError,
-            UnicodeDecodeError) as exc:
+    except (OSError, ValueError, EOFError, RecursionError, DataError, MissingDataError, ConfigError,
+            zipfile.BadZipFile, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeError) as exc:
         log.debug("cannot peek at %s: %s", path, exc)
     return []
 
 
 def _zip_has_only_csv(path: Path) -> bool:
-    with zipfile.ZipFile(path) as zf:
-        names = [n.lower() for n in zf.namelist()]
+    names = [n.lower() for n in zip_names(path)]
     return any(n.endswith(".csv") for n in names) and not any(n.endswith(_ZIP_PREFERENCE[:-1]) for n in names)
 
 

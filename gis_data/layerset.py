@@ -32,7 +32,6 @@ import json
 import logging
 import os
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -118,15 +117,12 @@ class LayerSet:
         path = Path(path).expanduser()
         if path.is_dir():
             path = path / LAYERS_FILE
-        if not path.is_file():
+        if not path.exists():
             raise MissingDataError(
                 f"layer set {str(path)!r} does not exist; give a layers.toml file or a folder holding one "
                 f"(make one with `siting data scan DIR --out layers.toml`)"
             )
-        try:
-            doc = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"layer set {str(path)!r} is not valid TOML: {exc}") from None
+        doc = io.read_toml(path, what="layer set")
         return cls.from_dict(doc, base_dir=path.parent, source_path=path, use_cache=use_cache)
 
     @classmethod
@@ -468,7 +464,7 @@ def _scan_files(directory: Path):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             p = Path(root) / name
-            if name.startswith("."):
+            if name.startswith(".") or not p.is_file():  # a FIFO or a socket would block a reader; a dangling link
                 continue
             if io.inner_suffix(p) in _SCAN_SUFFIXES or name.lower().endswith(".zip"):
                 yield p

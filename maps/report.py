@@ -450,11 +450,15 @@ def render_report(report: Mapping[str, Any], path: str | Path, *, pdf: bool = Fa
             if t.exists():
                 raise ConfigError(f"{str(t)!r} exists; pass overwrite=True (--overwrite) to replace it")
     html = render_report_html(report, labels)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    from maps._files import atomic_path, write_text_atomic
+
+    # each file under a temporary name, renamed when complete (a full disk or a killed run leaves
+    # no truncated report); the PDF is printed from the finished HTML
+    write_text_atomic(path, html)
     log.info("wrote report %s", path)
     if pdf:
-        html_to_pdf(path, path.with_suffix(".pdf"))
+        with atomic_path(path.with_suffix(".pdf")) as tmp:
+            html_to_pdf(path, tmp)
         log.info("wrote %s", path.with_suffix(".pdf"))
     return path
 

@@ -655,7 +655,8 @@ def save_map(
     if path.exists() and not overwrite:
         raise ConfigError(f"{str(path)!r} exists; pass overwrite=True (--overwrite) to replace it")
     html = render_map(sites, layers, **kwargs)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
+    from maps._files import write_text_atomic
+
+    write_text_atomic(path, html)  # a full disk or a killed run never leaves a truncated map
     log.info("wrote map %s (%.1f MB)", path, path.stat().st_size / 1e6)
     return path

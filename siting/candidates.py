@@ -178,9 +178,12 @@ def write_score_geotiff(scored: pd.DataFrame, path: str | Path, spacing_km: floa
         "crs": CONUS_METRIC_CRS, "transform": Affine(s, 0.0, c0 * s, 0.0, -s, (r1 + 1) * s), "nodata": float("nan"),
         "compress": "deflate", "tiled": False,
     }
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(data)
-        for b, name in enumerate(bands, start=1):
-            dst.set_band_description(b, name)
-        dst.update_tags(spacing_km=str(spacing_km), source="siting.candidates.write_score_geotiff")
+    from gis_data.outputs import atomic_path
+
+    with atomic_path(path) as tmp:  # written whole under a temporary name, then renamed
+        with rasterio.open(tmp, "w", **profile) as dst:
+            dst.write(data)
+            for b, name in enumerate(bands, start=1):
+                dst.set_band_description(b, name)
+            dst.update_tags(spacing_km=str(spacing_km), source="siting.candidates.write_score_geotiff")
     return path

@@ -36,7 +36,6 @@ import dataclasses
 import functools
 import logging
 import math
-import tomllib
 import types
 import typing
 from dataclasses import dataclass, field
@@ -641,14 +640,13 @@ def deal_from_dict(values: dict[str, Any], *, origin: str = "deal") -> Deal:
 
 def load_deal(path: str | Path) -> Deal:
     """Load a deal from a TOML file (see ``siting/examples/deal_*.toml``)."""
+    from gis_data.io import read_toml
+
     path = Path(path)
-    try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise ConfigError(f"deal file {str(path)!r} does not exist; give the path of a TOML file "
-                          "(`siting deal --list-examples` lists shipped ones)") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"deal file {str(path)!r} is not valid TOML: {exc}") from None
+                          "(`siting deal --list-examples` lists shipped ones)")
+    values = read_toml(path, what="deal file")
     return deal_from_dict(values, origin=f"deal file {str(path)!r}")
 
 
@@ -671,7 +669,10 @@ def load_example(name: str) -> Deal:
     files = _example_files()
     if name not in files:
         raise unknown_name("deal example", name, files)
-    return deal_from_dict(tomllib.loads(files[name].read_text(encoding="utf-8")), origin=f"deal example {name!r}")
+    from gis_data.io import parse_toml
+
+    text = files[name].read_text(encoding="utf-8")
+    return deal_from_dict(parse_toml(text, name=f"deal example {name!r}"), origin=f"deal example {name!r}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -119,7 +119,9 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     report = build_site_report(float(best["latitude_deg"]), float(best["longitude_deg"]), scenario, layers=layers,
                                name=str(best["name"]), scored_row=best, n_sites=len(ok), profile=DEMO_PROFILE)
     write_site_report(report, paths["report_html"], overwrite=True)
-    paths["scenario_toml"].write_text(scenario.to_toml(), encoding="utf-8")
+    from gis_data.outputs import write_text_atomic
+
+    write_text_atomic(paths["scenario_toml"], scenario.to_toml())
 
     return DemoResult(
         out_dir=out,

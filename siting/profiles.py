@@ -9,7 +9,6 @@ a typo never silently falls back to a default.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -246,12 +245,13 @@ def load_profile(name_or_path: str | Path | Profile) -> Profile:
         ref = resources.files("siting").joinpath("profiles", f"{text_name}.toml")
         text, origin = ref.read_text(encoding="utf-8"), f"profile {text_name!r}"
     else:
+        from gis_data.io import read_text_file
+
         path = Path(name_or_path)
-        if not path.is_file():
+        if not path.exists():
             raise unknown_name("profile (or profile file)", text_name, shipped_profiles())
-        text, origin = path.read_text(encoding="utf-8"), f"profile file {str(path)!r}"
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{origin} is not valid TOML: {exc}") from None
+        text, origin = read_text_file(path, what="profile file", error=ConfigError), f"profile file {str(path)!r}"
+    from gis_data.io import parse_toml
+
+    doc = parse_toml(text, name=origin)
     return profile_from_dict(doc, origin=origin)

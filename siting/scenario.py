@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -141,14 +140,10 @@ class Scenario:
     @classmethod
     def from_toml(cls, path: str | Path) -> Scenario:
         """Load a scenario from a TOML file whose keys are exactly the field names."""
+        from gis_data.io import read_toml
+
         path = Path(path)
-        try:
-            with path.open("rb") as fh:
-                values = tomllib.load(fh)
-        except FileNotFoundError:
-            raise ConfigError(f"scenario file {str(path)!r} does not exist; give the path of a TOML file") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"scenario file {str(path)!r} is not valid TOML: {exc}") from None
+        values = read_toml(path, what="scenario file")
         return cls.from_dict(values, origin=f"scenario file {str(path)!r}")
 
     def replace(self, **changes: Any) -> Scenario:

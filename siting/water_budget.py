@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -548,7 +547,9 @@ def load_example(name: str) -> WaterExample:
     files = _example_files()
     if name not in files:
         raise unknown_name("water example", name, files)
-    data = tomllib.loads(files[name].read_text(encoding="utf-8"))
+    from gis_data.io import parse_toml
+
+    data = parse_toml(files[name].read_text(encoding="utf-8"), name=f"water example {name!r}")
     method = data.get("method")
     if method != "published_wue":
         raise ConfigError(f"water example {name!r}: method={method!r}; expected 'published_wue'")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from gis_data.outputs import OutputLock, remove_stale_temps
 from siting.errors import ConfigError
 from siting.scenario import Scenario, field_table
 
@@ -58,9 +61,20 @@ def scenario_from_args(args: argparse.Namespace, **overrides: Any) -> Scenario:
     return base.replace(**changes) if changes else base
 
 
+@contextlib.contextmanager
+def locked_output(path: Path, *, also: tuple[Path, ...] = ()) -> Iterator[OutputLock]:
+    """Hold the lock of an output for the length of a command (a second run into the same place
+    is refused with a message; see :class:`gis_data.outputs.OutputLock`), and remove the
+    temporaries an earlier, killed run left next to it and to the files in ``also``."""
+    with OutputLock(path) as lock:
+        for p in (path, *also):
+            remove_stale_temps(p)
+        yield lock
+
+
 def prepare_out(path: Path, overwrite: bool) -> Path:
     """Create the output folder; refuse to reuse a non-empty one without --overwrite."""
-    path = Path(path)
+    path = Path(path).expanduser()
     if path.exists() and not path.is_dir():
         raise ConfigError(f"--out {str(path)!r} exists and is not a folder; give a folder path")
     if path.exists() and any(path.iterdir()) and not overwrite:
@@ -74,12 +88,21 @@ def check_out_file(
 ) -> Path:
     """Check an output file name: its extension is one of ``suffixes`` (None: any), and neither it
     nor the files in ``also`` (written next to it) exist unless ``overwrite``."""
-    path = Path(path)
+    path = Path(path).expanduser()
     if suffixes is not None and path.suffix.lower() not in suffixes:
         raise ConfigError(f"--out {str(path)!r}: expected a {', '.join(suffixes)} file name")
     for p in (path, *also):
+        if p.is_dir():
+            raise ConfigError(f"output {str(p)!r} is a folder; give a file name (e.g. {str(p / ('out' + p.suffix))!r})")
+        if p.exists() and not p.is_file():  # a device or a pipe: replacing it would be wrong, writing into it too
+            raise ConfigError(f"output {str(p)!r} is not a regular file (a device or a pipe); give a file name")
         if p.exists() and not overwrite:
             raise ConfigError(f"output {str(p)!r} exists; pass --overwrite to replace it")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if parent.exists() and not parent.is_dir():
+        raise ConfigError(f"--out {str(path)!r}: {str(parent)!r} is a file, not a folder; give a path in a folder")
     return path
 
 

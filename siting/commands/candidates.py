@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
+from siting.commands._common import (
+    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, scenario_from_args,
+)
 
 
 def register(sub) -> None:
@@ -38,20 +40,26 @@ def run(args: argparse.Namespace) -> int:
     from siting.candidates import candidate_grid, write_score_geotiff
     from siting.tables import OUTPUT_SUFFIXES, write_table
 
-    tif = Path(args.out).with_suffix(".tif")
+    tif = Path(args.out).expanduser().with_suffix(".tif")
     out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite, also=(tif,) if args.score else ())
     scenario = scenario_from_args(args)
-    layers = open_layers(args.layers)
-    grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)
-    result = {"points": len(grid), "spacing_km": args.spacing_km, "output": out, "geotiff": None}
+    profile = None
     if args.score:
-        from siting.batch import score_sites
+        from siting.profiles import load_profile
 
-        grid = score_sites(grid, layers, scenario, args.profile, progress=None)
-        write_score_geotiff(grid, tif, args.spacing_km, overwrite=True)
-        result["geotiff"] = tif
-        result["summary"] = grid.attrs["batch_summary"]
-    write_table(grid, out)
+        profile = load_profile(args.profile)
+    with locked_output(out, also=(tif,)):
+        layers = open_layers(args.layers)
+        grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)
+        result = {"points": len(grid), "spacing_km": args.spacing_km, "output": out, "geotiff": None}
+        if args.score:
+            from siting.batch import score_sites
+
+            grid = score_sites(grid, layers, scenario, profile, progress=None)
+            write_score_geotiff(grid, tif, args.spacing_km, overwrite=True)
+            result["geotiff"] = tif
+            result["summary"] = grid.attrs["batch_summary"]
+        write_table(grid, out)
     if args.json:
         print_json(result)
         return 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from siting.commands._common import add_json, add_layers, check_out_file, print_json
+from siting.commands._common import add_json, add_layers, check_out_file, locked_output, print_json
+from siting.errors import ConfigError
 
 
 def register(sub) -> None:
@@ -94,8 +95,13 @@ def run_scan(args: argparse.Namespace) -> int:
     from gis_data.layerset import scan_directory
 
     out = check_out_file(args.out, None, args.overwrite)
-    layers = scan_directory(args.directory)
-    layers.write(out, overwrite=True)
+    directory = Path(args.directory).expanduser()
+    if not directory.is_dir():
+        raise ConfigError(f"siting data scan: {str(directory)!r} is {'a file' if directory.exists() else 'missing'}; "
+                          "give the folder that holds the layer files")
+    with locked_output(out):
+        layers = scan_directory(directory)
+        layers.write(out, overwrite=True)
     if args.json:
         print_json({
             "out": str(out),

@@ -9,8 +9,10 @@ import logging
 import math
 from pathlib import Path
 
+from gis_data.outputs import atomic_path, write_text_atomic
 from siting.commands._common import (
-    add_json, add_layers, add_out, add_scenario, prepare_out, print_json, scenario_from_args, to_jsonable,
+    add_json, add_layers, add_out, add_scenario, locked_output, prepare_out, print_json, scenario_from_args,
+    to_jsonable,
 )
 from siting.errors import ConfigError
 
@@ -76,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         deal = D.load_deal(args.deal_file) if args.deal_file is not None else D.load_example(args.example)
     result = D.evaluate_deal(deal, monte_carlo_draws=args.draws)
     if args.out is not None:
-        write_outputs(result, prepare_out(args.out, args.overwrite))
+        folder = prepare_out(args.out, args.overwrite)
+        with locked_output(folder):
+            write_outputs(result, folder)
     if args.json:
         print_json(result.to_dict())
     elif args.out is None or not args.quiet:
@@ -109,17 +113,16 @@ def write_outputs(result, folder: Path) -> list[Path]:
     folder = Path(folder)
     paths = []
     section = result.to_dict()
-    (folder / "deal_section.json").write_text(json.dumps(to_jsonable(section), indent=2), encoding="utf-8")
-    (folder / "deal_inputs.json").write_text(
-        json.dumps(to_jsonable(dataclasses.asdict(result.deal)), indent=2), encoding="utf-8"
-    )
+    write_text_atomic(folder / "deal_section.json", json.dumps(to_jsonable(section), indent=2))
+    write_text_atomic(folder / "deal_inputs.json", json.dumps(to_jsonable(dataclasses.asdict(result.deal)), indent=2))
     paths += [folder / "deal_section.json", folder / "deal_inputs.json"]
     tables = {
         "cash_flows": result.cash_flows, "tornado": result.tornado,
         "scenarios": result.scenarios, "monte_carlo": result.monte_carlo,
     }
     for name, frame in tables.items():
-        frame.to_csv(folder / f"{name}.csv", index=False)
+        with atomic_path(folder / f"{name}.csv") as tmp:
+            frame.to_csv(tmp, index=False)
         paths.append(folder / f"{name}.csv")
     write_workbook(result, folder / "deal.xlsx")
     paths.append(folder / "deal.xlsx")
@@ -359,7 +362,8 @@ def write_workbook(result, path: Path) -> Path:
     wn["A1"].font = Font(bold=True)
     wn.freeze_panes = "A2"
     wn.column_dimensions["A"].width = 160.0
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return Path(path)
 
 

@@ -33,7 +33,10 @@ def run(args: argparse.Namespace) -> int:
     scenario = scenario_from_args(args)  # validate the assumptions before any work
     from siting.demo import run_demo
 
-    result = run_demo(args.out, scenario=scenario, overwrite=args.overwrite)
+    from siting.commands._common import locked_output
+
+    with locked_output(Path(args.out).expanduser()):
+        result = run_demo(args.out, scenario=scenario, overwrite=args.overwrite)
     if args.json:
         print_json(result.to_dict())
         return 0

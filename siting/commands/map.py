@@ -9,8 +9,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from siting.commands._common import check_out_file, print_json
-from siting.errors import ConfigError, DataError, MissingDataError
+from siting.commands._common import check_out_file, locked_output, print_json
+from siting.errors import DataError, MissingDataError
 from siting.map_context import column_labels, context_layers
 
 log = logging.getLogger(__name__)
@@ -43,55 +43,87 @@ def register(sub) -> None:
 def read_scored(path: Path) -> gpd.GeoDataFrame:
     """Read a scored site table as points in EPSG:4326.
 
+    The file is read by content (:func:`siting.tables.read_sites`): GeoPackage, GeoParquet,
+    GeoJSON, or CSV with ``latitude_deg``/``longitude_deg`` [deg, WGS84] (or lat/lon
+    aliases). Polygons are drawn at their representative point; rows whose geometry or
+    coordinates cannot be drawn keep an empty point.
+
     Parameters
     ----------
     path : Path
-        ``.gpkg``, ``.parquet``/``.geoparquet`` (GeoParquet) or ``.csv`` with
-        ``latitude_deg``/``longitude_deg`` [deg, WGS84] (or lat/lon aliases).
+        The scored table.
 
     Returns
     -------
     geopandas.GeoDataFrame
         The table, reprojected to EPSG:4326 when it was in another CRS.
     """
-    path = Path(path)
-    if not path.is_file():
-        raise MissingDataError(f"scored file {str(path)!r} does not exist")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        from siting.schema import coerce_input_table
+    import numpy as np
+    import shapely
 
-        raw = pd.read_csv(path, dtype={"site_id": str, "county_fips": str}, keep_default_na=True)
-        frame = coerce_input_table(raw)
-        return gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(frame["longitude_deg"], frame["latitude_deg"]),
+    from siting.schema import coerce_input_table
+    from siting.tables import read_sites
+
+    path = Path(path)
+    if not path.exists():
+        raise MissingDataError(f"scored file {str(path)!r} does not exist")
+    raw = read_sites(path)
+    geom_col = raw._geometry_column_name if isinstance(raw, gpd.GeoDataFrame) else None
+    if geom_col is None or geom_col not in raw.columns or any(
+            str(c).lower() in ("latitude_deg", "lat", "latitude") for c in raw.columns):
+        frame = coerce_input_table(pd.DataFrame(raw.drop(columns=[geom_col]) if geom_col in raw.columns else raw))
+        with np.errstate(invalid="ignore"):
+            ok = (np.isfinite(frame["latitude_deg"].to_numpy()) & np.isfinite(frame["longitude_deg"].to_numpy())
+                  & (frame["latitude_deg"].abs().to_numpy() <= 90) & (frame["longitude_deg"].abs().to_numpy() <= 180))
+        geom = np.full(len(frame), None, dtype=object)
+        geom[ok] = shapely.points(frame["longitude_deg"].to_numpy()[ok], frame["latitude_deg"].to_numpy()[ok])
+        return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geom, index=frame.index, crs="EPSG:4326"),
                                 crs="EPSG:4326")
-    if suffix in (".parquet", ".geoparquet"):
-        frame = gpd.read_parquet(path)
-    elif suffix == ".gpkg":
-        frame = gpd.read_file(path)
-    else:
-        raise ConfigError(f"scored file {str(path)!r}: unknown extension {suffix!r}; expected .gpkg, .parquet or .csv")
+    frame = raw
     if frame.crs is None:
-        raise DataError(f"{str(path)!r} has no CRS; write it with one (EPSG:4326 for longitude/latitude)")
+        finite = frame.geometry.dropna()
+        bounds = finite.total_bounds if len(finite) and not finite.is_empty.all() else None
+        if bounds is not None and (abs(bounds[[0, 2]]) > 180).any() | (abs(bounds[[1, 3]]) > 90).any():
+            raise DataError(f"{str(path)!r} has no CRS and its coordinates {np.round(bounds, 1).tolist()} are not "
+                            "longitude/latitude; write it with its CRS (EPSG:4326 for longitude/latitude)")
+        frame = frame.set_crs("EPSG:4326")
     if frame.crs.to_epsg() != 4326:
         log.info("reprojecting %s from %s to EPSG:4326", path.name, frame.crs.to_string())
-        frame = frame.to_crs("EPSG:4326")
-    return frame
+        try:
+            frame = frame.to_crs("EPSG:4326")
+        except Exception as exc:  # pyproj errors: the file's CRS cannot be converted
+            raise DataError(f"{str(path)!r}: its CRS cannot be converted to EPSG:4326 ({exc})") from None
+    arr = np.asarray(frame.geometry.array, dtype=object)
+    keep = ~shapely.is_missing(arr)
+    keep[keep] = ~shapely.is_empty(arr[keep])
+    kinds = np.full(len(arr), -1)
+    kinds[keep] = shapely.get_type_id(arr[keep])
+    area = keep & np.isin(kinds, (3, 6))
+    drawn = np.full(len(arr), None, dtype=object)
+    drawn[keep & (kinds == 0)] = arr[keep & (kinds == 0)]
+    if area.any():
+        drawn[area] = shapely.point_on_surface(shapely.make_valid(arr[area]))
+    if (keep & ~area & (kinds != 0)).any():
+        log.warning("%s: %d rows are neither points nor polygons; they are not drawn", path.name,
+                    int((keep & ~area & (kinds != 0)).sum()))
+    return frame.set_geometry(gpd.GeoSeries(drawn, index=frame.index, crs="EPSG:4326"))
 
 
 def run(args: argparse.Namespace) -> int:
     from maps.sitemap import save_map
 
     out = check_out_file(args.out, (".html", ".htm"), args.overwrite)
-    sites = read_scored(args.scored_file)
-    layers, attributions, synthetic = {}, [], False
-    if args.layers is not None:
-        if len(sites) == 0:
-            raise DataError(f"{args.scored_file} has no sites to centre the context layers on")
-        layers, attributions, synthetic = context_layers(args.layers, sites.total_bounds)
-    title = args.title or f"Candidate sites: {Path(args.scored_file).name}"
-    path = save_map(sites, layers, out, overwrite=args.overwrite, title=title, synthetic=synthetic, labels=column_labels(),
-                    attributions=attributions, tiles=args.tiles)
+    with locked_output(out):
+        sites = read_scored(args.scored_file)
+        layers, attributions, synthetic = {}, [], False
+        if args.layers is not None:
+            drawable = sites.geometry.notna() & ~sites.geometry.is_empty if len(sites) else sites.geometry.notna()
+            if not drawable.any():
+                raise DataError(f"{args.scored_file} has no sites with coordinates to centre the context layers on")
+            layers, attributions, synthetic = context_layers(args.layers, sites[drawable].total_bounds)
+        title = args.title or f"Candidate sites: {Path(args.scored_file).name}"
+        path = save_map(sites, layers, out, overwrite=args.overwrite, title=title, synthetic=synthetic,
+                        labels=column_labels(), attributions=attributions, tiles=args.tiles)
     if args.json:
         print_json({"out": str(path), "sites": int(len(sites)), "layers": sorted(layers), "synthetic": synthetic,
                     "bytes": path.stat().st_size})

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
+from siting.commands._common import (
+    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, scenario_from_args,
+)
 
 
 def register(sub) -> None:
@@ -27,7 +29,8 @@ def register(sub) -> None:
     p.add_argument("--profile", default="speed_to_power", help="scoring profile name or TOML file")
     p.add_argument("--deal", type=Path, default=None, help="a deal TOML file to evaluate and show in the report")
     p.add_argument("--out", type=Path, required=True, help="output HTML file")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing report")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an existing report (HTML, PDF and the scenario TOML written next to it)")
     p.add_argument("--pdf", action="store_true", help="also write the PDF next to the HTML (needs chromium)")
     add_layers(p)
     add_json(p)
@@ -36,24 +39,33 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from gis_data.outputs import write_text_atomic
+    from siting.profiles import load_profile
     from siting.site_report import build_site_report, write_site_report
 
-    out = check_out_file(args.out, (".html", ".htm"), args.overwrite)
+    out = Path(args.out).expanduser()
+    scenario_path = out.with_name(out.stem + "_scenario.toml")
+    pdf_path = out.with_suffix(".pdf")
+    check_out_file(out, (".html", ".htm"), args.overwrite, also=(scenario_path, *((pdf_path,) if args.pdf else ())))
     scenario = scenario_from_args(args)
+    load_profile(args.profile)  # read (and refused when bad) before any work
     deal = None
     if args.deal is not None:
-        from siting.deal import evaluate_deal, load_deal
+        from siting.deal import load_deal
 
-        deal = evaluate_deal(load_deal(args.deal)).to_dict()
-    report = build_site_report(args.lat, args.lon, scenario, layers=args.layers, name=args.name,
-                               profile=args.profile, deal=deal)
-    path = write_site_report(report, out, pdf=args.pdf, overwrite=args.overwrite)
+        deal = load_deal(args.deal)
+    with locked_output(out, also=(scenario_path, pdf_path)):
+        if deal is not None:
+            from siting.deal import evaluate_deal
+
+            deal = evaluate_deal(deal).to_dict()
+        report = build_site_report(args.lat, args.lon, scenario, layers=args.layers, name=args.name,
+                                   profile=args.profile, deal=deal)
+        path = write_site_report(report, out, pdf=args.pdf, overwrite=args.overwrite)
+        write_text_atomic(scenario_path, scenario.to_toml())
     summary = report.view()["summary"]
-    result = {"report_html": str(path), "report_pdf": str(path.with_suffix(".pdf")) if args.pdf else None,
-              "summary": summary}
-    scenario_path = out.with_name(out.stem + "_scenario.toml")
-    scenario_path.write_text(scenario.to_toml(), encoding="utf-8")
-    result["scenario_toml"] = str(scenario_path)
+    result = {"report_html": str(path), "report_pdf": str(pdf_path) if args.pdf else None,
+              "summary": summary, "scenario_toml": str(scenario_path)}
     if args.json:
         print_json({**result, **report.to_dict()})
     else:

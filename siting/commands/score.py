@@ -10,8 +10,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from siting.commands._common import add_json, add_layers, add_scenario, check_out_file, print_json, scenario_from_args
-from siting.errors import ConfigError
+from siting.commands._common import (
+    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, scenario_from_args,
+)
+from siting.errors import ConfigError, DataError
 from siting.tables import OUTPUT_SUFFIXES, read_sites, write_table
 
 log = logging.getLogger(__name__)
@@ -36,13 +38,16 @@ def register(sub) -> None:
     )
     p.add_argument("input", type=Path, help="site table: .csv, .geojson, .gpkg or .parquet")
     p.add_argument("--out", type=Path, required=True, help="output table: .gpkg, .parquet or .csv")
-    p.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace existing output files (the table and the map next to it)")
     p.add_argument("--profile", default="speed_to_power", help="profile name (speed_to_power, lowest_cost, lowest_water, "
                    "lowest_carbon) or a profile TOML file; default speed_to_power")
     add_layers(p)
     p.add_argument("--engine", choices=("local", "dask"), default="local", help="run chunks here or on Dask (default local)")
     p.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a 2-worker local cluster)")
-    p.add_argument("--resume", action="store_true", help="continue an interrupted run from its checkpoints")
+    p.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run from its checkpoints (refused when the layers, sites, scenario, "
+                        "profile or tool version changed; a finished output is replaced only with --overwrite)")
     p.add_argument("--chunk-size", type=int, default=50_000, help="sites per chunk and checkpoint (default 50000)")
     p.add_argument("--no-map", action="store_true", help="do not write the HTML map")
     p.add_argument("--no-explain", action="store_true",
@@ -75,6 +80,11 @@ def _popup_columns(frame: pd.DataFrame) -> list[str] | None:
     return [c for c in dict.fromkeys(cols) if c in frame.columns]
 
 
+def map_path_for(out: Path) -> Path:
+    """The HTML map written next to a scored table: ``<stem>_map.html``."""
+    return out.with_name(out.stem + "_map.html")
+
+
 def _write_map(scored: gpd.GeoDataFrame, layers, out: Path, synthetic: bool) -> Path | None:
     try:
         from maps.sitemap import save_map
@@ -90,7 +100,7 @@ def _write_map(scored: gpd.GeoDataFrame, layers, out: Path, synthetic: bool) -> 
                 context[role] = frame
             else:
                 log.info("map: %s layer has %d features; left off the map", role, len(frame))
-    path = out.with_name(out.stem + "_map.html")
+    path = map_path_for(out)
     title = f"Scored sites: {out.name}" + (" (synthetic sample)" if synthetic else "")
     popup = _popup_columns(drawn)
     extra = {} if popup is None else {"popup_columns": popup}
@@ -106,35 +116,41 @@ def run(args: argparse.Namespace) -> int:
 
     scenario = scenario_from_args(args)
     profile = load_profile(args.profile)
-    out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite or args.resume)
+    out = Path(args.out).expanduser()
+    map_path = map_path_for(out)
+    if args.resume and out.exists() and not args.overwrite:
+        raise ConfigError(
+            f"output {str(out)!r} already exists, so the run that wrote it finished; --resume continues an interrupted "
+            f"run (from {out.name}.chunks/). Pass --overwrite to score again and replace it"
+        )
+    check_out_file(out, OUTPUT_SUFFIXES, args.overwrite, also=() if args.no_map else (map_path,))
     if args.design_top < 0:
         raise ConfigError(f"--design-top {args.design_top}: expected a number of sites >= 0 (0 = no designs)")
-    sites = read_sites(args.input)
-    if args.layers is None:
-        from gis_data.layerset import LayerSet
+    with locked_output(out, also=(map_path,)):
+        sites = read_sites(args.input)
+        if len(sites) == 0:
+            raise DataError(f"site table {str(args.input)!r} has no rows (only a header, or an empty layer): "
+                            "no sites to score; add rows with lat and lon")
+        from gis_data.layerset import open_layers
 
-        layers = LayerSet.sample()
-    else:
-        from gis_data.layerset import LayerSet
+        layers = open_layers(args.layers)
+        checkpoints = out.with_name(out.name + ".chunks")
+        scored = score_sites(
+            sites, layers, scenario, profile, engine=args.engine, scheduler=args.scheduler,
+            checkpoint_dir=checkpoints, resume=args.resume, chunk_size=args.chunk_size,
+            progress=False if args.no_progress else None, explain=not args.no_explain,
+        )
+        designs = None
+        if args.design_top > 0:
+            from siting.designs import add_designs, design_sites
 
-        layers = LayerSet.from_path(args.layers)
-    checkpoints = out.with_name(out.name + ".chunks")
-    scored = score_sites(
-        sites, layers, scenario, profile, engine=args.engine, scheduler=args.scheduler,
-        checkpoint_dir=checkpoints, resume=args.resume, chunk_size=args.chunk_size,
-        progress=False if args.no_progress else None, explain=not args.no_explain,
-    )
-    designs = None
-    if args.design_top > 0:
-        from siting.designs import add_designs, design_sites
-
-        designs = design_sites(scored, layers, scenario, top=args.design_top,
-                               progress=False if args.no_progress else None)
-        scored = add_designs(scored, designs)
-    write_table(scored, out)
-    shutil.rmtree(checkpoints, ignore_errors=True)
-    synthetic = bool(getattr(layers, "is_synthetic", False))
-    map_path = None if args.no_map else _write_map(scored, layers, out, synthetic)
+            designs = design_sites(scored, layers, scenario, top=args.design_top,
+                                   progress=False if args.no_progress else None)
+            scored = add_designs(scored, designs)
+        write_table(scored, out)
+        shutil.rmtree(checkpoints, ignore_errors=True)
+        synthetic = bool(getattr(layers, "is_synthetic", False))
+        map_path = None if args.no_map else _write_map(scored, layers, out, synthetic)
     summary = scored.attrs["batch_summary"]
     if args.json:
         best = scored[scored["rank"] == 1]
@@ -151,6 +167,15 @@ def run(args: argparse.Namespace) -> int:
                  f"in {summary['seconds']:.1f} s ({summary['errors']:,} rows with errors kept)")
     for reason, n in summary["error_reasons"].items():
         lines.append(f"  {n:,} {reason}")
+    if summary.get("ids_assigned"):
+        lines.append(f"{summary['ids_assigned']:,} rows had no site_id: ids made from their row number "
+                     "(column site_id_assigned marks them)")
+    if summary.get("area_sites"):
+        lines.append(f"{summary['area_sites']:,} sites given as areas (polygons): scored at a point inside each, "
+                     "area in site_area_acres")
+    if summary.get("renamed_columns"):
+        lines.append("input columns named like output columns kept as: "
+                     + ", ".join(f"{a} -> {b}" for a, b in summary["renamed_columns"].items()))
     if designs is not None:
         d = designs.attrs["design_summary"]
         lines.append(f"full hourly designs for {d['designed']:,} of the best {d['requested']:,} sites in "

@@ -72,11 +72,11 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError("--example runs a shipped example on its own; drop --weather/--lat/--lon/--golf-region")
         result = sw.run_example(args.example)
     elif args.lat is not None:
-        weather = sw.read_weather_file(args.weather) if args.weather is not None else None
+        weather = _read_weather(args.weather) if args.weather is not None else None
         result = sw.site_water_at(args.lat, args.lon, scenario_from_args(args), layers=args.layers, weather=weather,
                                   combined_cycle_cooling=args.combined_cycle_cooling, golf_region=args.golf_region)
     elif args.weather is not None:
-        weather = sw.read_weather_file(args.weather)
+        weather = _read_weather(args.weather)
         if (weather.attrs.get("station") or {}).get("latitude_deg") is None:
             raise ConfigError(f"{args.weather}: the weather file has no station header (a TMY3 file has one), so the tool "
                               "does not know where it is; give the site's --lat and --lon (the county context then "
@@ -93,6 +93,48 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_text(result))
     return 0
+
+
+#: What a weather file must be, for messages.
+_WEATHER_EXPECTED = ("expected a TMY3 file (.tmy3, .csv or .gz, NREL's format with the station header on line 1) or a "
+                     "CSV with a 'time' column (UTC offset) and temp_air_degc, pressure_pa and relative_humidity_pct "
+                     "or temp_dew_degc")
+
+
+def _read_weather(path: Path):
+    """The hourly weather of ``--weather``: the file checked to be readable text (or gzip) first, and
+    any failure to parse it a :class:`~siting.errors.DataError` naming the file and the format."""
+    import gzip
+    import zipfile
+
+    import pandas as pd
+
+    from gis_data.io import decode_text, sniff_file
+    from siting import water_budget as sw
+    from siting.errors import DataError, MissingDataError, SitingError
+
+    text_ref = str(path)
+    if not text_ref.startswith("pvlib:"):
+        p = Path(path).expanduser()
+        if not p.exists():
+            raise MissingDataError(f"weather file {text_ref!r} not found (the path does not exist); {_WEATHER_EXPECTED}")
+        if not p.is_file():
+            raise ConfigError(f"weather file {text_ref!r} is a folder or not a regular file; give the file")
+        kind = sniff_file(p)
+        if kind not in ("text", "gzip"):
+            raise DataError(f"weather file {text_ref!r} holds {kind} data, not text; {_WEATHER_EXPECTED}")
+        if kind == "text" and p.stat().st_size <= 64_000_000:  # an hourly year is ~2 MB
+            decode_text(p.read_bytes(), name=f"weather file {text_ref!r}")
+    try:
+        return sw.read_weather_file(path)
+    except SitingError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, UnicodeError, EOFError, OSError, gzip.BadGzipFile,
+            zipfile.BadZipFile, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        if isinstance(exc, (PermissionError, IsADirectoryError)):
+            raise
+        raise DataError(f"weather file {text_ref!r} cannot be read ({type(exc).__name__}: {exc}); "
+                        f"{_WEATHER_EXPECTED}") from None
 
 
 def _gal(v: float, per: str = "") -> str:

@@ -75,6 +75,9 @@ def test_missing_coordinate_columns_is_a_clear_error():
         schema.coerce_input_table(pd.DataFrame({"x1": [1.0]}))
 
 
-def test_duplicate_site_ids_are_rejected():
-    with pytest.raises(DataError, match="appears more than once"):
-        schema.coerce_input_table(pd.DataFrame({"site_id": ["a", "a"], "lat": [1, 2], "lon": [3, 4]}))
+def test_duplicate_site_ids_are_kept_and_flagged():
+    # a repeated id stops nothing: the first row keeps it, the repeat is kept with the reason (issue 13)
+    out = schema.coerce_input_table(pd.DataFrame({"site_id": ["a", "a", "b"], "lat": [1, 2, 3], "lon": [3, 4, 5]}))
+    assert list(out["site_id"]) == ["a", "a", "b"]
+    assert out["error"].tolist()[0] == "" and out["error"].tolist()[2] == ""
+    assert "repeats the id of row 1" in out["error"].iloc[1]
