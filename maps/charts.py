@@ -89,6 +89,7 @@ def _to_svg(fig: Figure, title: str) -> Markup:
                     bbox_inches="tight", pad_inches=0.03)
     text = buf.getvalue()
     text = text[text.index("<svg"):]
+    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, flags=re.S)
     key = "c" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8] + "-"
     text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{key}{m.group(1)}"', text)
     text = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{key}{m.group(1)})", text)
@@ -315,12 +316,18 @@ def availability_chart(labels: Sequence[str], hours_short: Sequence[float], *, t
             ax.text(xi, (hi if np.isfinite(hi) and hi > 0 else floor) * 1.4, t, ha="center", va="bottom", fontsize=6.5)
         if target_hours:
             ax.axhline(target_hours, color=INK, linestyle="--", linewidth=0.8)
-            ax.text(len(labels) - 0.5, target_hours * 1.15, target_text, ha="right", va="bottom", fontsize=6.5)
-        ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _p: f"{v:,.3f}".rstrip("0").rstrip(".")))
+            ax.text(len(labels) - 0.5, target_hours / 1.3, target_text, ha="right", va="top", fontsize=6.5)
+        ax.yaxis.set_major_formatter(ticker.FuncFormatter(_hours_tick))
         ax.set_xticks(x, labels)
         ax.set_ylabel("hours short per year")
         ax.set_title(title)
         return _to_svg(fig, title)
+
+
+def _hours_tick(v: float, _pos) -> str:
+    if v >= 1:
+        return f"{v:,.0f}"
+    return f"{v:.{max(0, -int(math.floor(math.log10(v) + 1e-9)))}f}" if v > 0 else "0"
 
 
 # ---------------------------------------------------------------------------------------
@@ -420,7 +427,7 @@ def tornado(rows: Sequence[Mapping[str, Any]], base: float, *, title: str, xlabe
     value_fmt : callable
         Formats a metric value for the axis and the bar ends.
     """
-    with _figure(width_in, 0.7 + 0.22 * len(rows)) as fig:
+    with _figure(width_in, 0.95 + 0.22 * len(rows)) as fig:
         ax = fig.subplots()
         y = np.arange(len(rows))[::-1]
         xs = [base]
@@ -518,6 +525,17 @@ def _voltage_colors(kv: np.ndarray) -> tuple[np.ndarray, list[tuple[str, str]]]:
     return out, legend
 
 
+def km_per_degree(lon_deg: float, lat_deg: float, radius_km: float) -> tuple[float, float]:
+    """Ground distance of a degree of longitude and of latitude at a site [km/deg].
+
+    Measured on the WGS84 ellipsoid over ``radius_km`` east and north of the site (pyproj's
+    geodesic), the scale of the static site map.
+    """
+    e_lon, _, _ = _GEOD.fwd(lon_deg, lat_deg, 90.0, radius_km * M_PER_KM)
+    _, n_lat, _ = _GEOD.fwd(lon_deg, lat_deg, 0.0, radius_km * M_PER_KM)
+    return radius_km / (e_lon - lon_deg), radius_km / (n_lat - lat_deg)
+
+
 def site_map(lon_deg: float, lat_deg: float, layers: Mapping[str, Any], *, site_name: str,
              radius_km: float = 25.0, width_in: float = HALF_IN + 0.6, height_in: float = 3.6) -> Markup:
     """Static map of the context layers within ``radius_km`` of a site, legend below the map.
@@ -535,9 +553,7 @@ def site_map(lon_deg: float, lat_deg: float, layers: Mapping[str, Any], *, site_
     radius_km : float
         Half-width of the view [km].
     """
-    e_lon, _, _ = _GEOD.fwd(lon_deg, lat_deg, 90.0, radius_km * M_PER_KM)
-    _, n_lat, _ = _GEOD.fwd(lon_deg, lat_deg, 0.0, radius_km * M_PER_KM)
-    kx, ky = radius_km / (e_lon - lon_deg), radius_km / (n_lat - lat_deg)  # [km/deg]
+    kx, ky = km_per_degree(lon_deg, lat_deg, radius_km)  # [km/deg]
     view = shapely.box(lon_deg - radius_km / kx, lat_deg - radius_km / ky, lon_deg + radius_km / kx,
                        lat_deg + radius_km / ky)
 
@@ -559,7 +575,8 @@ def site_map(lon_deg: float, lat_deg: float, layers: Mapping[str, Any], *, site_
             if not keep.any():
                 continue
             sub = frame[keep]
-            geoms = geoms[keep]
+            # clip to the view: what is drawn is what shows (and the page stays small)
+            geoms = shapely.clip_by_rect(geoms[keep], *view.bounds) if kind != "point" else geoms[keep]
             if kind == "polygon":
                 patches = []
                 for g in geoms:

@@ -213,7 +213,8 @@ def grid_table(rows: Sequence[Mapping[str, Any]] | None, columns: Sequence[str] 
             cls = ' class="num"' if _isnum(v) else ""
             cells.append(f"<td{cls}>{escape(fmt(v) if raw else show(c, v))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return Markup(f'<table class="grid-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>')
+    return Markup(f'<div class="scroll-x"><table class="grid-table"><thead><tr>{head}</tr></thead>'
+                  f'<tbody>{"".join(body)}</tbody></table></div>')
 
 
 def notes_list(notes: Sequence[str] | None, *, raw: bool = False) -> Markup:
@@ -706,7 +707,7 @@ def _deal(d: Mapping[str, Any] | None) -> dict | None:
                 ("Datacenter's cost of a month's delay", money(g.get("datacenter_delay_cost_usd_per_month"))),
                 ("Value of the time saved", money(g.get("value_of_time_saved_usd"))),
                 ("Delivered premium over the grid", f"{money(g.get('delivered_premium_usd_per_mwh'))}/MWh")]
-    return {"name": d.get("name", ""), "about": humanize(d.get("about") or d.get("description") or ""),
+    return {"name": humanize(d.get("name", "")), "about": humanize(d.get("about") or d.get("description") or ""),
             "tiles": tiles, "tornado": tornado_chart, "histogram": hist, "mc_rows": mc_rows, "assumptions": assumptions,
             "explanation": _mc_explanation(d, "equity_irr_frac"), "grid": grid,
             "notes": [humanize(n) for n in d.get("notes") or [] if not str(n).startswith("Monte Carlo P50")]}
