@@ -184,8 +184,8 @@ def human_label(name: str) -> str:
 
     >>> human_label("distance_to_substation_km")
     'Distance to substation'
-    >>> human_label("nox_pte_tons_per_yr_with_scr")
-    'NOx PTE with SCR'
+    >>> human_label("nox_tons_per_yr_without_scr")
+    'NOx without SCR'
     """
     over = label_overrides()
     if name in over:
@@ -225,15 +225,21 @@ def in_text(name: str) -> str:
 E_NOTATION = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?[eE][+-]?\d+(?![\w.])")
 
 
+#: Millions or billions of US dollars written as a unit (``363.6 MUSD``, ``-42.42 BUSD``).
+MONEY_UNIT = re.compile(r"(?<![\w.])(-?\d[\d,]*(?:\.\d+)?) ([MB])USD\b")
+
+
 def humanize(text: str) -> str:
     """Free text for people: snake_case names by their labels, numbers out of scientific notation.
 
     File names and URLs are left alone.
 
-    >>> humanize("the gas_only design uses 1.2e+02 % of water_use_factors.csv")
-    'the gas only design uses 120 % of water_use_factors.csv'
+    >>> humanize("the gas_only design uses 1.2e+02 % of water_use_factors.csv, 363.6 MUSD")
+    'the gas only design uses 120 % of water_use_factors.csv, $364M'
     """
     text = E_NOTATION.sub(lambda m: number(float(m.group(0))), str(text))
+    text = MONEY_UNIT.sub(lambda m: money(float(m.group(1).replace(",", "")) * (1e6 if m.group(2) == "M" else 1e9)),
+                          text)
     return SNAKE_CASE.sub(lambda m: in_text(m.group(0)), text)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from maps.labels import big, human_label, humanize, in_text, money, number, percent
+from maps.labels import big, human_label, humanize, in_text, lat_lon, money, number, percent
 from siting.errors import ConfigError
 from siting.scenario import Scenario, assumption_rows
 
@@ -309,21 +309,30 @@ class SiteReport:
         }
 
     def _repr_html_(self) -> str:
-        """A compact summary for notebooks: where, the score, the chosen and recommended designs, water."""
+        """A compact summary for notebooks: the verdict, where, the score, the designs, the water, the deal."""
         p = self.power
         c = p.option(p.chosen)
         r = p.option(p.recommended) if p.recommended in [o.design for o in p.options] else None
         w = self.water.budget.get("total", "consumption").gal_per_yr
+        risks = site_risks(self.located, self.water, self.profile or _default_profile())
+        title, _ = site_verdict(risks)
+        year = p.cost_dollar_year
         cells = [
-            ("Site", f"{self.name} ({self.located.latitude_deg:.4f}, {self.located.longitude_deg:.4f})"),
+            ("Verdict", title + "".join(f"; {x.headline}" for x in risks if x.level >= 2)),
+            ("Site", f"{self.name} ({lat_lon(self.located.latitude_deg, self.located.longitude_deg)})"),
             ("Score", f"{_num(self.scored_row.get('score_total'), '.2f')} (rank {_num(self.scored_row.get('rank'), '.0f')})"),
-            (f"Design {p.chosen}", f"{c.gas_units_count} x {p.unit_name}, {_num(c.lcoe_usd_per_mwh, ',.1f')} "
-                                   f"USD{p.cost_dollar_year}/MWh, first power in {_num(c.months_to_first_power, '.0f')} months"),
-            ("Recommended", p.recommended if r is None else f"{p.recommended}: {_num(r.lcoe_usd_per_mwh, ',.1f')} "
-                                                           f"USD{p.cost_dollar_year}/MWh"),
-            ("Air permit", f"{c.air_permit_path} ({c.air_permit_county_class})"),
-            ("Water, total consumption", f"{_num(w / 1e6, ',.1f')} million gal/yr ({self.water.context.verdict})"),
+            (f"Design: {human_label(p.chosen)}", f"{c.gas_units_count} x {p.unit_name}, {money(c.lcoe_usd_per_mwh)}/MWh "
+                                                 f"({year} dollars), first power in {number(c.months_to_first_power)} "
+                                                 "months"),
+            ("Recommended", human_label(p.recommended) if r is None else
+             f"{human_label(p.recommended)}: {money(r.lcoe_usd_per_mwh)}/MWh ({year} dollars)"),
+            ("Air permit", f"{human_label(c.air_permit_path)} ({c.air_permit_county_class})"),
+            ("Water, total consumption", f"{big(w)} gal/yr ({self.water.context.verdict})"),
         ]
+        if self.deal:
+            m = self.deal.get("metrics") or {}
+            cells.append(("Deal", f"equity IRR {percent(m.get('equity_irr_frac'))}, delivered "
+                                  f"{money(m.get('delivered_cost_usd_per_mwh'))}/MWh"))
         rows = "".join(f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
                        for k, v in cells)
         banner = "<p><b>SYNTHETIC SAMPLE REGION</b></p>" if self.synthetic else ""
@@ -735,6 +744,12 @@ def site_verdict(risks: list[Risk]) -> tuple[str, int]:
     return VERDICTS[worst], worst
 
 
+def _default_profile():
+    from siting.profiles import load_profile
+
+    return load_profile("speed_to_power")
+
+
 def _subscores(row: pd.Series, profile) -> list[dict[str, Any]]:
     weights = profile.normalised_weights() if profile is not None else {}
     out = []
@@ -766,11 +781,7 @@ def _view(rep: SiteReport) -> dict[str, Any]:
     ls = located.layers
     station = located.station
     options = power.table().reset_index()
-    profile = rep.profile
-    if profile is None:
-        from siting.profiles import load_profile
-
-        profile = load_profile("speed_to_power")
+    profile = rep.profile or _default_profile()
     risks = site_risks(located, water, profile)
     title, worst = site_verdict(risks)
     weight = _plain(scored_row.get("exclusion_weight_frac"))
@@ -783,8 +794,10 @@ def _view(rep: SiteReport) -> dict[str, Any]:
             and rpg.renewable_fraction_frac >= MIN_RENEWABLE_SHOWN_FRAC):
         extra_dispatch = {f"{label} (renewables_plus_gas)": _week(power.hourly["renewables_plus_gas"], month, day)
                           for label, month, day in DISPATCH_WEEKS}
+    # the default name (design_at's) says where the site is in signed degrees; people read hemispheres
+    shown = f"Site at {lat_lon(lat, lon)}" if name == f"Site at {lat:.4f}, {lon:.4f}" else name
     report: dict[str, Any] = {
-        "title": f"Site report: {name}",
+        "title": f"Site report: {shown}",
         "synthetic": bool(synthetic or getattr(ls, "is_synthetic", False)),
         "generated_utc": rep.generated_utc,
         "site": {
@@ -882,7 +895,8 @@ def _view(rep: SiteReport) -> dict[str, Any]:
                     if getattr(ls, "is_synthetic", False) else []), *attributions],
     }
     if rep.deal is not None:
-        report["deal"] = {**rep.deal, "draws": rep.deal_draws or {}, "about": rep.deal_note}
+        report["deal"] = {**rep.deal, "name": str(rep.deal.get("name", "")).replace(name, shown),
+                          "draws": rep.deal_draws or {}, "about": rep.deal_note.replace(name, shown)}
     return report
 
 

@@ -70,4 +70,5 @@ def test_humanize_leaves_files_and_urls():
     assert L.humanize("see water_use_factors.csv") == "see water_use_factors.csv"
     assert L.humanize("https://example.org/a_b_c") == "https://example.org/a_b_c"
     assert L.humanize("consume 1.2e+02 % of it") == "consume 120 % of it"
+    assert L.humanize("capitalised: 363.6 MUSD (-42.42 BUSD)") == "capitalised: $364M (-$42.4B)"
     assert L.SNAKE_CASE.findall(L.humanize("capex_usd_per_kw and equity_irr_frac")) == []
