@@ -106,8 +106,8 @@ import numpy as np
 from markupsafe import Markup, escape
 
 from maps import assets, charts
-from maps.labels import (NO_LABELS, Labels, big, human_label, humanize, in_text, lat_lon, money, month_name, number,
-                         percent, show)
+from maps.labels import (NO_LABELS, Labels, big, human_label, humanize, lat_lon, money, month_name, number, percent,
+                         show)
 from maps.sitemap import SYNTHETIC_BANNER
 from models.errors import ConfigError, DataError, MissingDataError
 
@@ -565,7 +565,7 @@ def _water(w: Mapping[str, Any] | None) -> dict | None:
     monthly = w.get("monthly") or []
     if monthly:
         monthly_chart = (charts.grouped_bars(
-            [month_name(r["month"])[0] if len(monthly) == 12 else month_name(r["month"]) for r in monthly],
+            [month_name(r["month"]) for r in monthly],
             {"consumption": [r.get("consumption_gal") for r in monthly],
              "withdrawal": [r.get("withdrawal_gal") for r in monthly]},
             title="On-site cooling water by month", ylabel="million gallons", scale=1e6))
