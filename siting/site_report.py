@@ -432,8 +432,8 @@ def build_site_report(
     if deal is not None:
         note = "the deal given"
     elif with_deal:
+        terms = load_deal_terms(deal_terms)  # a bad name or file is the user's to fix: raised
         try:
-            terms = load_deal_terms(deal_terms)
             result = site_deal(located, terms, option=deal_option, draws=deal_draws)
         except SitingError as exc:
             note = f"the site's own deal could not be evaluated: {exc}"

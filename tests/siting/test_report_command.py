@@ -67,6 +67,8 @@ def test_deal_file_is_shown_as_given(tmp_path, capsys):
                      "--deal", str(path), *extra]) == 2
     assert main(["-q", "report", "--lat", str(LAT), "--lon", str(LON), "--out", str(tmp_path / "x.html"),
                  "--draws", "-1"]) == 2
+    assert main(["-q", "report", "--lat", str(LAT), "--lon", str(LON), "--out", str(tmp_path / "x.html"),
+                 "--deal-terms", "no_such_deal"]) == 2  # a bad name is an error, not a report without its deal
 
 
 def test_the_reports_deal_is_siting_deal_for_the_site(sample, capsys):
