@@ -724,11 +724,14 @@ def design_sites(inputs: SiteInputs, climates: Mapping[str, Climate], resolved: 
 
 def _hourly_frame(block: YearBlock, which: str, index) -> pd.DataFrame:
     r = block.hourly[which]
-    used = r.renewable_delivered_mwh[0] if which == "renewables_plus_gas" else np.zeros_like(r.load_mwh[0])
-    pv_used = used * block.hourly["pv_share"][0] if which == "renewables_plus_gas" else np.zeros_like(used)
+    ren = which == "renewables_plus_gas"
+    used = r.renewable_delivered_mwh[0] if ren else np.zeros_like(r.load_mwh[0])
+    direct = r.renewable_direct_mwh[0] if ren else np.zeros_like(used)
+    share = block.hourly["pv_share"][0] if ren else np.zeros_like(used)
+    pv_used = used * share
     return pd.DataFrame({
         "load_mw": r.load_mwh[0], "renewable_used_mw": used, "pv_used_mw": pv_used, "wind_used_mw": used - pv_used,
-        "renewable_direct_mw": r.renewable_direct_mwh[0] if which == "renewables_plus_gas" else np.zeros_like(used),
+        "renewable_direct_mw": direct, "pv_direct_mw": direct * share, "wind_direct_mw": direct * (1.0 - share),
         "battery_discharge_mw": r.discharge_mwh[0], "battery_charge_mw": r.charge_mwh[0],
         "gas_mw": r.gas_mwh[0], "units_on": r.units_on[0], "reserve_mw": r.reserve_mw[0],
         "reserve_short": r.reserve_short[0], "unserved_mw": r.unserved_mwh[0],
