@@ -149,10 +149,10 @@ def baseline(sites: pd.DataFrame, layers: BenchLayers) -> pd.DataFrame:
         bj = gpd.sjoin(pts[["geometry"]], P("balancing_authorities")[["ba_code", "geometry"]], how="left", predicate="within")
         out["balancing_authority"] = bj[~bj.index.duplicated(keep="first")]["ba_code"]
     tx = P("transmission")
-    from siting.criteria.grid import _line_voltage
+    from siting.criteria.grid import CLASS_FLOOR_KV, _line_voltage
     kv = _line_voltage(tx)
-    for c in C.LINE_CLASSES_KV:
-        out[f"distance_to_line_{c}kv_km"] = _sjoin_nearest_km(pts, tx[kv >= c])["distance_km"]
+    for c in C.LINE_CLASSES_KV:  # a class starts at its floor (HIFLD's "220-287" class is the 230 kV class)
+        out[f"distance_to_line_{c}kv_km"] = _sjoin_nearest_km(pts, tx[kv >= CLASS_FLOOR_KV[c]])["distance_km"]
     subs = P("substations")
     s = _sjoin_nearest_km(pts, subs[pd.to_numeric(subs["max_voltage_kv"], errors="coerce") >= 115], ["max_voltage_kv"])
     out["distance_to_substation_km"] = s["distance_km"]
