@@ -289,6 +289,50 @@ def name_matches(named: str, system: str) -> bool:
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= NAME_SIMILARITY_MIN
 
 
+class _SystemMatcher:
+    """:func:`name_matches` of one name against many systems, with the systems' parts prepared once.
+
+    Same answers as ``tuple(s for s in systems if name_matches(named, s))``; the difflib
+    comparison first checks :meth:`difflib.SequenceMatcher.real_quick_ratio` and
+    :meth:`~difflib.SequenceMatcher.quick_ratio`, upper bounds of ``ratio()``, so most pairs
+    are settled without the full comparison.
+    """
+
+    def __init__(self, systems):
+        import difflib
+
+        self.systems = list(systems)
+        self.words = [[w for w in s.split() if w not in _GENERIC_WORDS] for s in self.systems]
+        self.matchers = []
+        for s in self.systems:
+            b = _distinctive(s)
+            m = None
+            if len(b) >= 4:
+                m = difflib.SequenceMatcher(None, autojunk=False)
+                m.set_seq2(b)  # seq2 is the side SequenceMatcher caches
+            self.matchers.append(m)
+
+    def matching(self, named: str) -> tuple[str, ...]:
+        if not named:
+            return ()
+        named_words = set(named.split())
+        a = _distinctive(named)
+        out = []
+        for s, words, m in zip(self.systems, self.words, self.matchers):
+            if not s:
+                continue
+            if named == s or (len(words) >= 2 and set(words) <= named_words):
+                out.append(s)
+                continue
+            if m is None or len(a) < 4:
+                continue
+            m.set_seq1(a)
+            if (m.real_quick_ratio() >= NAME_SIMILARITY_MIN and m.quick_ratio() >= NAME_SIMILARITY_MIN
+                    and m.ratio() >= NAME_SIMILARITY_MIN):
+                out.append(s)
+        return tuple(out)
+
+
 def _operating_gas(plants: pd.DataFrame) -> np.ndarray:
     p = plants
     gas = p["energy_source"].astype("string").str.upper().eq("NG").fillna(False)
@@ -348,17 +392,21 @@ def link_plants_to_pipelines(plants, pipelines, *, name_tolerance_km: float = NA
     by_system: dict[str, np.ndarray] = {}
     for s in systems:
         by_system[s] = np.flatnonzero(system == s)
+    # every distinct name normalised once (not once per generator)
+    raws = sorted({r.strip() for parts in names for r in parts if r.strip()})
+    key_of = dict(zip(raws, normalize_operator(pd.Series(raws, dtype="string")).fillna("").tolist()))
+    matcher = _SystemMatcher(systems)
     pairs: dict[tuple[str, ...], list[tuple[int, str]]] = {}
     for i, parts in enumerate(names):
         for raw in parts:
             raw = raw.strip()
             if not raw:
                 continue
-            key = normalize_operator(pd.Series([raw])).iloc[0]
-            if key is pd.NA or not key:
+            key = key_of[raw]
+            if not key:
                 continue
             if key not in match_cache:
-                match_cache[key] = tuple(s for s in systems if name_matches(key, s))
+                match_cache[key] = matcher.matching(key)
             cand = match_cache[key]
             if cand:
                 pairs.setdefault(cand, []).append((i, raw))
