@@ -4,8 +4,8 @@ Merit order each hour: renewables serve the load first; a surplus charges the ba
 the rest is curtailed. A deficit is met by the battery if it can carry it alone;
 otherwise the gas units run (the fewest units that carry the remainder) at no less than
 their minimum stable load, the battery tops up, and any output the minimum load forces
-above the deficit recharges the battery or, with no room, goes to a load bank
-(``excess_mwh``). What the gas fleet cannot carry is unserved.
+above the deficit recharges the battery, else displaces renewables (curtailed), else goes
+to a load bank (``excess_mwh``). What the gas fleet cannot carry is unserved.
 
 Unit commitment keeps spinning reserve for the loss of the largest online unit(s): when
 gas units run, more units are committed (up to those installed and not on planned
@@ -27,7 +27,7 @@ longer than the hour (mean time to repair ~48 h for gas turbines, NREL ReEDS-2.0
 ``pcm_defaults.json``), and the battery's state of charge follows the dispatch without
 outages (the expected shortfall is small against it).
 
-Renewable energy delivered to the load: renewables used directly (``min(renewable,
+Renewable energy delivered to the load: renewables used directly (``min(renewable - curtailed,
 load)``) plus the battery discharge attributable to renewable charging
 (``renewable_discharge_mwh``). The battery's stored energy is tracked by origin
 (renewable charging vs gas output forced above the load; the initial charge counts as
@@ -115,8 +115,8 @@ class DispatchResult:
 
     @property
     def renewable_direct_mwh(self) -> np.ndarray:
-        """Renewable energy serving the load directly, min(renewable, load) [MWh]."""
-        return np.minimum(self.renewable_mwh, self.load_mwh)
+        """Renewable energy serving the load directly, min(renewable - curtailed, load) [MWh]."""
+        return np.minimum(self.renewable_mwh - self.curtailed_mwh, self.load_mwh)
 
     @property
     def renewable_delivered_mwh(self) -> np.ndarray:
@@ -313,6 +313,9 @@ def _dispatch_kernel_py(load, ren, cap, n_units, p_bat, e_bat, eta, min_frac, so
                             units += 1.0
                             gas, unserved, discharge, charge, excess = _commit(units, need, deficit, cp, min_frac,
                                                                                bat_avail, p_bat[s], room)
+                    if excess > 0.0:  # the units' minimum load displaces renewables before a load bank
+                        curtailed = min(excess, rn)
+                        excess -= curtailed
             head = units * cp - gas + max(bat_avail - discharge, 0.0)
             reserve[s, t] = head
             short[s, t] = unserved > 0.0 or (reserve_units > 0 and units > 0 and head < reserve_units * cp - 1e-9)
@@ -415,6 +418,9 @@ def dispatch_one_site_loop(load_mw, renewable_mw, *, gas_unit_capacity_mw, gas_u
                        and units * cap - gas + bat_avail - discharge < reserve_units * cap - 1e-9):
                     units += 1.0
                     gas, unserved, discharge, charge, excess = commit(units, need, deficit)
+                if excess > 0.0:  # the units' minimum load displaces renewables before a load bank
+                    curtailed = min(excess, ren)
+                    excess -= curtailed
         head = units * cap - gas + max(bat_avail - discharge, 0.0)
         is_short = unserved > 0.0 or (reserve_units > 0 and units > 0 and head < reserve_units * cap - 1e-9)
         g_net = load - ren - discharge

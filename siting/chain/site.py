@@ -215,9 +215,13 @@ class PowerDesign:
         Hourly dispatch of the gas-only and renewables-plus-gas options on the weather's
         index: ``load_mw``, ``renewable_used_mw``, ``pv_used_mw``, ``wind_used_mw``,
         ``battery_discharge_mw``, ``battery_charge_mw``, ``gas_mw``, ``reserve_mw``,
-        ``unserved_mw``, ``expected_unserved_mw`` [MW, hourly means]; ``units_on`` [-],
+        ``unserved_mw``, ``expected_unserved_mw``, ``excess_mw`` (gas output the units' minimum
+        load forces above the load that neither the battery nor curtailing renewables absorbs: a
+        load bank) [MW, hourly means]; ``units_on`` [-],
         ``reserve_short`` [bool]. ``renewable_used_mw`` is renewable energy delivered to the load
-        (direct and from the battery's renewable share), so the annual sums of this table are
+        (direct and from the battery's renewable share). Each hour balances: ``gas_mw`` +
+        ``renewable_direct_mw`` + ``battery_discharge_mw`` + ``unserved_mw`` = ``load_mw`` +
+        ``battery_charge_mw`` + ``excess_mw``. The annual sums of this table are
         the option's ``pv_mwh_per_yr`` + ``wind_mwh_per_yr``, ``expected_unserved_mwh_per_yr``
         and ``reserve_short_hours_per_yr``.
     """
@@ -734,7 +738,7 @@ def _hourly_frame(block: YearBlock, which: str, index) -> pd.DataFrame:
         "renewable_direct_mw": direct, "pv_direct_mw": direct * share, "wind_direct_mw": direct * (1.0 - share),
         "battery_discharge_mw": r.discharge_mwh[0], "battery_charge_mw": r.charge_mwh[0],
         "gas_mw": r.gas_mwh[0], "units_on": r.units_on[0], "reserve_mw": r.reserve_mw[0],
-        "reserve_short": r.reserve_short[0], "unserved_mw": r.unserved_mwh[0],
+        "reserve_short": r.reserve_short[0], "unserved_mw": r.unserved_mwh[0], "excess_mw": r.excess_mwh[0],
         "expected_unserved_mw": r.expected_unserved_mwh[0],
     }, index=index)
 

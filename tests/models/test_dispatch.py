@@ -54,6 +54,19 @@ def test_gas_respects_minimum_load_hand_case():
     # load 30 MW: the unit cannot go below 40 MW -> 10 MW to the load bank (no battery)
     r = dp.dispatch(np.full((1, 2), 30.0), 0.0, **kw)
     assert r.gas_mwh[0].tolist() == [40.0, 40.0] and r.excess_mwh[0].tolist() == [10.0, 10.0]
+    # renewables 20 MW of a 50 MW load: the unit must make 40 MW, so 10 MW of renewables are curtailed
+    # (free energy displaced) rather than 10 MW of gas burned into a load bank; the same in the plain loop
+    r = dp.dispatch(np.full((1, 2), 50.0), 20.0, **kw)
+    assert r.gas_mwh[0].tolist() == [40.0, 40.0] and r.excess_mwh[0].tolist() == [0.0, 0.0]
+    assert r.curtailed_mwh[0].tolist() == [10.0, 10.0] and r.renewable_direct_mwh[0].tolist() == [10.0, 10.0]
+    assert np.abs(r.balance_error_mwh()).max() < 1e-12
+    ref = dp.dispatch_one_site_loop(np.full(2, 50.0), np.full(2, 20.0), gas_unit_capacity_mw=100.0, gas_units_count=2,
+                                    gas_min_load_frac=0.4, reserve_units=0)
+    assert ref["curt"] == [10.0, 10.0] and ref["exc"] == [0.0, 0.0]
+    # renewables 5 MW of a 30 MW load: 5 MW curtailed absorbs part of the 15 MW forced above the
+    # deficit; the other 10 MW still go to the load bank
+    r = dp.dispatch(np.full((1, 1), 30.0), 5.0, **kw)
+    assert (r.curtailed_mwh[0, 0], r.excess_mwh[0, 0], r.renewable_direct_mwh[0, 0]) == (5.0, 10.0, 0.0)
     # load above the fleet: 250 MW with 2 x 100 MW -> 50 MW unserved
     r = dp.dispatch(np.full((1, 1), 250.0), 0.0, **kw)
     assert r.unserved_mwh[0, 0] == pytest.approx(50.0, rel=1e-12)
