@@ -88,6 +88,20 @@ def _standard_year(naaqs) -> pd.Series:
                          errors="coerce").astype("float64")
 
 
+def _county_standard_columns(r: pd.DataFrame, state: pd.Series, revoked: pd.Series, year: int) -> dict:
+    """Columns both Green Book tables give a (county, standard) row: the standard, its year, whether
+    it is revoked, the state and county names and the year the status is taken in."""
+    return {
+        "naaqs": r["pollutant"].str.strip().astype("str"),
+        "standard_year": _standard_year(r["pollutant"]).to_numpy(),
+        "revoked": revoked.to_numpy(),
+        "state_abbr": (r["st_abbr"].str.strip() if "st_abbr" in r.columns
+                       else state_abbr_from_fips(state).set_axis(r.index)).astype("str"),
+        "county_name": r.get("countyname", pd.Series("", index=r.index)).str.strip().astype("str"),
+        "as_of_year": year,
+    }
+
+
 def _as_of_year(date, years: list[int], report: LoadReport) -> int:
     if date is None:
         return max(years)
@@ -184,13 +198,7 @@ def load_greenbook_phistory(path, *, date=None, include_revoked: bool = False, v
         "classification": (r["classification"].str.strip() if "classification" in r.columns
                            else pd.Series("", index=r.index)).astype("str"),
         "status": code[active].map(_STATUS).astype("str"),
-        "naaqs": r["pollutant"].str.strip().astype("str"),
-        "standard_year": _standard_year(r["pollutant"]).to_numpy(),
-        "revoked": revoked[active].to_numpy(),
-        "state_abbr": (r["st_abbr"].str.strip() if "st_abbr" in r.columns
-                       else state_abbr_from_fips(state).set_axis(r.index)).astype("str"),
-        "county_name": r.get("countyname", pd.Series("", index=r.index)).str.strip().astype("str"),
-        "as_of_year": year,
+        **_county_standard_columns(r, state, revoked[active], year),
     }, index=r.index)
     if vintage is None:
         ex = raw["exportdt"].str.strip() if "exportdt" in raw.columns else pd.Series(dtype=str)
@@ -484,13 +492,7 @@ def load_greenbook_nayro(path, *, date=None, include_revoked: bool = False, vint
         "pollutant": pollutant.astype("str"),
         "classification": _class_column(pollutant, r["class"]),
         "status": part.map(_STATUS).fillna("part").astype("str"),
-        "naaqs": r["pollutant"].str.strip().astype("str"),
-        "standard_year": _standard_year(r["pollutant"]).to_numpy(),
-        "revoked": revoked[active].to_numpy(),
-        "state_abbr": (r["st_abbr"].str.strip() if "st_abbr" in r.columns
-                       else state_abbr_from_fips(state).set_axis(r.index)).astype("str"),
-        "county_name": r.get("countyname", pd.Series("", index=r.index)).str.strip().astype("str"),
-        "as_of_year": year,
+        **_county_standard_columns(r, state, revoked[active], year),
         "area_name": r.get("area_name", pd.Series("", index=r.index)).str.strip().astype("str"),
         "class_label": r["class"].str.strip().astype("str"),
     }, index=r.index)
