@@ -706,16 +706,21 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
         partial=hist.get("status", pd.Series("", index=hist.index)).astype("str").eq("part"),
         area=hist.get("area_name", pd.Series("", index=hist.index)).astype("string").fillna("").astype("str"),
     )
-    by_key = {k: g for k, g in table.groupby(["county_fips", "standard"], sort=False)}
-    by_county = {k: g for k, g in table.groupby("county_fips", sort=False)}
+    # the table's rows as plain records, grouped once (a DataFrame per group costs ms a lookup)
+    by_key: dict[tuple, list[dict]] = {}
+    by_county: dict[str, list[dict]] = {}
+    for r in table.to_dict("records"):
+        by_key.setdefault((r["county_fips"], r["standard"]), []).append(r)
+        by_county.setdefault(r["county_fips"], []).append(r)
     records: list[dict] = []
 
-    def from_table(rows: pd.DataFrame, std: str) -> None:
-        for r in rows.itertuples(index=False):
-            records.append(dict(county_fips=r.county_fips, standard=std, classification=r.classification,
-                                class_label=r.class_label, class_source=f"{r.source} ({r.standard}: {r.area_name})",
-                                class_vintage=r.source_vintage or tab_src, partial=bool(r.partial_county),
-                                area_name=r.area_name, note=""))
+    def from_table(rows: list[dict], std: str) -> None:
+        for r in rows:
+            records.append(dict(county_fips=r["county_fips"], standard=std, classification=r["classification"],
+                                class_label=r["class_label"],
+                                class_source=f"{r['source']} ({r['standard']}: {r['area_name']})",
+                                class_vintage=r["source_vintage"] or tab_src, partial=bool(r["partial_county"]),
+                                area_name=r["area_name"], note=""))
 
     seen: set[tuple[str, str]] = set()
     for (fips, std), g in hist.groupby(["county_fips", "standard"], sort=True):

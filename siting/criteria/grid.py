@@ -250,15 +250,22 @@ def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         line = np.where(m, col(f"distance_to_line_{c}kv_km"), line)
         sub_col = "distance_to_substation_km" if c == LINE_CLASSES_KV[0] else f"distance_to_substation_{c}kv_km"
         sub = np.where(m, col(sub_col), sub)
-    basis = []
-    for i in range(n):
-        if np.isnan(need[i]):
-            basis.append(None)
+    # one sentence per distinct (load in whole MW, class, load basis), not one per site
+    with np.errstate(invalid="ignore"):
+        over = load > LOOP_IN_CIRCUITS * np.array([line_capacity_mw(int(c)) if np.isfinite(c) else np.inf
+                                                   for c in LINE_CLASSES_KV])[np.searchsorted(
+                                                       LINE_CLASSES_KV, np.nan_to_num(need, nan=LINE_CLASSES_KV[0]))]
+    keys = pd.DataFrame({"ld": np.round(load), "c": need, "it": from_it, "over": over})
+    codes = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    texts = []
+    for ld, c, it_only, is_over in keys.drop_duplicates().itertuples(index=False):
+        if np.isnan(c):
+            texts.append(None)
             continue
-        c = int(need[i])
+        c = int(c)
         cap = line_capacity_mw(c)
-        what = "IT load (facility peak unknown, a lower bound)" if from_it[i] else "facility peak load"
-        if load[i] > LOOP_IN_CIRCUITS * cap:
+        what = "IT load (facility peak unknown, a lower bound)" if it_only else "facility peak load"
+        if is_over:
             why = (f"more than a looped-in {CLASS_RATED_KV[c]} kV line carries ({LOOP_IN_CIRCUITS} x {cap:,.0f} MW): "
                    f"the highest class, several lines")
         else:
@@ -266,7 +273,8 @@ def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
             why = (f"a looped-in line of this class carries {LOOP_IN_CIRCUITS} x {cap:,.0f} MW"
                    + (f"; the {lower[-1]} kV class only {LOOP_IN_CIRCUITS} x {line_capacity_mw(lower[-1]):,.0f} MW"
                       if lower else ""))
-        basis.append(f"{load[i]:,.0f} MW {what} needs the {c} kV class: {why} (NREL reVX line capacity by voltage)")
+        texts.append(f"{ld:,.0f} MW {what} needs the {c} kV class: {why} (NREL reVX line capacity by voltage)")
+    basis = np.array(texts, dtype=object)[codes] if n else np.array([], dtype=object)
     return pd.DataFrame({
         "grid_required_voltage_kv": need,
         "distance_to_adequate_line_km": line,
