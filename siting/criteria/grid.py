@@ -154,13 +154,16 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
         # cascade: the nearest line of the 100 kV class is also the nearest of the 230 (345, 500) kV
         # class when its own voltage is that high, so only the other sites are searched again
         kv = L.memo(("line_voltage_kv",), lambda: _line_voltage(L.projected("transmission")))
+        geom = L.projected("transmission").geometry
+        valid = L.memo(("line_has_geometry",), lambda: ~(geom.isna().to_numpy() | geom.is_empty.to_numpy()))
         todo = np.arange(len(sites))
         d = np.full(len(sites), np.nan)
         near_kv = np.full(len(sites), np.nan)  # voltage of each site's nearest line of the current class
         for i, c in enumerate(LINE_CLASSES_KV):
             floor = CLASS_FLOOR_KV[c]
             idx = L.index("transmission", f"ge{floor:g}", lambda f, floor=floor: kv >= floor)
-            v = L.memo(("line_voltage_kv", c), lambda idx=idx: _line_voltage(idx.frame))
+            # the index keeps the selected rows with a geometry, in layer order: their voltages are kv's
+            v = L.memo(("line_voltage_kv", c), lambda floor=floor: kv[(kv >= floor) & valid])
             pos_c, d_c = nearest(sites.geometry.iloc[todo], idx, xy=L.coords(sites)[todo])
             d = d.copy()
             d[todo] = d_c
