@@ -228,10 +228,11 @@ def year_block(climate: Climate, resolved: ResolvedScenario, *, altitude_m, it_l
 
     ren = {k: v.copy() for k, v in gas.items()}
     built = (pv_mw > 0) | (wind_mw > 0) | (bat_mw > 0) | (bat_mwh > 0)
-    pv = climate.pv_mw_per_mw_dc
-    wd = climate.wind_mw_per_mw
     r_ren, pv_share_kept = r_gas, None
     if built.any():
+        # the station's PV and wind profiles are computed on first use: a gas-only year never needs them
+        pv = climate.pv_mw_per_mw_dc
+        wd = climate.wind_mw_per_mw
         b = np.flatnonzero(built)
         pv_avail = pv[None, :] * pv_mw[b, None]
         ren_mw = pv_avail + wd[None, :] * wind_mw[b, None]
