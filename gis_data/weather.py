@@ -132,7 +132,7 @@ def read_tmy3_header(path: str | Path) -> dict:
         raise DataError(bad) from None
 
 
-def load_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> pd.DataFrame:
+def load_weather(path: str | Path, *, year: int = TYPICAL_YEAR, use_cache: bool = True) -> pd.DataFrame:
     """Read an hourly typical-year weather file into the canonical weather frame.
 
     Parameters
@@ -142,6 +142,10 @@ def load_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> pd.DataFrame:
         with a ``time`` column (ISO timestamps with UTC offset) and the canonical columns.
     year : int
         Year the TMY months are coerced to (default 2021, non-leap).
+    use_cache : bool
+        Serve a TMY3 file parsed before from the layer cache (:mod:`gis_data.cache`, keyed by
+        the file's path, size and modification time): parsing is ~0.1 s a station, so a
+        national batch over 136 stations spends seconds on it otherwise.
 
     Returns
     -------
@@ -161,6 +165,25 @@ def load_weather(path: str | Path, *, year: int = TYPICAL_YEAR) -> pd.DataFrame:
     name = p.name.lower()
     if name.endswith((".csv", ".csv.gz")) and not _is_tmy3(p):
         return _load_canonical_csv(p)
+    if not use_cache:
+        return _read_tmy3(p, year)
+    from gis_data import cache
+
+    frame = cache.cached_load(p, "tmy3_weather", _read_tmy3_for_cache, {"year": year})
+    out = frame.set_index("time")
+    out.attrs = dict(frame.attrs)
+    return out
+
+
+def _read_tmy3_for_cache(path: Path, *, year: int) -> pd.DataFrame:
+    """:func:`_read_tmy3` with the time index as a column (the cache stores no index)."""
+    out = _read_tmy3(Path(path), year)
+    flat = out.reset_index()
+    flat.attrs = dict(out.attrs)
+    return flat
+
+
+def _read_tmy3(p: Path, year: int) -> pd.DataFrame:
     from pvlib.iotools import read_tmy3
 
     try:

@@ -161,3 +161,36 @@ def test_pvlib_data_folder_as_station_list():
     assert d == pytest.approx(Geod(ellps="WGS84").inv(-162.7, 55.2, -160.517, 55.317)[2] / 1000, rel=1e-12)
     w = wx.load_weather(row["path"])
     assert len(w) == 8760 and str(w.index.tz) == "UTC-09:00"
+
+
+def test_tmy3_served_from_the_cache_equals_a_fresh_parse_and_a_changed_file_is_parsed_again(tmp_path, monkeypatch):
+    """The parsed TMY3 year is cached like a layer (key: path, size, mtime): the cached frame is the
+    fresh parse exactly (values, tz-aware index, station header, source), and rewriting the file
+    invalidates it."""
+    import os
+    import shutil
+
+    import pandas as pd
+
+    from gis_data import cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    src = wx.resolve_weather_path("pvlib:723170TYA.CSV")
+    path = tmp_path / src.name
+    shutil.copyfile(src, path)
+    fresh = wx.load_weather(path, use_cache=False)
+    first = wx.load_weather(path)  # parses and writes the entry
+    assert len(list((tmp_path / "cache").glob("*.parquet"))) == 1
+    second = wx.load_weather(path)  # served from it
+    for got in (first, second):
+        pd.testing.assert_frame_equal(got, fresh)
+        assert got.attrs == fresh.attrs and str(got.index.tz) == str(fresh.index.tz)
+    # a changed file (new size and mtime) is a new key: parsed again, not served stale
+    text = path.read_text(encoding="latin-1").splitlines(keepends=True)
+    fields = text[2].split(",")
+    fields[31] = "-40.0"  # first hour's dry-bulb temperature [degC] (TMY3 column 32)
+    text[2] = ",".join(fields)
+    path.write_text("".join(text), encoding="latin-1")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
+    changed = wx.load_weather(path)
+    assert changed["temp_air_degc"].iloc[0] == -40.0 != fresh["temp_air_degc"].iloc[0]
