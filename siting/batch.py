@@ -603,6 +603,11 @@ def score_sites(
                 bar.update(1)
 
     out = _assemble(table, err, results, len(chunks))
+    if "it_load_mw" in out.columns:
+        # The IT load each site is scored at: its own where the table gives one, the scenario's elsewhere
+        # (Scenario.it_load_of, the rule the criteria use); a load the table gave but that was refused stays NaN.
+        refused = out["error"].astype(str).str.contains("it_load_mw=", regex=False).to_numpy()
+        out["it_load_mw"] = np.where(refused, np.nan, scenario.it_load_of(out["it_load_mw"].to_numpy()))
     n_err = int((out["error"] != "").sum())
     reasons = Counter(_reason_kind(e) for e in out["error"] if e)
     summary = BatchSummary(

@@ -40,13 +40,18 @@ def test_sites_and_layers_in_payload(site_factory, region_layers, labels):
     # Colour classes: score 0.55 falls in the third class (0.4-0.6), by hand.
     first = sites["score_total"].iloc[0]
     assert s["cls"][0] == int(np.searchsorted([0.2, 0.4, 0.6, 0.8], first, side="right"))
-    assert s["fields"][:2] == ["score_total", "rank"]
-    assert "distance_to_substation_km [km]" in s["fields"]
-    j = s["fields"].index("distance_to_substation_km [km]")
-    assert s["values"][0][j].endswith(" km")
+    # Popups read as people write: labels without the unit, the unit with the value (maps/labels.py).
+    assert s["fields"][:2] == ["Total score", "Rank"]
+    assert "Distance to substation" in s["fields"]
+    assert not [f for f in s["fields"] if "_" in f or "[" in f]
+    j = s["fields"].index("Distance to substation")
+    d = sites["distance_to_substation_km"].iloc[0]
+    assert s["values"][0][j] == f"{float(f'{d:.3g}'):g} km"  # three significant digits, no trailing zeros
+    w = s["fields"].index("Total water consumption")
+    assert s["values"][0][w].endswith(" gal/yr") and "e+" not in s["values"][0][w]
     labels = [lyr["label"] for lyr in data["layers"]]
     for expected in ("Transmission ≥ 500 kV", "Transmission 345–499 kV", "Transmission 230–344 kV",
-                     "Transmission < 230 kV", "Transmission, voltage unknown", "Substations",
+                     "Transmission < 230 kV", "Transmission, voltage unknown", "Substations ≥ 230 kV",
                      "Gas pipelines, interstate", "Gas pipelines, intrastate", "Power plants: Gas",
                      "Power plants: Coal", "Power plants: Solar", "Existing datacenters",
                      "Counties (water indicator)", "Nonattainment areas"):
