@@ -927,10 +927,12 @@ def surface_overlay(surface: ScoreSurface) -> dict:
 
 
 def _legend_html(legend: list[tuple], n_sites: int, labels: Labels = NO_LABELS, *, surface: bool = False,
-                 best: int = 0, dots_hidden: bool = False) -> str:
+                 best: int = 0, dots_hidden: bool = False, total_sites: int | None = None) -> str:
+    count = (f"{n_sites:,}" if total_sites is None or total_sites <= n_sites
+             else f"best {n_sites:,} of {total_sites:,} drawn")
     parts = ['<details id="siting-legend" open role="region" aria-label="Legend">',
              '<summary>Legend</summary><div id="siting-legend-body">',
-             f"<h4>Candidate sites ({n_sites:,}): {escape(labels.title('score_total'))}</h4>"]
+             f"<h4>Candidate sites ({count}): {escape(labels.title('score_total'))}</h4>"]
     lows = (0.0, *SCORE_EDGES)
     highs = (*SCORE_EDGES, 1.0)
     for lo, hi, color in zip(lows, highs, SCORE_COLORS):
@@ -975,6 +977,7 @@ def render_map(
     labels: Labels | None = None,
     surface: ScoreSurface | str | Path | None = None,
     report_links: Mapping[str, str] | None = None,
+    total_sites: int | None = None,
 ) -> str:
     """Render scored sites and context layers as one self-contained HTML page.
 
@@ -1026,6 +1029,9 @@ def render_map(
     report_links : dict of str to str, optional
         ``site_id`` -> relative path of that site's report; the popup links to it. Links
         that are not relative paths are left out (logged).
+    total_sites : int, optional
+        How many sites the table holds when ``sites`` are only the best of them (the legend
+        says so).
 
     Returns
     -------
@@ -1088,7 +1094,8 @@ def render_map(
                 '<div id="siting-search-results"></div></div>')
     body.append('<div id="siting-offline-note" hidden>Background map not reachable: plain background shown</div>')
     body.append("</div>")
-    body.append(_legend_html(legend, n, labels, surface=overlay is not None, best=best, dots_hidden=dots_hidden))
+    body.append(_legend_html(legend, n, labels, surface=overlay is not None, best=best, dots_hidden=dots_hidden,
+                             total_sites=total_sites))
     if attributions:
         body.append('<div id="siting-attribution">' + " · ".join(str(escape(a)) for a in attributions) + "</div>")
     body.append('<script type="application/json" id="siting-map-data">' + assets.json_for_script(config) + "</script>")

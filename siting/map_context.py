@@ -102,10 +102,14 @@ def popup_columns(frame) -> list[str] | None:
     return [c for c in dict.fromkeys(cols) if c in frame.columns]
 
 
+def _has_point(frame: gpd.GeoDataFrame) -> np.ndarray:
+    geom = frame.geometry
+    return (geom.notna() & ~geom.is_empty).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
+
+
 def sites_to_draw(scored: gpd.GeoDataFrame, max_sites: int = MAP_MAX_SITES) -> gpd.GeoDataFrame:
     """The sites a map draws as dots: those with a point, the best ``max_sites`` by rank (unranked last)."""
-    geom = scored.geometry
-    ok = (geom.notna() & ~geom.is_empty).to_numpy() if len(scored) else np.zeros(0, dtype=bool)
+    ok = _has_point(scored)
     drawn = scored[ok]
     if len(drawn) > max_sites:
         rank = (pd.to_numeric(drawn["rank"], errors="coerce") if "rank" in drawn.columns
@@ -176,7 +180,7 @@ def write_site_map(scored: gpd.GeoDataFrame, layers, path: str | Path, *, title:
         surface = grid_surface(scored)
     out = save_map(drawn, context, path, overwrite=overwrite, title=title, synthetic=synthetic, labels=column_labels(),
                    attributions=attributions, tiles=tiles, popup_columns=popup_columns(drawn), surface=surface,
-                   report_links=report_links)
+                   report_links=report_links, total_sites=int(_has_point(scored).sum()))
     summary = map_summary(out.read_text(encoding="utf-8"))
     return {"path": out, "sites": summary["sites"], "synthetic": synthetic, "surface": summary["surface"],
             "layers": summary["layers"], "roles": sorted(context), "bytes": out.stat().st_size}

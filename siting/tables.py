@@ -578,7 +578,7 @@ def _gpkg_extras(path: Path, columns: list[str], geometry: str, field_docs: Mapp
                     id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
                     f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
                     styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
-                    update_time DATETIME DEFAULT CURRENT_TIMESTAMP)""")
+                    update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))""")
                 con.execute("DELETE FROM layer_styles WHERE f_table_name = ?", (GPKG_LAYER,))
                 con.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
                             "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
