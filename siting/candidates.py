@@ -40,7 +40,8 @@ def _state_polygon(layers, state: str):
         hit = states[states[col].astype("string").str.upper() == key]
         if len(hit):
             return hit.geometry.union_all()
-    raise unknown_name("state", state, states["state_abbr"].astype(str))
+    raise unknown_name("state (code, FIPS or name)", state, states["state_abbr"].astype(str),
+                       also_match=states["state_name"].astype(str))
 
 
 def _check_bbox(bbox: Sequence[float]):

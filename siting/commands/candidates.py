@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 
 from siting.commands._common import (
-    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, scenario_from_args,
+    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, sample_layers_hint,
+    scenario_from_args,
 )
+from siting.errors import ConfigError
 
 
 def register(sub) -> None:
@@ -48,6 +50,9 @@ def run(args: argparse.Namespace) -> int:
         from siting.profiles import load_profile
 
         profile = load_profile(args.profile)
+    hint = sample_layers_hint(args.layers, state=args.state, bbox=args.bbox)
+    if hint:
+        raise ConfigError(f"{'--state ' + str(args.state) if args.state else '--bbox'}: {hint}")
     with locked_output(out, also=(tif,)):
         layers = open_layers(args.layers)
         grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)

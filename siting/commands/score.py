@@ -193,11 +193,18 @@ def run(args: argparse.Namespace) -> int:
     summary = scored.attrs["batch_summary"]
     written = {"scenario": side["scenario"], "profile": side["profile"], "geotiff": geotiff,
                "reports": side["reports"] if links else None}
+    outside = sum(n for reason, n in summary["error_reasons"].items() if reason.startswith("outside"))
+    note = None
+    if args.layers is None and outside:
+        note = (f"{outside:,} of {summary['rows']:,} sites are outside the default layers, the synthetic North "
+                "Carolina sample (invented infrastructure around Greensboro); pass --layers layers.toml (see "
+                "`siting data scan`) for them")
+        print(f"siting score: note: {note}", file=sys.stderr)
     if args.json:
         best = scored[scored["rank"] == 1]
         print_json({
             "output": out, "map": None if drawn is None else drawn["path"], "summary": summary,
-            "map_layers": None if drawn is None else drawn["layers"], **written,
+            "map_layers": None if drawn is None else drawn["layers"], **written, "note": note,
             "designs": None if designs is None else designs.attrs["design_summary"],
             "best_site": None if best.empty else best.iloc[0][["site_id", "name", "score_total"]].to_dict(),
         })
@@ -205,6 +212,7 @@ def run(args: argparse.Namespace) -> int:
     lines = []
     if synthetic:
         lines.append("SYNTHETIC SAMPLE LAYERS - not real infrastructure")
+
     lines.append(f"scored {summary['scored']:,} of {summary['rows']:,} sites with profile {profile.name} "
                  f"in {summary['seconds']:.1f} s ({summary['errors']:,} rows with errors kept)")
     for reason, n in summary["error_reasons"].items():
