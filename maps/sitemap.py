@@ -705,7 +705,7 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
         for sid, label, sel, style, swatch in (
             ("substations-230", "Substations ≥ 230 kV", kv >= 230.0,
              _point_style("#ffffff", 4.0) | {"color": "#222", "weight": 1.8, "fillOpacity": 0.95}, "#ffffff"),
-            ("substations-other", "Substations < 230 kV or voltage unknown", ~(kv >= 230.0),
+            ("substations-other", "Substations < 230 kV or unknown", ~(kv >= 230.0),
              _point_style("#d9d9d9", 2.5) | {"color": "#666", "weight": 1.0, "fillOpacity": 0.9}, "#d9d9d9"),
         ):
             if sel.any():
@@ -1055,14 +1055,17 @@ def render_map(
     if isinstance(surface, (str, Path)):
         surface = ScoreSurface.from_geotiff(surface)
     overlay = surface_overlay(surface) if surface is not None else None
-    if bounds is None and overlay is not None:
-        bounds = overlay["bounds"]
+    if overlay is not None:  # the view holds the whole surface, not only the sites drawn as dots
+        ob = overlay["bounds"]
+        bounds = ob if bounds is None else [[min(bounds[0][0], ob[0][0]), min(bounds[0][1], ob[0][1])],
+                                            [max(bounds[1][0], ob[1][0]), max(bounds[1][1], ob[1][1])]]
     n = len(points)
     dense = n > DENSE_SITES
     dots_hidden = dense and overlay is not None
     best = len(payload["best"]) if dots_hidden else 0
 
-    fmap = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_start=4)
+    # zoomSnap 0.25: the first view fits the sites between the panels without a whole zoom level of slack
+    fmap = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_start=4, zoom_snap=0.25)
     # Leaflet is inlined below; folium's CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) are not used.
     fmap.default_js = []
     fmap.default_css = []

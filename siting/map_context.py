@@ -175,7 +175,8 @@ def write_site_map(scored: gpd.GeoDataFrame, layers, path: str | Path, *, title:
     if layers is not None:
         if len(drawn) == 0:
             raise DataError("the table has no sites with coordinates to centre the context layers on")
-        context, attributions, synthetic = context_layers(layers, drawn.total_bounds)
+        # around every site of the table, not only the best drawn as dots (the score surface shows them all)
+        context, attributions, synthetic = context_layers(layers, scored[_has_point(scored)].total_bounds)
     if surface is None:
         surface = grid_surface(scored)
     out = save_map(drawn, context, path, overwrite=overwrite, title=title, synthetic=synthetic, labels=column_labels(),

@@ -168,7 +168,13 @@
   /* ---- view ---- */
   /* A map in a hidden container (e.g. a closed <details> in the report) has no size yet:
    * centre it now and fit the bounds once it is shown. */
-  function fit() { map.fitBounds(cfg.bounds, { padding: [20, 20] }); }
+  /* Fitted clear of the panels: the header (top left), the layer list and legend (right). */
+  function fit() {
+    var pad = panPadding();
+    var size = map.getSize();
+    var right = Math.min(pad.br[0], size.x / 2);
+    map.fitBounds(cfg.bounds, { paddingTopLeft: [50, Math.min(pad.tl[1], size.y / 3)], paddingBottomRight: [right, 30] });
+  }
   if (cfg.bounds) {
     var size = map.getSize();
     if (size.x > 0 && size.y > 0) { fit(); }

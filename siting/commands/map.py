@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from siting.commands._common import check_out_file, locked_output, print_json
-from siting.errors import DataError, MissingDataError
+from siting.errors import ConfigError, DataError, MissingDataError
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,9 @@ def register(sub) -> None:
     p.add_argument("--surface", type=Path, default=None, metavar="GEOTIFF",
                    help="score raster drawn under the sites (band score_total); default the table's own grid when "
                         "its sites are a `siting candidates` grid")
+    p.add_argument("--max-sites", type=int, default=None, metavar="N",
+                   help="sites drawn as dots, the best ranked first (default 10000, as `siting score` draws; a grid's "
+                        "score surface shows every site)")
     p.add_argument("--reports", type=Path, default=None, metavar="FOLDER",
                    help="folder of site reports named <site_id>.html to link from the popups; default "
                         "SCORED_FILE's <stem>_reports/ when it exists (`siting score --report-top N` writes it)")
@@ -131,8 +134,10 @@ def report_links(sites: pd.DataFrame, folder: Path, map_path: Path) -> dict[str,
 
 
 def run(args: argparse.Namespace) -> int:
-    from siting.map_context import write_site_map
+    from siting.map_context import MAP_MAX_SITES, write_site_map
 
+    if args.max_sites is not None and args.max_sites < 1:
+        raise ConfigError(f"--max-sites {args.max_sites}: expected a number of sites >= 1")
     out = check_out_file(args.out, (".html", ".htm"), args.overwrite)
     scored_file = Path(args.scored_file)
     with locked_output(out):
@@ -143,7 +148,8 @@ def run(args: argparse.Namespace) -> int:
         links = report_links(sites, folder, out)
         title = args.title or f"Candidate sites: {scored_file.name}"
         info = write_site_map(sites, args.layers, out, title=title, tiles=args.tiles, report_links=links or None,
-                              surface=args.surface, overwrite=args.overwrite)
+                              surface=args.surface, overwrite=args.overwrite,
+                              max_sites=args.max_sites or MAP_MAX_SITES)
     if args.json:
         print_json({"out": str(info["path"]), "sites": int(len(sites)), "drawn": info["sites"],
                     "layers": info["roles"], "map_layers": info["layers"], "synthetic": info["synthetic"],
