@@ -85,6 +85,11 @@ def test_candidates_command(tmp_path, capsys):
     res = json.loads(capsys.readouterr().out)
     assert res["points"] > 0 and Path(res["geotiff"]).exists()
     assert len(pd.read_parquet(out)) == res["points"]
+    from siting.profiles import load_profile
+    from siting.scenario import Scenario
+
+    assert Scenario.from_toml(tmp_path / "cells_scenario.toml") == Scenario()
+    assert load_profile(tmp_path / "cells_profile.toml") == load_profile("speed_to_power")
     assert cli.main(["candidates", "--bbox", "-80", "35.7", "-79.5", "36", "--spacing-km", "10", "--out", str(out)]) == 2
 
 
