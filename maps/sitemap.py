@@ -243,11 +243,6 @@ def _site_points(sites: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return lon, lat, keep
 
 
-def _format_column(name: str, values: pd.Series, labels: Labels) -> list[str]:
-    """Format a column's values with their unit from the labels (plain text otherwise)."""
-    return [labels.format(name, v) for v in values.tolist()]
-
-
 def _isna(v) -> bool:
     if v is None or v is pd.NA:
         return True
