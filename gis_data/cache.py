@@ -26,7 +26,7 @@ import pandas as pd
 log = logging.getLogger(__name__)
 
 #: Bump when any loader's output (columns, cleaning rules) changes, to invalidate old entries.
-LOADER_VERSION = "3"  # 3: USGS water use keeps public-supply population and deliveries; 2: queue milestone dates
+LOADER_VERSION = "4"  # 4: EIA-860 pipeline answers that name no pipeline are missing; 3: USGS water use keeps public-supply population and deliveries; 2: queue milestone dates
 
 #: Environment variable naming the cache folder.
 CACHE_ENV = "SITING_CACHE_DIR"

@@ -877,10 +877,14 @@ class PreparedLayers:
         # threads. One re-entrant lock serialises the lazy builds; reads of built entries are free.
         self._lock = threading.RLock()
         self._local = threading.local()  # per-thread cache of the current frame's coordinates
+        #: Called with the memo key (``("load", role)``, ``("index", role, name)`` ...) after each
+        #: entry is built: how a caller shows progress while layers load and indexes build.
+        self.on_build: Callable[[tuple], None] | None = None
 
     def __getstate__(self):  # a lock does not pickle (Dask ships this object to workers)
         state = self.__dict__.copy()
         del state["_lock"], state["_local"]
+        state["on_build"] = None  # a progress callback stays with the caller
         return state
 
     def __setstate__(self, state):
@@ -895,6 +899,8 @@ class PreparedLayers:
         with self._lock:
             if key not in self._memo:
                 self._memo[key] = make()
+                if self.on_build is not None:
+                    self.on_build(key)
             return self._memo[key]
 
     def has(self, role: str) -> bool:

@@ -54,6 +54,47 @@ def _detect_eia860(path, columns) -> bool:
     return all(c in columns for c in ("plant_code", "nameplate_mw", "energy_source"))
 
 
+#: EIA-860 "Natural Gas Pipeline Name" answers that name no pipeline: the form's own instruction
+#: ("(for plants that receive natural gas only)"), "N/A", "None" and the notes that say there is no
+#: connection ("No connection to any NG pipelines", "16a. None. We only use natural gas for startup.").
+NOT_A_PIPELINE = re.compile(
+    r"for plants? that receives? natural gas only"
+    r"|^\W*(?:\d+\w?\.\s*)?(?:n/?a|none|unknown|not applicable|no|-+|\.+|0)(?:\b|$)",
+    re.IGNORECASE,
+)
+
+
+def clean_pipeline_names(values) -> pd.Series:
+    """Pipeline names as EIA-860 gives them, with the answers that name no pipeline made missing.
+
+    Each ``;``-separated name is checked on its own against :data:`NOT_A_PIPELINE`.
+
+    Parameters
+    ----------
+    values : array-like of str
+        EIA-860 pipeline name text, one per row (names joined by ``"; "``).
+
+    Returns
+    -------
+    pandas.Series of object
+        The names left, joined by ``"; "``; missing (NaN) where none is left.
+
+    Examples
+    --------
+    >>> clean_pipeline_names(["for plant that receive natural gas only", "N/A", "Transco; None"]).tolist()
+    [nan, nan, 'Transco']
+    """
+    s = pd.Series(values, dtype="object")
+
+    def clean(v):
+        if not isinstance(v, str):
+            return np.nan
+        kept = [n.strip() for n in v.split(";") if n.strip() and not NOT_A_PIPELINE.search(n.strip())]
+        return "; ".join(kept) if kept else np.nan
+
+    return s.map(clean)
+
+
 @register_format(
     "eia860_generators", role="plants", detect=_detect_eia860, detail=30,
     description="EIA-860 generators (operating, proposed, retiring, retired) with BA and gas pipeline, one point each",
@@ -73,7 +114,7 @@ def load_eia860_generators(path, *, vintage: str = "2025 early release"):
     geopandas.GeoDataFrame
         Canonical ``plants`` columns (``capacity_mw`` nameplate [MW], ``operating_year``
         and ``retirement_year`` [year], ``gas_pipeline`` the pipeline(s) EIA-860 says
-        serve the plant) plus ``prime_mover``, ``gen_status``, ``nerc_region``,
+        serve the plant, NaN where the answer names none: :func:`clean_pipeline_names`) plus ``prime_mover``, ``gen_status``, ``nerc_region``,
         ``utility_name``, ``sector_name``, EPSG:4326. Rows without a location are dropped
         (counted). Exact duplicate rows are *kept*: two identical generators at one plant
         are two machines (the repackaging dropped the generator IDs that would tell them apart).
@@ -95,7 +136,7 @@ def load_eia860_generators(path, *, vintage: str = "2025 early release"):
         operating_year=io.to_number(_col(raw, "op_year")),
         retirement_year=io.to_number(_col(raw, "retirement_year")),
         balancing_authority=io.clean_text(_col(raw, "ba_code")),
-        gas_pipeline=io.clean_text(_col(raw, "pipelines")),
+        gas_pipeline=clean_pipeline_names(io.clean_text(_col(raw, "pipelines"))),
         state_abbr=io.clean_text(_col(raw, "state")),
         prime_mover=io.clean_text(_col(raw, "prime_mover")),
         gen_status=io.clean_text(_col(raw, "gen_status")),
@@ -245,7 +286,7 @@ def load_eia860_official(path, *, vintage: str | None = None):
         "operating_year": io.to_number(first("Operating Year", "Current Year", "Effective Year")),
         "retirement_year": io.to_number(first("Retirement Year")).fillna(retire_planned),
         "balancing_authority": io.clean_text(pcol("Balancing Authority Code")).set_axis(gens.index),
-        "gas_pipeline": pipe_text,
+        "gas_pipeline": clean_pipeline_names(pipe_text),
         "state_abbr": io.clean_text(first("State")),
         "prime_mover": io.clean_text(first("Prime Mover")),
         "gen_status": gen_status.astype("str"),

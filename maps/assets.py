@@ -49,7 +49,21 @@ def leaflet_css() -> str:
     return _CSS_IMAGE_URL.sub("none", read_template(f"leaflet-{LEAFLET_VERSION}.css"))
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
 def _plain(obj: Any) -> Any:
+    t = type(obj)
+    if t in _SCALARS:
+        return obj
+    if t is float:
+        return obj if math.isfinite(obj) else None
+    if t is dict:
+        return {k if type(k) is str else str(k): _plain(v) for k, v in obj.items()}
+    if t is list or t is tuple:
+        if all(type(v) in _SCALARS for v in obj):  # a list of text (popup values): nothing to convert
+            return obj if t is list else list(obj)
+        return [_plain(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):

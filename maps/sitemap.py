@@ -2,19 +2,29 @@
 
 :func:`render_map` turns a scored site table and a dict of context layers into one HTML
 page: candidate sites coloured by ``score_total`` on a single canvas (fast with 10^5
-sites), popups with the sub-scores and headline values labelled with their units from
-:mod:`siting.schema`, toggleable context layers (transmission by voltage class,
-substations, gas pipelines, power plants by fuel, existing datacenters, counties shaded
-by a water indicator, nonattainment areas), a legend, a scale bar, a full-screen button,
-search by site name and, for the synthetic sample, a banner saying so.
+sites), popups with the sub-scores and headline values under their human labels with
+units (:mod:`maps.labels`), the site's explanation and a link to its report when one was
+written, toggleable context layers (transmission by voltage class, substations, gas
+pipelines, power plants by fuel, existing datacenters, counties shaded by a water
+indicator, nonattainment areas), a score surface drawn as an image when the sites are a
+dense grid, a collapsible legend, a scale bar, a full-screen button, search by site name
+and, for the synthetic sample, a banner beside the title saying so.
+
+:func:`clip_context` prepares context layers for a view: clipped to the sites' extent
+plus a margin, simplified at a tolerance that suits the zoom that extent is seen at, and
+kept within a feature budget per layer (the most important features first: highest
+voltage, largest plants, interstate pipelines), so a state-scale map keeps the gas
+pipelines, substations and plants a behind-the-meter developer needs.
 
 The page needs no network: Leaflet is inlined (see :mod:`maps.assets`), background
-tiles are off by default (a plain light background), and every string from the data is
-written as JSON made inert for ``<script>`` and put into the page with ``textContent``.
+tiles are off by default (a plain light background and the layers' own outlines), and
+every string from the data is written as JSON made inert for ``<script>`` and put into
+the page with ``textContent``.
 
 This module renders; it computes nothing about the sites. The only arithmetic is
-presentation: colour classes, marker radii and coordinate rounding to 1e-5 degree
-(about 1 m) to keep the page small.
+presentation: colour classes, marker radii, clipping and simplification for display,
+the score raster reprojected to the web map's projection, and coordinate rounding to
+1e-5 degree (about 1 m) to keep the page small.
 """
 
 from __future__ import annotations
@@ -100,6 +110,68 @@ BWS_CLASSES = ("Low (0–1)", "Low–medium (1–2)", "Medium–high (2–3)", "
 
 SYNTHETIC_BANNER = "Synthetic sample region — not real infrastructure"
 
+#: More drawn sites than this make a dense map: small dots, and with a score surface the dots
+#: start hidden under it (the best :data:`BEST_SITES` stay on top as large markers).
+DENSE_SITES = 5_000
+#: Best-ranked sites kept on top of a dense map.
+BEST_SITES = 25
+#: Sites whose popup carries the explanation text, best ranked first (about 1 kB of text a site).
+EXPLAINED_SITES = 1_000
+#: Degrees added around the sites' bounding box when clipping context layers.
+CLIP_MARGIN_DEG = 0.5
+#: Width of the view the map is first seen at [CSS px], and the simplification tolerance in
+#: pixels at that view: a quarter pixel cannot be seen at the first zoom and stays under
+#: 2 px four zoom levels closer.
+VIEW_WIDTH_PX = 1000
+SIMPLIFY_PX = 0.125
+#: Largest number of features a context layer keeps; beyond it the least important go first
+#: (lowest voltage, smallest plants, intrastate and other pipelines) and the legend says how many.
+MAX_LAYER_FEATURES = 30_000
+#: More context features than this make a busy (state-scale) map, where the layers of
+#: :data:`START_HIDDEN_WHEN_BUSY` start unticked.
+BUSY_FEATURES = 15_000
+START_HIDDEN_WHEN_BUSY = ("transmission-0", "transmission-unknown", "substations-other", "plants-solar", "plants-wind",
+                          "plants-storage", "plants-hydro", "plants-other")
+#: Web basemaps by short name (folium/xyzservices names); any other value is a URL template.
+BASEMAPS = {"osm": "OpenStreetMap", "carto-light": "CartoDB positron", "carto-voyager": "CartoDB voyager"}
+
+
+@dataclass(frozen=True)
+class ScoreSurface:
+    """A score raster drawn under the sites (e.g. :func:`siting.candidates.score_raster`).
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        2-D scores [-] (0-1), NaN where there is none; row 0 is the north edge.
+    transform : affine.Affine
+        Pixel to map coordinates of ``crs`` [m or deg].
+    crs : str
+        CRS of the raster (e.g. ``"EPSG:5070"``).
+    label : str
+        Layer name in the layer control.
+    """
+
+    values: np.ndarray
+    transform: object
+    crs: str
+    label: str = "Score surface (total score)"
+
+    @classmethod
+    def from_geotiff(cls, path: str | Path, band: str = "score_total") -> ScoreSurface:
+        """Read the band described ``band`` (else band 1) of a GeoTIFF with rasterio."""
+        import rasterio
+
+        path = Path(path)
+        if not path.exists():
+            raise DataError(f"score surface {str(path)!r} does not exist; give a GeoTIFF written by "
+                            "`siting score` or `siting candidates --score`")
+        with rasterio.open(path) as src:
+            names = list(src.descriptions)
+            index = names.index(band) + 1 if band in names else 1
+            data = src.read(index, masked=True).astype("float64").filled(np.nan)
+            return cls(data, src.transform, src.crs.to_string())
+
 
 @dataclass(frozen=True)
 class _Layer:
@@ -171,11 +243,6 @@ def _site_points(sites: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return lon, lat, keep
 
 
-def _format_column(name: str, values: pd.Series, labels: Labels) -> list[str]:
-    """Format a column's values with their unit from the labels (plain text otherwise)."""
-    return [labels.format(name, v) for v in values.tolist()]
-
-
 def _isna(v) -> bool:
     if v is None or v is pd.NA:
         return True
@@ -183,6 +250,20 @@ def _isna(v) -> bool:
         return bool(isinstance(v, float) and math.isnan(v))
     except TypeError:
         return False
+
+
+def _show_column(name: str, values: pd.Series, labels: Labels) -> list[str | None]:
+    """Values as people read them with their unit (:meth:`Labels.show`); None where missing."""
+    from maps.labels import show, unit_of
+
+    unit = unit_of(name) or labels.unit(name)  # once per column, as Labels.show finds it
+    out: list[str | None] = []
+    for v in values.tolist():
+        if _isna(v) or (isinstance(v, str) and not v.strip()):
+            out.append(None)
+        else:
+            out.append(show(name, v, unit))
+    return out
 
 
 def _text(values: pd.Series, unit: str = "", fmt: str = "{:,.0f}") -> list[str]:
@@ -199,11 +280,141 @@ def _text(values: pd.Series, unit: str = "", fmt: str = "{:,.0f}") -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------
+# context layers: clipped, simplified and kept within a budget for the view
+
+
+def simplify_tolerance_deg(bounds: Sequence[float], *, view_px: tuple[int, int] = (VIEW_WIDTH_PX, 700),
+                           tolerance_px: float = SIMPLIFY_PX) -> float:
+    """Simplification tolerance that suits the zoom a box is first seen at [deg].
+
+    The map opens fitted to the box, so one pixel spans about ``max(width / view width,
+    height / view height)`` degrees; the tolerance is ``tolerance_px`` of those.
+
+    Parameters
+    ----------
+    bounds : sequence of 4 float
+        West, south, east, north [deg].
+    view_px : (int, int)
+        Width and height of the first view [CSS px].
+    tolerance_px : float
+        Tolerance in pixels of that view [px].
+
+    Returns
+    -------
+    float
+        Tolerance [deg]; 0 for a box of no size.
+
+    Examples
+    --------
+    Texas plus a half-degree margin (-107.2 to -93.0 E, 25.3 to 37.0 N): 14.2 deg over
+    1000 px and 11.7 deg over 700 px, so 0.0167 deg a pixel and 0.0021 deg (about 230 m)
+    at an eighth of a pixel.
+    """
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    per_px = max((x1 - x0) / view_px[0], (y1 - y0) / view_px[1], 0.0)
+    return per_px * float(tolerance_px)
+
+
+def _importance(role: str, frame) -> np.ndarray:
+    """Sort key of features for a layer budget: larger is kept first."""
+    n = len(frame)
+    if role == "transmission":
+        return np.nan_to_num(_line_kv(frame), nan=-1.0)
+    if role == "substations":
+        return np.nan_to_num(pd.to_numeric(_col(frame, "max_voltage_kv"), errors="coerce").to_numpy(dtype=float),
+                             nan=-1.0)
+    if role == "plants":
+        return np.nan_to_num(pd.to_numeric(_col(frame, "capacity_mw"), errors="coerce").to_numpy(dtype=float), nan=-1.0)
+    geom = np.asarray(frame.geometry.array, dtype=object)
+    size = shapely.length(geom) + shapely.area(geom)
+    if role == "pipelines":
+        kind = _col(frame, "pipe_type").astype(object).fillna("").astype(str).str.lower().to_numpy()
+        # interstate before intrastate before the rest, the longest first within each
+        return np.where(kind == "interstate", 2e6, np.where(kind == "intrastate", 1e6, 0.0)) + np.minimum(size, 9e5)
+    return size if n else np.zeros(0)
+
+
+def clip_context(layers: Mapping[str, object], bounds: Sequence[float], *, margin_deg: float = CLIP_MARGIN_DEG,
+                 tolerance_deg: float | None = None, max_features: int = MAX_LAYER_FEATURES) -> dict:
+    """Context layers prepared for a view of ``bounds``: clipped, simplified, within a budget.
+
+    Parameters
+    ----------
+    layers : dict of str to GeoDataFrame
+        Context layers by role (EPSG:4326); tables without geometry pass through.
+    bounds : sequence of 4 float
+        West, south, east, north of the sites [deg].
+    margin_deg : float
+        Added on every side of ``bounds`` [deg].
+    tolerance_deg : float, optional
+        Douglas-Peucker tolerance for lines and polygons [deg]; default
+        :func:`simplify_tolerance_deg` of the clipped box.
+    max_features : int
+        Most features kept per layer; beyond it the least important are left off (highest
+        voltage, largest capacity, interstate pipelines kept first) and
+        ``frame.attrs["features_left_off"]`` says how many.
+
+    Returns
+    -------
+    dict of str to GeoDataFrame
+        New frames (the inputs are not changed), points untouched, lines and polygons cut at
+        the box (``shapely.clip_by_rect``) and simplified (``shapely.simplify``, topology
+        preserved); features left empty by the cut are dropped.
+    """
+    import geopandas as gpd
+
+    x0, y0, x1, y1 = (float(v) for v in bounds)
+    m = float(margin_deg)
+    box = (x0 - m, y0 - m, x1 + m, y1 + m)
+    tol = simplify_tolerance_deg(box) if tolerance_deg is None else float(tolerance_deg)
+    out: dict = {}
+    for role, frame in layers.items():
+        if frame is None or "geometry" not in getattr(frame, "columns", []) or not hasattr(frame, "crs"):
+            out[role] = frame
+            continue
+        _check_crs(frame, f"layer {role!r}")
+        sel = frame.cx[box[0]: box[2], box[1]: box[3]]
+        geom = np.asarray(sel.geometry.array, dtype=object)
+        ok = ~shapely.is_missing(geom)
+        ok[ok] = ~shapely.is_empty(geom[ok])
+        sel, geom = sel[ok], geom[ok]
+        shaped = ~np.isin(shapely.get_type_id(geom), (0, 4))  # lines and polygons; points pass
+        if shaped.any():
+            geom = geom.copy()
+            cut = shapely.clip_by_rect(geom[shaped], *box)
+            geom[shaped] = shapely.simplify(cut, tol, preserve_topology=True) if tol > 0 else cut
+        keep = ~shapely.is_empty(geom)
+        clipped = gpd.GeoDataFrame(pd.DataFrame(sel.drop(columns=sel.geometry.name))[keep],
+                                   geometry=gpd.GeoSeries(geom[keep], index=sel.index[keep], crs=sel.crs),
+                                   crs=sel.crs)
+        left_off = 0
+        if len(clipped) > max_features:
+            order = np.argsort(-_importance(role, clipped), kind="stable")[:max_features]
+            left_off = len(clipped) - max_features
+            clipped = clipped.iloc[np.sort(order)]
+            log.info("map: %s keeps its %d most important features of %d in view", role, max_features,
+                     max_features + left_off)
+        clipped.attrs = dict(frame.attrs)
+        clipped.attrs["features_left_off"] = left_off
+        clipped.attrs["simplify_tolerance_deg"] = tol
+        out[role] = clipped
+    return out
+
+
+def _left_off_note(frame, what: str) -> list[tuple]:
+    n = int(getattr(frame, "attrs", {}).get("features_left_off", 0) or 0)
+    return [("note", "", f"{n:,} smaller {what} not drawn at this extent")] if n else []
+
+
+# ---------------------------------------------------------------------------------------
 # context layers
 
 
 def _features(frame, texts: list[list[str]], style_idx=None, radius=None) -> list[dict]:
-    geom = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, 5))
+    # 1e-5 deg (about 1 m); 1e-4 deg (about 10 m) for layers simplified at a coarser tolerance than that
+    tol = float(getattr(frame, "attrs", {}).get("simplify_tolerance_deg", 0.0) or 0.0)
+    digits = 4 if tol >= 1e-3 else 5
+    geom = shapely.transform(frame.geometry.to_numpy(), lambda c: np.round(c, digits))
     keep = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
     feats = []
     rows = list(zip(*texts)) if texts else [()] * len(geom)
@@ -231,10 +442,42 @@ def _point_style(color: str, radius: float = 4.0) -> dict:
     return {"color": "#ffffff", "weight": 1, "fillColor": color, "fillOpacity": 0.7, "radius": radius}
 
 
-def _transmission_layers(frame) -> tuple[list[dict], list[tuple[str, str, str]]]:
+def _line_kv(frame) -> np.ndarray:
+    """Voltage a line is drawn at [kV]: its own, else the lower bound of its HIFLD voltage class.
+
+    HIFLD's ``220-287`` class is where the 230 kV lines are, so it is drawn with them.
+    """
     kv = pd.to_numeric(_col(frame, "voltage_kv"), errors="coerce").to_numpy(dtype=float)
+    if "volt_class_min_kv" in frame.columns:
+        lo = pd.to_numeric(frame["volt_class_min_kv"], errors="coerce").to_numpy(dtype=float)
+        lo = np.where(lo == 220.0, 230.0, lo)
+        kv = np.where(np.isfinite(kv), kv, lo)
+    return kv
+
+
+def _volt_class_text(volt_class) -> str:
+    """HIFLD ``VOLT_CLASS`` as people read it: ``100-161`` -> ``100–161 kV class``."""
+    if _isna(volt_class):
+        return "n/a"
+    c = str(volt_class).strip().upper()
+    if c in ("", "NOT AVAILABLE", "UNKNOWN"):
+        return "n/a"
+    if c == "DC":
+        return "DC line"
+    if c.startswith("UNDER "):
+        return f"under {c[6:]} kV"
+    if c.endswith(" AND ABOVE"):
+        return f"{c[:-10]} kV and above"
+    return f"{c.replace('-', '–')} kV class"
+
+
+def _transmission_layers(frame) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    kv = _line_kv(frame)
     fields = ["Voltage", "Owner", "Status"]
-    texts = [_text(_col(frame, "voltage_kv"), "kV"), _text(_col(frame, "owner")), _text(_col(frame, "status"))]
+    volts = _text(_col(frame, "voltage_kv"), "kV")
+    if "volt_class" in frame.columns:  # the class where the line's own voltage is not known
+        volts = [v if v != "n/a" else _volt_class_text(c) for v, c in zip(volts, frame["volt_class"].tolist())]
+    texts = [volts, _text(_col(frame, "owner")), _text(_col(frame, "status"))]
     layers, legend = [], []
     for label, lo, hi, color in VOLTAGE_CLASSES:
         sel = (kv >= lo) & (kv < hi)
@@ -264,6 +507,50 @@ def _fuel_family(codes: pd.Series) -> np.ndarray:
     lookup = {code: fam for fam, cs in FUEL_FAMILIES.items() for code in cs}
     return np.array([lookup.get(str(c).strip().upper(), "Other") if not _isna(c) else "Other"
                      for c in codes.tolist()], dtype=object)
+
+
+#: EIA-860 generator status codes (EIA-860 instructions, Schedule 3, "Status" codes).
+EIA_STATUS = {
+    "OP": "operating", "SB": "standby", "OS": "out of service", "OA": "out of service, returning",
+    "RE": "retired", "P": "planned", "L": "approvals pending", "T": "approved, not under construction",
+    "U": "under construction (50% or less)", "V": "under construction (over 50%)",
+    "TS": "built, not yet in commercial operation", "CN": "cancelled", "IP": "postponed",
+}
+
+
+def _plants_by_family(frame) -> tuple[object, np.ndarray, np.ndarray]:
+    """One point per plant and fuel family (capacities added) when the layer holds generators.
+
+    Returns the frame to draw, each row's fuel family and how many generators it stands for.
+    """
+    fam = _fuel_family(_col(frame, "energy_source"))
+    if "plant_id" not in frame.columns or frame["plant_id"].isna().all() or len(frame) == 0:
+        return frame, fam, np.ones(len(frame), dtype=int)
+    key = frame["plant_id"].astype(str).to_numpy(dtype=object) + "|" + fam
+    if len(pd.unique(key)) == len(frame):
+        return frame, fam, np.ones(len(frame), dtype=int)
+
+    def joined(values) -> str | None:
+        seen = [str(v) for v in dict.fromkeys(values) if not _isna(v)]
+        return "; ".join(seen) if seen else None
+
+    table = pd.DataFrame({
+        "_key": key, "_fam": fam, "plant_name": _col(frame, "plant_name").to_numpy(dtype=object),
+        "energy_source": _col(frame, "energy_source").to_numpy(dtype=object),
+        "capacity_mw": pd.to_numeric(_col(frame, "capacity_mw"), errors="coerce").to_numpy(dtype=float),
+        "status": _col(frame, "status").to_numpy(dtype=object), "_pos": np.arange(len(frame)),
+    })
+    g = table.groupby("_key", sort=False)
+    agg = g.agg(_fam=("_fam", "first"), plant_name=("plant_name", "first"), _pos=("_pos", "first"),
+                _n=("_pos", "size"))
+    agg["capacity_mw"] = g["capacity_mw"].sum(min_count=1)
+    for c in ("energy_source", "status"):  # the distinct values of the plant's generators, in order
+        distinct = table.drop_duplicates(["_key", c])
+        agg[c] = distinct.groupby("_key", sort=False)[c].agg(joined).reindex(agg.index)
+    out = frame.iloc[agg["_pos"].to_numpy()][[frame.geometry.name]].copy()
+    for c in ("plant_name", "energy_source", "capacity_mw", "status"):
+        out[c] = agg[c].to_numpy()
+    return out, agg["_fam"].to_numpy(dtype=object), agg["_n"].to_numpy(dtype=int)
 
 
 def _county_classes(values: np.ndarray, column: str, labels: Labels = NO_LABELS) -> tuple[np.ndarray, list[str]]:
@@ -340,10 +627,10 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
             idx, classes = _county_classes(vals, column, labels)
             styles += [{"color": "#8c8c8c", "weight": 0.6, "fillColor": c, "fillOpacity": 0.35} for c in COUNTY_COLORS]
             style_idx = idx + 1
-            fields.append(labels.label(column) if column in labels else f"{column} [{_unit(column, labels)}]")
-            texts.append(_format_column(column, f[column], labels) if column in labels
-                         else _text(f[column], _unit(column, labels), "{:,.3g}"))
-            legend.append(("title", "", f"Counties: {column}"))
+            fields.append(labels.title(column))
+            texts.append([v if v is not None else "n/a" for v in _show_column(column, f[column], labels)])
+            unit = _unit(column, labels)
+            legend.append(("title", "", f"Counties: {labels.title(column)}" + (f" ({unit})" if unit else "")))
             legend += [("box", COUNTY_COLORS[i], lab) for i, lab in enumerate(classes)]
         out.append(_with_fields(_Layer("counties", "Counties (water indicator)" if column else "Counties",
                                        _features(f, texts, style_idx), styles), fields))
@@ -379,7 +666,7 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
     if "transmission" in geo:
         lyrs, leg = _transmission_layers(geo["transmission"])
         out += lyrs
-        legend += leg
+        legend += leg + _left_off_note(geo["transmission"], "lower-voltage lines")
 
     if "pipelines" in geo:
         f = geo["pipelines"]
@@ -397,6 +684,7 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
                                                [_line_style(color, 2.5, dash)]),
                                         ["Operator", "Type", "Status"]))
                 legend.append(("line", color, label))
+        legend += _left_off_note(f, "pipeline segments")
 
     if "gas_facilities" in geo:
         f = geo["gas_facilities"]
@@ -407,19 +695,30 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
 
     if "substations" in geo:
         f = geo["substations"]
-        out.append(_with_fields(_Layer("substations", "Substations", _features(
-            f, [_text(_col(f, "name")), _text(_col(f, "max_voltage_kv"), "kV"), _text(_col(f, "status"))]),
-            [_point_style("#ffffff", 3.5) | {"color": "#444", "weight": 1.5, "fillOpacity": 0.9}]), ["Name", "Max voltage", "Status"]))
-        legend.append(("round", "#ffffff", "Substation"))
+        kv = pd.to_numeric(_col(f, "max_voltage_kv"), errors="coerce").to_numpy(dtype=float)
+        texts = [_text(_col(f, "name")), _text(_col(f, "max_voltage_kv"), "kV"), _text(_col(f, "status"))]
+        for sid, label, sel, style, swatch in (
+            ("substations-230", "Substations ≥ 230 kV", kv >= 230.0,
+             _point_style("#ffffff", 4.0) | {"color": "#222", "weight": 1.8, "fillOpacity": 0.95}, "#ffffff"),
+            ("substations-other", "Substations < 230 kV or unknown", ~(kv >= 230.0),
+             _point_style("#d9d9d9", 2.5) | {"color": "#666", "weight": 1.0, "fillOpacity": 0.9}, "#d9d9d9"),
+        ):
+            if sel.any():
+                idx = np.flatnonzero(sel)
+                out.append(_with_fields(_Layer(sid, label, _features(f[sel], [[t[i] for i in idx] for t in texts]),
+                                               [style]), ["Name", "Max voltage", "Status"]))
+                legend.append(("round", swatch, label))
+        legend += _left_off_note(f, "lower-voltage substations")
 
     if "plants" in geo:
-        f = geo["plants"]
-        fam = _fuel_family(_col(f, "energy_source"))
+        f, fam, count = _plants_by_family(geo["plants"])
         cap = pd.to_numeric(_col(f, "capacity_mw"), errors="coerce").to_numpy(dtype=float)
         # Marker area proportional to capacity: radius 2 px + sqrt(MW)/3, at most 14 px.
         radius = np.clip(2.0 + np.sqrt(np.nan_to_num(cap, nan=0.0)) / 3.0, 2.0, 14.0)
+        status = _col(f, "status").map(lambda v: v if _isna(v) else "; ".join(
+            EIA_STATUS.get(x.strip().upper(), x.strip()) for x in str(v).split(";")))
         texts = [_text(_col(f, "plant_name")), _text(_col(f, "energy_source")), _text(_col(f, "capacity_mw"), "MW"),
-                 _text(_col(f, "status"))]
+                 _text(status), [f"{n:,}" for n in count]]
         for family in [*FUEL_FAMILIES, "Other"]:
             sel = fam == family
             if sel.any():
@@ -427,8 +726,9 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
                 color = FUEL_COLORS[family]
                 out.append(_with_fields(_Layer(f"plants-{family.lower()}", f"Power plants: {family}", _features(
                     f[sel], [[t[i] for i in idx] for t in texts], radius=radius[idx]), [_point_style(color)]),
-                    ["Plant", "Energy source", "Capacity", "Status"]))
+                    ["Plant", "Energy source", "Capacity", "Status", "Generators"]))
                 legend.append(("round", color, f"Plant: {family}"))
+        legend += _left_off_note(geo["plants"], "generators")
 
     if "datacenters" in geo:
         f = geo["datacenters"]
@@ -437,6 +737,16 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
             [{"color": "#000", "weight": 1, "fillColor": "#00bcd4", "fillOpacity": 0.9, "radius": 4}]),
             ["Name", "Operator"]))
         legend.append(("round", "#00bcd4", "Existing datacenter"))
+    busy = sum(len(lyr["geojson"]["features"]) for lyr in out) > BUSY_FEATURES
+    if busy:
+        # A state-scale view: the layers a behind-the-meter screen reads first stay on (score, pipelines,
+        # thermal plants, 230 kV+ grid); the dense lower-voltage grid and renewable plants start off.
+        hidden = [lyr for lyr in out if lyr["id"] in START_HIDDEN_WHEN_BUSY and lyr["visible"]]
+        for lyr in hidden:
+            lyr["visible"] = False
+        if hidden:
+            legend.append(("note", "", "Off at this extent (tick them in the layer list): "
+                                       + ", ".join(lyr["label"] for lyr in hidden)))
     return out, legend
 
 
@@ -444,8 +754,25 @@ def _context_layers(layers: Mapping[str, object], county_column: str | None,
 # sites
 
 
+def safe_href(href: object) -> str | None:
+    """A link the page may show: a relative path (no scheme, no host), percent-encoded; None otherwise.
+
+    >>> safe_href("tx_reports/cell-1.html"), safe_href("javascript:alert(1)")
+    ('tx_reports/cell-1.html', None)
+    """
+    from urllib.parse import quote, urlsplit
+
+    if _isna(href) or not isinstance(href, str) or not href.strip():
+        return None
+    text = href.strip().replace("\\", "/")
+    parts = urlsplit(text)
+    if parts.scheme or parts.netloc or text.startswith("/") or any(ord(c) < 32 for c in text):
+        return None
+    return quote(text, safe="/._-~#%")
+
+
 def _site_payload(sites: pd.DataFrame, popup_columns: Sequence[str] | None,
-                  labels: Labels = NO_LABELS) -> tuple[dict, np.ndarray]:
+                  labels: Labels = NO_LABELS, report_links: Mapping[str, str] | None = None) -> tuple[dict, np.ndarray]:
     lon, lat, keep = _site_points(sites)
     dropped = int((~keep).sum())
     if dropped:
@@ -475,12 +802,48 @@ def _site_payload(sites: pd.DataFrame, popup_columns: Sequence[str] | None,
         if missing:
             raise DataError(f"popup column(s) {missing} are not in the site table; it has {list(frame.columns)}")
         cols = list(popup_columns)
-    formatted = [_format_column(c, frame[c], labels) for c in cols]
-    values = [list(row) for row in zip(*formatted)] if cols else [[] for _ in range(len(frame))]
+    cols = [c for c in cols if c != "explanation"]
+    shown = []
+    for c in cols:
+        vals = _show_column(c, frame[c], labels)
+        if c.startswith("score_") or c == "rank":  # a missing score is worth saying; other gaps are left out
+            vals = [v if v is not None else "n/a" for v in vals]
+        shown.append(vals)
+    values = [list(row) for row in zip(*shown)] if cols else [[] for _ in range(len(frame))]
+    # best first: rank when there is one, else the score; unscored last
+    if "rank" in frame.columns:
+        rank = pd.to_numeric(frame["rank"], errors="coerce").to_numpy(dtype=float)
+        order = np.lexsort((np.arange(len(frame)), np.where(np.isfinite(rank), rank, np.inf)))
+    else:
+        order = np.lexsort((np.arange(len(frame)), -np.nan_to_num(score, nan=-np.inf)))
+    scored = np.isfinite(score[order]) if len(order) else np.zeros(0, dtype=bool)
+    explain = [None] * len(frame)
+    if "explanation" in frame.columns:
+        from maps.labels import humanize
+
+        texts = frame["explanation"].tolist()
+        for i in order[:EXPLAINED_SITES]:
+            if not _isna(texts[i]) and str(texts[i]).strip():
+                explain[i] = humanize(str(texts[i]))
+    links = [None] * len(frame)
+    if report_links:
+        ids = frame["site_id"].astype(str).tolist() if "site_id" in frame.columns else [str(v) for v in frame.index]
+        for i, sid in enumerate(ids):
+            if sid in report_links:
+                links[i] = safe_href(report_links[sid])
+                if links[i] is None:
+                    log.info("report link of site %s is not a relative path; left out", sid)
     payload = {
         "lat": np.round(lat[keep], 5), "lon": np.round(lon[keep], 5), "cls": cls, "name": names,
-        "fields": [labels.label(c) for c in cols], "values": values,
+        "fields": [labels.title(c) for c in cols], "values": values,
+        # canvas draws in this order: the lowest scores first, so the best sit on top
+        "draw": order[::-1].tolist(),
+        "best": order[:BEST_SITES][scored[:BEST_SITES]].tolist() if len(order) else [],
     }
+    if any(e is not None for e in explain):
+        payload["explain"] = explain
+    if any(h is not None for h in links):
+        payload["link"] = links
     return payload, np.column_stack([lon[keep], lat[keep]]) if keep.any() else np.empty((0, 2))
 
 
@@ -502,19 +865,88 @@ def _bounds(points: np.ndarray, layers: list[dict]) -> list | None:
     return [[float(y0), float(x0)], [float(y1), float(x1)]]
 
 
-def _legend_html(legend: list[tuple], n_sites: int, labels: Labels = NO_LABELS) -> str:
-    parts = ['<div id="siting-legend" role="region" aria-label="Legend">',
-             f"<h4>Candidate sites ({n_sites:,}): {escape(labels.label('score_total'))}</h4>"]
+def _rgb(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+#: Largest score image drawn [pixels]; a larger raster is drawn at its own resolution, not doubled.
+MAX_SURFACE_PIXELS = 4_000_000
+
+
+def surface_overlay(surface: ScoreSurface) -> dict:
+    """The score raster as a PNG image over Web Mercator bounds, coloured by the score classes.
+
+    Leaflet stretches an image overlay linearly between its corner coordinates in the map's
+    projection (EPSG:3857), so the raster is reprojected there (rasterio, nearest cell, at
+    twice its resolution so cell edges stay sharp) before it is coloured with
+    :data:`SCORE_COLORS` at :data:`SCORE_EDGES`; cells without a score are transparent.
+
+    Parameters
+    ----------
+    surface : ScoreSurface
+        Scores [-] 0-1 on a georeferenced grid.
+
+    Returns
+    -------
+    dict
+        ``url`` (a PNG data URL made by folium), ``bounds`` [[south, west], [north, east]]
+        [deg], ``label``, ``width`` and ``height`` [px].
+    """
+    import rasterio.warp
+    from affine import Affine
+    from rasterio.transform import array_bounds
+
+    values = np.asarray(surface.values, dtype="float64")
+    if values.ndim != 2 or values.size == 0:
+        raise DataError(f"score surface must be a non-empty 2-D array; got shape {values.shape}")
+    h, w = values.shape
+    west, south, east, north = array_bounds(h, w, surface.transform)
+    x0, y0, x1, y1 = rasterio.warp.transform_bounds(surface.crs, "EPSG:3857", west, south, east, north, densify_pts=21)
+    # about as many pixels as the raster has cells, twice that on each axis while the image stays small
+    scale = 2 if 4 * w * h <= MAX_SURFACE_PIXELS else 1
+    dw, dh = max(1, scale * w), max(1, scale * h)
+    dst_t = Affine((x1 - x0) / dw, 0.0, x0, 0.0, -(y1 - y0) / dh, y1)
+    dst = np.full((dh, dw), np.nan)
+    rasterio.warp.reproject(values, dst, src_transform=surface.transform, src_crs=surface.crs, dst_transform=dst_t,
+                            dst_crs="EPSG:3857", resampling=rasterio.warp.Resampling.nearest, src_nodata=np.nan,
+                            dst_nodata=np.nan)
+    rgba = np.zeros((dh, dw, 4), dtype=np.uint8)
+    ok = np.isfinite(dst)
+    palette = np.array([_rgb(c) for c in SCORE_COLORS], dtype=np.uint8)
+    rgba[ok, :3] = palette[np.searchsorted(np.asarray(SCORE_EDGES), dst[ok], side="right")]
+    rgba[ok, 3] = 255
+    lon, lat = rasterio.warp.transform("EPSG:3857", "EPSG:4326", [x0, x1], [y0, y1])
+    return {"url": folium.utilities.image_to_url(rgba), "bounds": [[lat[0], lon[0]], [lat[1], lon[1]]],
+            "label": surface.label, "width": dw, "height": dh}
+
+
+def _legend_html(legend: list[tuple], n_sites: int, labels: Labels = NO_LABELS, *, surface: bool = False,
+                 best: int = 0, dots_hidden: bool = False, total_sites: int | None = None) -> str:
+    count = (f"{n_sites:,}" if total_sites is None or total_sites <= n_sites
+             else f"best {n_sites:,} of {total_sites:,} drawn")
+    parts = ['<details id="siting-legend" open role="region" aria-label="Legend">',
+             '<summary>Legend</summary><div id="siting-legend-body">',
+             f"<h4>Candidate sites ({count}): {escape(labels.title('score_total'))}</h4>"]
     lows = (0.0, *SCORE_EDGES)
     highs = (*SCORE_EDGES, 1.0)
     for lo, hi, color in zip(lows, highs, SCORE_COLORS):
         parts.append(f'<div><span class="swatch round site" style="background:{color}"></span>{lo:.1f}–{hi:.1f}</div>')
     parts.append(f'<div><span class="swatch round site" style="background:{NO_SCORE_COLOR}"></span>not scored</div>')
+    if surface:
+        parts.append('<div class="note">Score surface: each grid cell in the colour of its site\'s score'
+                     + ("; the dots are under “Candidate sites” in the layer list" if dots_hidden
+                        else " (tick it in the layer list)") + "</div>")
+    if best:
+        parts.append(f'<div><span class="swatch round best"></span>Best {best} sites (largest dots)</div>')
     current = None
     for kind, color, label in legend:
         if kind == "title":
             parts.append(f"<h4>{escape(label)}</h4>")
             current = "title"
+            continue
+        if kind == "note":
+            parts.append(f'<div class="note">{escape(label)}</div>')
             continue
         if current is None:
             parts.append("<h4>Context layers</h4>")
@@ -523,7 +955,7 @@ def _legend_html(legend: list[tuple], n_sites: int, labels: Labels = NO_LABELS) 
                "round": f'<span class="swatch round" style="background:{color}"></span>',
                "box": f'<span class="swatch" style="background:{color}"></span>'}[kind]
         parts.append(f"<div>{css}{escape(label)}</div>")
-    parts.append("</div>")
+    parts.append("</div></details>")
     return "\n".join(parts)
 
 
@@ -538,6 +970,9 @@ def render_map(
     county_column: str | None = None,
     popup_columns: Sequence[str] | None = None,
     labels: Labels | None = None,
+    surface: ScoreSurface | str | Path | None = None,
+    report_links: Mapping[str, str] | None = None,
+    total_sites: int | None = None,
 ) -> str:
     """Render scored sites and context layers as one self-contained HTML page.
 
@@ -546,35 +981,52 @@ def render_map(
     sites : geopandas.GeoDataFrame
         Scored sites, point geometry in EPSG:4326 (or a DataFrame with ``latitude_deg`` and
         ``longitude_deg`` [deg]); columns named as in the site schema, at least ``name`` and
-        ``score_total`` [-] (0-1); ``rank`` [-] and ``score_*`` sub-scores [-] when present.
+        ``score_total`` [-] (0-1); ``rank`` [-], ``score_*`` sub-scores [-] and
+        ``explanation`` (shown for the best :data:`EXPLAINED_SITES`) when present.
         Rows without usable coordinates are not drawn (logged).
     layers : dict of str to GeoDataFrame, optional
-        Context layers by role (EPSG:4326): ``transmission`` (``voltage_kv`` [kV]),
+        Context layers by role (EPSG:4326), drawn as given (see :func:`clip_context` to
+        prepare them for a view): ``transmission`` (``voltage_kv`` [kV]),
         ``substations`` (``max_voltage_kv`` [kV]), ``pipelines`` (``pipe_type``,
-        ``operator``), ``plants`` (``energy_source`` EIA code, ``capacity_mw`` [MW]),
-        ``datacenters``, ``counties`` (with a water indicator column, see
-        ``county_column``), ``nonattainment`` (polygons, or the designation table keyed by
-        ``county_fips``, drawn on the counties), ``states``, ``gas_facilities``. Other
-        roles and tables are ignored (logged).
+        ``operator``), ``plants`` (``energy_source`` EIA code, ``capacity_mw`` [MW];
+        generators of one plant and fuel family are drawn as one point), ``datacenters``,
+        ``counties`` (with a water indicator column, see ``county_column``),
+        ``nonattainment`` (polygons, or the designation table keyed by ``county_fips``,
+        drawn on the counties), ``states``, ``gas_facilities``. Other roles and tables are
+        ignored (logged).
     title : str
         Page title [-] (escaped).
     synthetic : bool
-        Show the banner "Synthetic sample region — not real infrastructure".
+        Show the banner "Synthetic sample region — not real infrastructure" beside the title.
     attributions : sequence of str
         Data-source attributions shown at the bottom of the map [-] (escaped).
     tiles : str, optional
-        folium tile name or URL template for a background; ``None`` (default) draws a plain
-        light background and needs no network.
+        Web basemap: a short name of :data:`BASEMAPS`, a folium tile name or a URL
+        template (needs network). ``None`` (default) draws a plain light background and
+        needs none; with tiles the plain background and the layers' outlines stay
+        underneath, so a page opened offline still reads.
     county_column : str, optional
         County column to shade [its unit]; default the first of
         :data:`COUNTY_INDICATORS` present. Aqueduct ``*bws_score`` columns use the five WRI
         categories, other columns quintiles.
     popup_columns : sequence of str, optional
         Site columns in the popup; default ``score_total``, ``rank``, the ``score_*``
-        sub-scores and the :data:`HEADLINE_COLUMNS` present.
+        sub-scores and the :data:`HEADLINE_COLUMNS` present. Shown under their human labels
+        with units (:meth:`maps.labels.Labels.show`); missing values other than scores are
+        left out.
     labels : maps.labels.Labels, optional
-        Labels, units and formats of the columns (``siting.schema.field_records()``);
-        without them columns show under their own names.
+        Units and formats of the columns (``siting.schema.field_records()``); without them
+        the unit comes from the name's suffix.
+    surface : ScoreSurface or path, optional
+        A score raster (or a GeoTIFF with a ``score_total`` band) drawn as an image under
+        the sites. With more than :data:`DENSE_SITES` sites the dots then start hidden
+        (one tick in the layer list shows them) and the best :data:`BEST_SITES` stay on top.
+    report_links : dict of str to str, optional
+        ``site_id`` -> relative path of that site's report; the popup links to it. Links
+        that are not relative paths are left out (logged).
+    total_sites : int, optional
+        How many sites the table holds when ``sites`` are only the best of them (the legend
+        says so).
 
     Returns
     -------
@@ -586,22 +1038,36 @@ def render_map(
     CRSError
         A frame is not in EPSG:4326.
     DataError
-        Sites are not points, or a named column is missing.
+        Sites are not points, a named column is missing, or the surface is not a raster.
     """
     if not isinstance(title, str):
         raise ConfigError(f"title must be a string, got {type(title).__name__}")
     layers = dict(layers or {})
     labels = labels if labels is not None else NO_LABELS
-    payload, points = _site_payload(sites, popup_columns, labels)
+    payload, points = _site_payload(sites, popup_columns, labels, report_links)
     ctx, legend = _context_layers(layers, county_column, labels)
     bounds = _bounds(points, ctx)
+    if isinstance(surface, (str, Path)):
+        surface = ScoreSurface.from_geotiff(surface)
+    overlay = surface_overlay(surface) if surface is not None else None
+    if overlay is not None:  # the view holds the whole surface, not only the sites drawn as dots
+        ob = overlay["bounds"]
+        bounds = ob if bounds is None else [[min(bounds[0][0], ob[0][0]), min(bounds[0][1], ob[0][1])],
+                                            [max(bounds[1][0], ob[1][0]), max(bounds[1][1], ob[1][1])]]
+    n = len(points)
+    dense = n > DENSE_SITES
+    dots_hidden = dense and overlay is not None
+    best = len(payload["best"]) if dots_hidden else 0
 
-    fmap = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_start=4)
+    # zoomSnap 0.25: the first view fits the sites between the panels without a whole zoom level of slack
+    fmap = folium.Map(location=None, tiles=None, prefer_canvas=True, control_scale=True, zoom_start=4, zoom_snap=0.25)
     # Leaflet is inlined below; folium's CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) are not used.
     fmap.default_js = []
     fmap.default_css = []
     if tiles:
-        folium.TileLayer(tiles, attr=str(escape(f"Background tiles: {tiles}")), name="Background").add_to(fmap)
+        name = BASEMAPS.get(tiles, tiles)
+        folium.TileLayer(name, attr=None if name in BASEMAPS.values() or "{" not in name
+                         else str(escape(f"Background tiles: {tiles}")), name="Background").add_to(fmap)
     fig = fmap.get_root()
     fig.title = str(escape(title))
     fig.header.add_child(_Raw('<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -609,18 +1075,25 @@ def render_map(
                               + "\n</style>"), name="siting_assets")
     config = {
         "map_name": fmap.get_name(), "sites": payload, "layers": ctx, "bounds": bounds,
-        "palette": [*SCORE_COLORS, NO_SCORE_COLOR], "site_radius": 6 if len(points) <= 5000 else 3,
-        "site_weight": 2.5 if len(points) <= 5000 else 1,
-        "sites_label": "Candidate sites (by score)",
+        "palette": [*SCORE_COLORS, NO_SCORE_COLOR], "site_radius": 6 if n <= DENSE_SITES else 3,
+        "site_weight": 2.5 if n <= DENSE_SITES else 1,
+        "sites_label": "Candidate sites (by score)", "sites_visible": not dots_hidden,
+        "best_label": f"Best {best} sites" if best else None,
+        "surface": overlay, "surface_visible": dense and overlay is not None, "tiles": bool(tiles),
     }
-    body = [f'<div id="siting-title" title="{escape(title)}">{escape(title)}</div>']
+    body = ['<div id="siting-header"><div id="siting-title-row">'
+            f'<div id="siting-title" title="{escape(title)}">{escape(title)}</div>']
     if synthetic:
         body.append(f'<div id="siting-synthetic-banner" role="alert">{escape(SYNTHETIC_BANNER)}</div>')
+    body.append("</div>")
     body.append('<div id="siting-search"><form id="siting-search-form" role="search">'
                 '<input id="siting-search-input" type="search" placeholder="Search site name" '
                 'aria-label="Search site name"> <button type="submit">Find</button></form>'
                 '<div id="siting-search-results"></div></div>')
-    body.append(_legend_html(legend, len(points), labels))
+    body.append('<div id="siting-offline-note" hidden>Background map not reachable: plain background shown</div>')
+    body.append("</div>")
+    body.append(_legend_html(legend, n, labels, surface=overlay is not None, best=best, dots_hidden=dots_hidden,
+                             total_sites=total_sites))
     if attributions:
         body.append('<div id="siting-attribution">' + " · ".join(str(escape(a)) for a in attributions) + "</div>")
     body.append('<script type="application/json" id="siting-map-data">' + assets.json_for_script(config) + "</script>")
@@ -660,3 +1133,19 @@ def save_map(
     write_text_atomic(path, html)  # a full disk or a killed run never leaves a truncated map
     log.info("wrote map %s (%.1f MB)", path, path.stat().st_size / 1e6)
     return path
+
+
+def map_summary(html: str) -> dict:
+    """What a page of :func:`render_map` draws: ``sites``, ``layers`` (label -> features), ``surface``.
+
+    Read back from the page's data element, so it describes the file as written.
+    """
+    import json
+    import re
+
+    m = re.search(r'<script type="application/json" id="siting-map-data">(.*?)</script>', html, re.S)
+    if m is None:
+        raise DataError("not a site map page: it has no siting-map-data element")
+    data = json.loads(m.group(1))
+    return {"sites": len(data["sites"]["lat"]), "surface": data.get("surface") is not None,
+            "layers": {lyr["label"]: len(lyr["geojson"]["features"]) for lyr in data["layers"]}}

@@ -90,6 +90,7 @@ def screen_plants(
     statuses: tuple[str, ...] = STATUSES,
     as_of_year: int = 2026,
     metric_crs: str = "EPSG:5070",
+    min_capacity_mw: float | None = None,
 ) -> pd.DataFrame:
     """Existing fossil plants near a site or in a region, one row per plant.
 
@@ -112,6 +113,9 @@ def screen_plants(
         Year for ages and for telling retiring from retired [yr].
     metric_crs : str
         Projected metric CRS for distances [-].
+    min_capacity_mw : float, optional
+        Keep rows whose capacity (the plant's generators of that fuel and status) is at
+        least this [MW]; leaves out the small backup and store generators.
 
     Returns
     -------
@@ -141,6 +145,8 @@ def screen_plants(
         raise ConfigError(f"lat={lat!r}, lon={lon!r}: give both coordinates of the site or neither")
     if radius_km is not None and (lat is None or not radius_km > 0):
         raise ConfigError(f"radius_km={radius_km!r}: needs a site (lat, lon) and a positive radius [km]")
+    if min_capacity_mw is not None and (isinstance(min_capacity_mw, bool) or not min_capacity_mw >= 0):
+        raise ConfigError(f"min_capacity_mw={min_capacity_mw!r}: expected a capacity >= 0 [MW]")
     if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ConfigError(f"lat={lat}, lon={lon}: out of range; expected |lat| <= 90 and |lon| <= 180 (WGS84 degrees)")
 
@@ -204,6 +210,8 @@ def screen_plants(
     with np.errstate(invalid="ignore", divide="ignore"):
         out["age_yr"] = np.where(out["_aged_mw"] > 0, out["_age_mw"] / out["_aged_mw"], np.nan)
     out = out.rename(columns={"plant_status": "status"})
+    if min_capacity_mw is not None:
+        out = out[out["capacity_mw"] >= float(min_capacity_mw)]
     out = out.sort_values(["distance_km", "capacity_mw"], ascending=[True, False], na_position="last", ignore_index=True)
     return pd.DataFrame(out[cols])
 
@@ -561,7 +569,7 @@ def plants_near(lat: float, lon: float, radius_km: float, *, layers=None, **filt
     layers : str or Path, optional
         Layer-set file or folder (default: the embedded sample).
     **filters
-        ``fuels``, ``statuses``, ``as_of_year`` as in :func:`screen_plants`.
+        ``fuels``, ``statuses``, ``as_of_year``, ``min_capacity_mw`` as in :func:`screen_plants`.
 
     Returns
     -------

@@ -40,7 +40,8 @@ def _state_polygon(layers, state: str):
         hit = states[states[col].astype("string").str.upper() == key]
         if len(hit):
             return hit.geometry.union_all()
-    raise unknown_name("state", state, states["state_abbr"].astype(str))
+    raise unknown_name("state (code, FIPS or name)", state, states["state_abbr"].astype(str),
+                       also_match=states["state_name"].astype(str))
 
 
 def _check_bbox(bbox: Sequence[float]):
@@ -120,34 +121,74 @@ def candidate_grid(spacing_km: float, *, state: str | None = None, bbox: Sequenc
     return out
 
 
-def write_score_geotiff(scored: pd.DataFrame, path: str | Path, spacing_km: float, *, bands: Sequence[str] = SCORE_BANDS, overwrite: bool = False) -> Path:
-    """Write scores of a candidate grid as a multi-band float32 GeoTIFF in EPSG:5070.
+def grid_spacing_km(sites: pd.DataFrame) -> float | None:
+    """The spacing of the :func:`candidate_grid` the sites lie on [km], or None when they are not one.
+
+    A candidate grid's points sit at ``(cell_col + 1/2) x spacing`` and ``(-cell_row + 1/2) x
+    spacing`` in EPSG:5070; the spacing is read back from the points and their
+    ``cell_row``/``cell_col`` and accepted when every point sits within 1 % of a cell of its
+    centre.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        ``latitude_deg``, ``longitude_deg`` [deg], ``cell_row``, ``cell_col`` [-].
+
+    Returns
+    -------
+    float or None
+        Spacing [km], rounded to the metre.
+    """
+    if not {"cell_row", "cell_col", "latitude_deg", "longitude_deg"} <= set(sites.columns) or len(sites) == 0:
+        return None
+    lat = pd.to_numeric(sites["latitude_deg"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(sites["longitude_deg"], errors="coerce").to_numpy(dtype=float)
+    row = pd.to_numeric(sites["cell_row"], errors="coerce").to_numpy(dtype=float)
+    col = pd.to_numeric(sites["cell_col"], errors="coerce").to_numpy(dtype=float)
+    ok = np.isfinite(lat) & np.isfinite(lon) & np.isfinite(row) & np.isfinite(col)
+    if not ok.any():
+        return None
+    pts = gpd.GeoSeries(gpd.points_from_xy(lon[ok], lat[ok]), crs=GEOGRAPHIC_CRS).to_crs(CONUS_METRIC_CRS)
+    x, y = pts.x.to_numpy(), pts.y.to_numpy()
+    cx, cy = col[ok] + 0.5, -row[ok] + 0.5
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est = np.concatenate([x / cx, y / cy])
+    est = est[np.isfinite(est) & (est > 0)]
+    if not len(est):
+        return None
+    s = float(np.median(est))
+    if not (np.abs(x / s - cx).max() < 0.01 and np.abs(y / s - cy).max() < 0.01):
+        return None
+    return round(s / M_PER_KM, 6)
+
+
+def score_raster(scored: pd.DataFrame, spacing_km: float, *, bands: Sequence[str] = ("score_total",)):
+    """Scores of a candidate grid as a raster in EPSG:5070, one cell per grid point.
 
     Parameters
     ----------
     scored : pandas.DataFrame
         Output of :func:`siting.batch.score_sites` on a :func:`candidate_grid`
-        (``latitude_deg``, ``longitude_deg`` [deg] and the score columns [-]).
-    path : str or Path
-        Output ``.tif``.
+        (``latitude_deg``, ``longitude_deg`` [deg] and the columns of ``bands`` [-]).
     spacing_km : float
         The grid's spacing [km].
     bands : sequence of str
-        Columns written, one band each (band description = column name) [-].
-    overwrite : bool
-        Replace an existing file.
+        Columns, one band each [-].
 
     Returns
     -------
-    pathlib.Path
-        The file written. Cells without a score (no site, or a row with an error) are NaN.
+    tuple
+        ``(data, transform, crs)``: float32 array (bands, rows, cols) with NaN where no
+        site was scored, its ``affine.Affine`` transform [m] and ``"EPSG:5070"``.
+
+    Raises
+    ------
+    DataError
+        A band column is missing, no row has coordinates, or the sites are not on a grid of
+        that spacing.
     """
-    import rasterio
     from rasterio.transform import Affine
 
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise ConfigError(f"{str(path)!r} exists; pass overwrite=True (--overwrite) to replace it")
     missing = [b for b in bands if b not in scored.columns]
     if missing:
         raise DataError(f"scored table lacks {missing}; score the grid with siting.batch.score_sites first")
@@ -172,10 +213,42 @@ def write_score_geotiff(scored: pd.DataFrame, path: str | Path, spacing_km: floa
     ii, jj = (r1 - row), (col - c0)
     for b, name in enumerate(bands):
         data[b, ii, jj] = pd.to_numeric(scored[name], errors="coerce").to_numpy(dtype=float)[ok]
+    return data, Affine(s, 0.0, c0 * s, 0.0, -s, (r1 + 1) * s), CONUS_METRIC_CRS
+
+
+def write_score_geotiff(scored: pd.DataFrame, path: str | Path, spacing_km: float, *, bands: Sequence[str] = SCORE_BANDS, overwrite: bool = False) -> Path:
+    """Write scores of a candidate grid as a multi-band float32 GeoTIFF in EPSG:5070.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`siting.batch.score_sites` on a :func:`candidate_grid`
+        (``latitude_deg``, ``longitude_deg`` [deg] and the score columns [-]).
+    path : str or Path
+        Output ``.tif``.
+    spacing_km : float
+        The grid's spacing [km].
+    bands : sequence of str
+        Columns written, one band each (band description = column name) [-].
+    overwrite : bool
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written. Cells without a score (no site, or a row with an error) are NaN.
+    """
+    import rasterio
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise ConfigError(f"{str(path)!r} exists; pass overwrite=True (--overwrite) to replace it")
+    data, transform, crs = score_raster(scored, spacing_km, bands=bands)
+    height, width = data.shape[1:]
     path.parent.mkdir(parents=True, exist_ok=True)
     profile = {
         "driver": "GTiff", "dtype": "float32", "count": len(bands), "width": width, "height": height,
-        "crs": CONUS_METRIC_CRS, "transform": Affine(s, 0.0, c0 * s, 0.0, -s, (r1 + 1) * s), "nodata": float("nan"),
+        "crs": crs, "transform": transform, "nodata": float("nan"),
         "compress": "deflate", "tiled": False,
     }
     from gis_data.outputs import atomic_path

@@ -13,6 +13,7 @@ import importlib
 import logging
 import os
 import platform
+import re
 import sys
 import tempfile
 import time
@@ -21,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from siting import __version__
-from siting.errors import SitingError
+from siting.errors import SitingError, close_matches, did_you_mean
 
 #: Subcommand modules, each with ``register(subparsers)``.
 COMMAND_MODULES: tuple[str, ...] = (
@@ -40,8 +41,46 @@ COMMAND_MODULES: tuple[str, ...] = (
 log = logging.getLogger("siting")
 
 
+class HelpfulParser(argparse.ArgumentParser):
+    """argparse that says which name was probably meant when a subcommand or a choice is mistyped."""
+
+    def error(self, message: str):
+        m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message)
+        if m:
+            message += did_you_mean(m.group(1), re.findall(r"'([^']*)'", m.group(2)))
+        super().error(message)
+
+
+def _subparsers(parser: argparse.ArgumentParser):
+    return next((a for a in parser._actions if isinstance(a, argparse._SubParsersAction)), None)
+
+
+def _deepest_parser(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.ArgumentParser:
+    """The (sub)parser that parsed the last subcommand of ``args`` (``siting data scan`` -> scan's)."""
+    while True:
+        action = _subparsers(parser)
+        chosen = getattr(args, action.dest, None) if action is not None else None
+        if chosen not in (action.choices if action is not None else {}):
+            return parser
+        parser = action.choices[chosen]
+
+
+def _unknown_options_error(parser: argparse.ArgumentParser, args: argparse.Namespace, extras: list[str]):
+    """Refuse arguments no parser took, with the option each mistyped flag probably meant."""
+    target = _deepest_parser(parser, args)
+    options = [o for o in target._option_string_actions if o.startswith("--")]
+    hints = []
+    for token in extras:
+        if token.startswith("-"):
+            flag = token.split("=", 1)[0]
+            hits = close_matches(flag, options)
+            if hits:
+                hints.append(f"did you mean {' or '.join(hits)} for {flag}?")
+    target.error(f"unrecognized arguments: {' '.join(extras)}" + ("; " + " ".join(hints) if hints else ""))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = HelpfulParser(
         prog="siting",
         description=(
             "Where can an AI datacenter get its own power and water, how fast, at what cost and with "
@@ -54,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    # -v/-q work after the subcommand too (siting score ... -q); SUPPRESS keeps the top-level value otherwise
+    for command in sub.choices.values():
+        command.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                             help="more log output (-vv for debug)")
+        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                             help="only warnings and errors")
     return parser
 
 
@@ -165,7 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     full trace); 130 interrupted. Never a Python traceback on stderr.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _unknown_options_error(parser, args, extras)
     if args.command is None:
         parser.print_help()
         return 2

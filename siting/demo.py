@@ -81,11 +81,10 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     DemoResult
     """
     from gis_data.layerset import LayerSet
-    from maps.sitemap import save_map
     from siting.batch import batch_summary, score_sites
     from siting.designs import add_designs, design_sites
+    from siting.map_context import write_site_map
     from siting.tables import write_table
-    from siting.map_context import column_labels, context_layers
     from siting.site_report import build_site_report, write_site_report
 
     t0 = time.perf_counter()
@@ -109,10 +108,9 @@ def run_demo(out_dir: str | Path, *, scenario: Scenario | None = None, overwrite
     write_table(ranked, paths["table_csv"])
 
     ok = ranked[ranked["rank"].notna()]
-    context, attributions, synthetic = context_layers(layers, ok.total_bounds)
-    save_map(ok, context, paths["map_html"], overwrite=True, synthetic=synthetic, attributions=attributions,
-             labels=column_labels(),
-             title="Candidate sites, synthetic sample region (speed-to-power profile)")
+    # the one map function siting score and siting map use (context clipped to the sites, designs in the popups)
+    write_site_map(ok, layers, paths["map_html"], overwrite=True,
+                   title="Candidate sites, synthetic sample region (speed-to-power profile)")
 
     best = ok.iloc[0]
     log.info("demo: report for the best site, %s", best["name"])

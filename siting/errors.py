@@ -7,6 +7,8 @@ from models.errors import (
     MissingDataError,
     SitingError,
     UnknownNameError,
+    close_matches,
+    did_you_mean,
     unknown_name,
 )
 
@@ -18,4 +20,6 @@ __all__ = [
     "MissingDataError",
     "UnknownNameError",
     "unknown_name",
+    "close_matches",
+    "did_you_mean",
 ]

@@ -130,6 +130,34 @@ class Profile:
             "exclusions": [r.to_dict() for r in self.exclusions],
         }
 
+    def to_toml(self) -> str:
+        """The profile as a TOML file :func:`load_profile` reads back to an equal profile."""
+        d = self.to_dict()
+        lines = [f"# Effective scoring profile {self.name!r} (load it with --profile FILE)",
+                 f"name = {_toml(d['name'])}", f"description = {_toml(d['description'])}"]
+        for section in ("weights", "scales", "hard"):
+            lines += ["", f"[{section}]"] + [f"{k} = {_toml(v)}" for k, v in d[section].items()]
+        for rule in d["exclusions"]:
+            lines += ["", "[[exclusions]]"] + [f"{k} = {_toml(v)}" for k, v in rule.items()]
+        return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    """A TOML value: strings as JSON strings (valid TOML basic strings), numbers, booleans, lists."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, (int, float)):
+        return repr(value)
+    raise ConfigError(f"profile value {value!r} ({type(value).__name__}) cannot be written as TOML")
+
 
 def _check_keys(section: str, got: dict, valid, *, optional=()) -> None:
     unknown = sorted(set(got) - set(valid) - set(optional))

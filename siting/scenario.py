@@ -20,7 +20,7 @@ import numpy as np
 from models import cooling as _cooling
 from models import time_to_power as _ttp
 from models.money import COST_BASES as _COST_BASES
-from siting.errors import ConfigError
+from siting.errors import ConfigError, did_you_mean
 
 #: Cooling designs known to the water and PUE models (the registry of :mod:`models.cooling`).
 COOLING_DESIGNS = tuple(_cooling.COOLING_DESIGNS)
@@ -222,7 +222,8 @@ def _validate_field(f: dataclasses.Field, value: Any) -> None:
         if not isinstance(value, str) or not value:
             raise ConfigError(f"{name}={value!r}: expected a non-empty string")
         if m["choices"] and value not in m["choices"]:
-            raise ConfigError(f"{name}={value!r}: expected one of {', '.join(m['choices'])}")
+            raise ConfigError(f"{name}={value!r}: expected one of {', '.join(m['choices'])}"
+                              f"{did_you_mean(value, m['choices'])}")
         return
     if ftype == "int":
         if isinstance(value, bool) or not isinstance(value, int):

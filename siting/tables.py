@@ -29,6 +29,8 @@ import logging
 import re
 import warnings
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -160,9 +162,11 @@ def _ogr_layer(src: str) -> str | None:
     layers = pyogrio.list_layers(src)
     if len(layers) <= 1:
         return None
-    names = [str(n) for n, _ in layers]
+    # QGIS's style table (and other tables without geometry next to a geometry layer) is not a second layer of sites
+    names = [str(n) for n, _ in layers if str(n) != "layer_styles"]
     pick = "sites" if "sites" in names else next((str(n) for n, g in layers if g is not None), names[0])
-    log.warning("%s holds %d layers (%s); reading %r", src, len(names), ", ".join(names), pick)
+    if len(names) > 1:
+        log.warning("%s holds %d layers (%s); reading %r", src, len(names), ", ".join(names), pick)
     return pick
 
 
@@ -430,7 +434,34 @@ def _storable(frame: pd.DataFrame, suffix: str) -> pd.DataFrame:
     return frame
 
 
-def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
+#: Layer name of the table in a GeoPackage.
+GPKG_LAYER = "sites"
+#: GeoPackage version written: 1.2 opens without a warning in every GDAL since 2.2 (QGIS 3 LTRs included).
+GPKG_VERSION = "1.2"
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """What a column is, for the GeoPackage schema extension (``gpkg_data_columns``).
+
+    Attributes
+    ----------
+    name : str
+        Short human name, unique in the table (the alias GIS programs show).
+    title : str
+        Formal title.
+    description : str
+        One or two sentences, unit included.
+    """
+
+    name: str
+    title: str
+    description: str
+
+
+def write_table(frame: gpd.GeoDataFrame, path: Path, *, description: str | None = None,
+                metadata: Mapping[str, str] | None = None, field_docs: Mapping[str, FieldDoc] | None = None,
+                qgis_style: str | None = None, style_name: str = "Sites by score") -> Path:
     """Write the scored table by extension, atomically; GeoParquet and CSV are byte-for-byte reproducible.
 
     Parameters
@@ -439,6 +470,21 @@ def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
         The table (a plain DataFrame is written without geometry).
     path : Path
         ``.gpkg``, ``.parquet`` or ``.csv``.
+    description : str, optional
+        GeoPackage only: the layer's description (``gpkg_contents.description``, the
+        abstract QGIS shows).
+    metadata : dict of str to str, optional
+        GeoPackage only: items of the layer's GDAL metadata (stored in ``gpkg_metadata``,
+        referenced from ``gpkg_metadata_reference``; ``ogrinfo`` and
+        ``pyogrio.read_info(...)["layer_metadata"]`` read them back).
+    field_docs : dict of str to FieldDoc, optional
+        GeoPackage only: column -> name, title and description in the schema extension's
+        ``gpkg_data_columns`` table (columns not in the table are skipped).
+    qgis_style : str, optional
+        GeoPackage only: a QML document stored as the layer's default style in the
+        ``layer_styles`` table QGIS reads when it opens the layer.
+    style_name : str
+        Name of that style.
 
     Returns
     -------
@@ -467,12 +513,84 @@ def write_table(frame: gpd.GeoDataFrame, path: Path) -> Path:
         else:
             if not is_geo:
                 raise ConfigError(f"{str(path)!r}: a GeoPackage needs a table with geometry; write .csv or .parquet")
+            layer_md = dict(metadata or {})
+            if description:
+                layer_md["DESCRIPTION"] = description
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                frame.to_file(tmp, driver="GPKG", layer="sites")
+                frame.to_file(tmp, driver="GPKG", layer=GPKG_LAYER, layer_metadata=layer_md or None,
+                              dataset_options={"VERSION": GPKG_VERSION})
             for w in caught:
                 log.info("%s: %s", path.name, w.message)
+            if field_docs or qgis_style:
+                _gpkg_extras(tmp, [str(c) for c in frame.columns if c != frame.geometry.name], frame.geometry.name,
+                             field_docs or {}, qgis_style, style_name)
     return path
 
 
-__all__ = ["INPUT_SUFFIXES", "OUTPUT_SUFFIXES", "read_sites", "write_table"]
+def unique_field_names(docs: dict[str, FieldDoc]) -> dict[str, str]:
+    """Column -> a name unique in the table (``gpkg_data_columns`` requires it): repeats get the column name."""
+    seen: dict[str, int] = {}
+    for d in docs.values():
+        seen[d.name] = seen.get(d.name, 0) + 1
+    return {c: (d.name if seen[d.name] == 1 else f"{d.name} ({c})") for c, d in docs.items()}
+
+
+def _gpkg_extras(path: Path, columns: list[str], geometry: str, field_docs: Mapping[str, FieldDoc],
+                 qgis_style: str | None, style_name: str) -> None:
+    """Add the schema extension's field descriptions and QGIS's default style to a written GeoPackage."""
+    import sqlite3
+
+    docs = {c: field_docs[c] for c in columns if c in field_docs}
+    names = unique_field_names(docs)
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            if docs:
+                # OGC GeoPackage 1.2, schema extension (gpkg_schema): tables as the standard defines them
+                con.execute("""CREATE TABLE IF NOT EXISTS gpkg_data_columns (
+                    table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT,
+                    mime_type TEXT, constraint_name TEXT,
+                    CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
+                    CONSTRAINT gdc_tn UNIQUE (table_name, name))""")
+                con.execute("""CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (
+                    constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, value TEXT, min NUMERIC,
+                    min_is_inclusive BOOLEAN, max NUMERIC, max_is_inclusive BOOLEAN, description TEXT,
+                    CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))""")
+                con.execute("DELETE FROM gpkg_data_columns WHERE table_name = ?", (GPKG_LAYER,))
+                con.executemany(
+                    "INSERT INTO gpkg_data_columns (table_name, column_name, name, title, description) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [(GPKG_LAYER, c, names[c], d.title, d.description) for c, d in docs.items()])
+                schema_uri = "http://www.geopackage.org/spec120/#extension_schema"
+                for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+                    con.execute("DELETE FROM gpkg_extensions WHERE table_name = ? AND extension_name = 'gpkg_schema'",
+                                (table,))
+                    con.execute("INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, "
+                                "scope) VALUES (?, NULL, 'gpkg_schema', ?, 'read-write')", (table, schema_uri))
+            if qgis_style:
+                # QGIS matches a style to a layer by table and geometry column (GDAL names the latter "geom")
+                row = con.execute("SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
+                                  (GPKG_LAYER,)).fetchone()
+                geometry = row[0] if row else geometry
+                # The table QGIS creates and reads for styles stored in a GeoPackage (QgsOgrProvider)
+                con.execute("""CREATE TABLE IF NOT EXISTS layer_styles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+                    f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+                    styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+                    update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))""")
+                con.execute("DELETE FROM layer_styles WHERE f_table_name = ?", (GPKG_LAYER,))
+                con.execute("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+                            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
+                            (GPKG_LAYER, geometry, style_name, qgis_style, style_name))
+                if not con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchone():
+                    # registered as an attributes table, as QGIS does, so GDAL lists it and no check flags it
+                    con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+                                "last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+                                "'QGIS layer styles', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))")
+    finally:
+        con.close()
+
+
+__all__ = ["FieldDoc", "GPKG_LAYER", "unique_field_names", "INPUT_SUFFIXES", "OUTPUT_SUFFIXES", "read_sites", "write_table"]

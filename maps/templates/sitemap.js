@@ -1,7 +1,8 @@
-/* Site map behaviour: context layers, candidate sites on one canvas, popups, search,
- * fullscreen and the layer control. Reads its data from the JSON element
- * #siting-map-data (written by maps/sitemap.py). Every string from the data goes into
- * the page through textContent, never innerHTML, so hostile names stay text. */
+/* Site map behaviour: score surface, context layers, candidate sites on one canvas, popups,
+ * search, fullscreen, the layer control and the collapsible legend. Reads its data from the
+ * JSON element #siting-map-data (written by maps/sitemap.py). Every string from the data
+ * goes into the page through textContent (links through setAttribute after the page
+ * checked them), never innerHTML, so hostile names stay text. */
 (function () {
   "use strict";
   var cfg = JSON.parse(document.getElementById("siting-map-data").textContent);
@@ -21,6 +22,7 @@
     box.appendChild(el("div", "siting-popup-title", title));
     var t = el("table");
     rows.forEach(function (r) {
+      if (r[1] === null || r[1] === undefined || r[1] === "") { return; }
       var tr = el("tr");
       tr.appendChild(el("th", null, r[0]));
       tr.appendChild(el("td", null, r[1]));
@@ -28,6 +30,29 @@
     });
     box.appendChild(t);
     return box;
+  }
+
+  /* ---- web basemap (optional): the plain background stays underneath when it cannot load ---- */
+  if (cfg.tiles) {
+    var warned = false;
+    map.eachLayer(function (lyr) {
+      if (lyr instanceof L.TileLayer) {
+        lyr.on("tileerror", function () {
+          if (warned) { return; }
+          warned = true;
+          document.getElementById("siting-offline-note").hidden = false;
+        });
+      }
+    });
+  }
+
+  /* ---- score surface: an image under everything else ---- */
+  if (cfg.surface) {
+    var surf = L.imageOverlay(cfg.surface.url, cfg.surface.bounds,
+                              { opacity: 0.75, interactive: false, className: "siting-surface" });
+    if (cfg.surface_visible) { surf.addTo(map); }
+    overlays[cfg.surface.label] = surf;
+    surf.siting_id = "surface";
   }
 
   /* ---- context layers ---- */
@@ -51,7 +76,8 @@
     });
     overlays[layer.label] = gj;
     gj.siting_id = layer.id;
-    if (layer.visible) { gj.addTo(map); }
+    /* shaded polygons would tint the score surface: they start hidden under it */
+    if (layer.visible && !(cfg.surface_visible && layer.id === "counties")) { gj.addTo(map); }
   });
 
   /* ---- candidate sites ---- */
@@ -60,34 +86,95 @@
   var markers = new Array(s.lat.length);
   function sitePopup(i) {
     var rows = s.fields.map(function (fld, j) { return [fld, s.values[i][j]]; });
-    return table(s.name[i], rows);
+    var box = table(s.name[i], rows);
+    if (s.explain && s.explain[i]) {
+      box.appendChild(el("div", "siting-popup-explain", s.explain[i]));
+    }
+    if (s.link && s.link[i]) {
+      var a = el("a", "siting-popup-link", "Open the site report");
+      a.setAttribute("href", s.link[i]);
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener");
+      box.appendChild(a);
+    }
+    return box;
+  }
+  /* A popup pans clear of the header (top left) and of the layer list and legend (right). */
+  function panPadding() {
+    var head = document.getElementById("siting-header").getBoundingClientRect();
+    var right = 20;
+    ["siting-layer-control", "siting-legend"].forEach(function (id) {
+      var e = document.getElementById(id);
+      if (e) { right = Math.max(right, window.innerWidth - e.getBoundingClientRect().left + 10); }
+    });
+    right = Math.min(right, Math.max(20, window.innerWidth - 420));
+    return { tl: [20, Math.min(head.bottom + 10, window.innerHeight / 2)], br: [right, 45] };
+  }
+  function openPopup(i, latlng) {
+    var pad = panPadding();
+    L.popup({ maxWidth: 380, autoPanPaddingTopLeft: pad.tl, autoPanPaddingBottomRight: pad.br })
+      .setLatLng(latlng).setContent(sitePopup(i)).openOn(map);
   }
   var palette = cfg.palette;
-  for (var i = 0; i < s.lat.length; i++) {
-    var c = palette[s.cls[i]];
+  var draw = s.draw || s.lat.map(function (_, k) { return k; });
+  for (var d = 0; d < draw.length; d++) {
+    var i = draw[d];
     var m = L.circleMarker([s.lat[i], s.lon[i]], {
       renderer: renderer, radius: cfg.site_radius, weight: cfg.site_weight, color: "#000", opacity: 1,
-      fillColor: c, fillOpacity: 0.9
+      fillColor: palette[s.cls[i]], fillOpacity: 0.9
     });
     m.siting_index = i;
     markers[i] = m;
     siteLayer.addLayer(m);
   }
-  siteLayer.on("click", function (e) {
-    var i = e.layer.siting_index;
-    L.popup({ maxWidth: 360 }).setLatLng(e.layer.getLatLng()).setContent(sitePopup(i)).openOn(map);
-  });
-  if (s.lat.length) { siteLayer.addTo(map); }
+  siteLayer.on("click", function (e) { openPopup(e.layer.siting_index, e.layer.getLatLng()); });
+  if (s.lat.length && cfg.sites_visible) { siteLayer.addTo(map); }
   overlays[cfg.sites_label] = siteLayer;
   siteLayer.siting_id = "sites";
 
+  /* ---- the best sites, on top of a dense map whose dots start hidden ---- */
+  if (cfg.best_label && s.best.length) {
+    var bestLayer = L.featureGroup();
+    s.best.slice().reverse().forEach(function (k) {
+      var bm = L.circleMarker([s.lat[k], s.lon[k]], {
+        renderer: renderer, radius: 8, weight: 3, color: "#000", opacity: 1,
+        fillColor: palette[s.cls[k]], fillOpacity: 1
+      });
+      bm.siting_index = k;
+      bestLayer.addLayer(bm);
+    });
+    bestLayer.on("click", function (e) { openPopup(e.layer.siting_index, e.layer.getLatLng()); });
+    bestLayer.addTo(map);
+    overlays[cfg.best_label] = bestLayer;
+    bestLayer.siting_id = "best";
+  }
+
   var control = L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
   control.getContainer().id = "siting-layer-control";
+  /* The layer list folds like the legend: a header button hides or shows it. */
+  (function () {
+    var box = control.getContainer();
+    var head = el("button", "siting-fold", "Layers");
+    head.type = "button";
+    head.setAttribute("aria-expanded", "true");
+    box.insertBefore(head, box.firstChild);
+    L.DomEvent.on(head, "click", function (ev) {
+      L.DomEvent.stop(ev);
+      var folded = box.classList.toggle("siting-folded");
+      head.setAttribute("aria-expanded", folded ? "false" : "true");
+    });
+  })();
 
   /* ---- view ---- */
   /* A map in a hidden container (e.g. a closed <details> in the report) has no size yet:
    * centre it now and fit the bounds once it is shown. */
-  function fit() { map.fitBounds(cfg.bounds, { padding: [20, 20] }); }
+  /* Fitted clear of the panels: the header (top left), the layer list and legend (right). */
+  function fit() {
+    var pad = panPadding();
+    var size = map.getSize();
+    var right = Math.min(pad.br[0], size.x / 2);
+    map.fitBounds(cfg.bounds, { paddingTopLeft: [50, Math.min(pad.tl[1], size.y / 3)], paddingBottomRight: [right, 30] });
+  }
   if (cfg.bounds) {
     var size = map.getSize();
     if (size.x > 0 && size.y > 0) { fit(); }
@@ -149,14 +236,17 @@
     var ll = markers[k].getLatLng();
     // No animation: the popup opens (and auto-pans) on the final view, centred on the site.
     map.setView(ll, Math.max(map.getZoom(), 11), { animate: false });
-    L.popup({ maxWidth: 360 }).setLatLng(ll).setContent(sitePopup(k)).openOn(map);
+    openPopup(k, ll);
   }
   document.getElementById("siting-search-form").addEventListener("submit", function (ev) {
     ev.preventDefault();
     search();
   });
-  L.DomEvent.disableClickPropagation(document.getElementById("siting-search"));
-  L.DomEvent.disableScrollPropagation(document.getElementById("siting-search"));
+  ["siting-header", "siting-legend"].forEach(function (id) {
+    var node = document.getElementById(id);
+    L.DomEvent.disableClickPropagation(node);
+    L.DomEvent.disableScrollPropagation(node);
+  });
 
   window.sitingMap = { map: map, overlays: overlays, sites: siteLayer, openSite: openSite,
                        readyMs: performance.now() };

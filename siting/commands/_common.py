@@ -36,6 +36,63 @@ def add_layers(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _place_name(state: str) -> str:
+    """A state code, FIPS or name as people write it (``tx`` -> ``Texas``); as given when unknown."""
+    from gis_data.boundaries import STATES
+
+    key = str(state).strip().upper()
+    for fips, (abbr, name) in STATES.items():
+        if key in (abbr, fips, name.upper()) or key.zfill(2) == fips:
+            return name
+    return str(state)
+
+
+def sample_layers_hint(layers_arg, *, lat: float | None = None, lon: float | None = None,
+                       state: str | None = None, bbox=None) -> str | None:
+    """What to say when no --layers was given (the embedded synthetic sample is used) and the place asked
+    about is not in it; None when layers were given or the place is in the sample.
+
+    Parameters
+    ----------
+    layers_arg : path or None
+        The command's --layers value.
+    lat, lon : float, optional
+        A site [deg].
+    state : str, optional
+        A state code, FIPS code or name.
+    bbox : sequence of 4 float, optional
+        West, south, east, north [deg].
+    """
+    if layers_arg is not None:
+        return None
+    import shapely
+
+    from gis_data.layerset import LayerSet
+
+    sample = LayerSet.sample()
+    states = sample.load("states")
+    region = " and ".join(sorted(_place_name(a) for a in states["state_abbr"].astype(str)))
+    if state is not None:
+        key = str(state).strip().upper()
+        known = {str(v).strip().upper() for c in ("state_abbr", "state_fips", "state_name") for v in states[c]}
+        if key in known:
+            return None
+        where = _place_name(state)
+    elif lat is not None and lon is not None:
+        counties = sample.load("counties")
+        if counties.intersects(shapely.Point(float(lon), float(lat))).any():
+            return None
+        where = f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.4f}° {'E' if lon >= 0 else 'W'}"
+    elif bbox is not None:
+        if sample.load("counties").intersects(shapely.box(*[float(v) for v in bbox])).any():
+            return None
+        where = "that box"
+    else:
+        return None
+    return (f"the default layers are the synthetic {region} sample (invented infrastructure around Greensboro); "
+            f"pass --layers layers.toml (see `siting data scan`) for {where}")
+
+
 def add_scenario(parser: argparse.ArgumentParser) -> None:
     """Add --scenario FILE and one --<field> option per scenario field (help from its metadata)."""
     g = parser.add_argument_group("scenario", "assumptions; a --scenario TOML file first, then these override it")

@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 
 from siting.commands._common import (
-    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, scenario_from_args,
+    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, sample_layers_hint,
+    scenario_from_args,
 )
+from siting.errors import ConfigError
 
 
 def register(sub) -> None:
@@ -41,14 +43,19 @@ def run(args: argparse.Namespace) -> int:
     from siting.tables import OUTPUT_SUFFIXES, write_table
 
     tif = Path(args.out).expanduser().with_suffix(".tif")
-    out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite, also=(tif,) if args.score else ())
+    base = Path(args.out).expanduser()
+    sidecars = (base.with_name(base.stem + "_scenario.toml"), base.with_name(base.stem + "_profile.toml"))
+    out = check_out_file(args.out, OUTPUT_SUFFIXES, args.overwrite, also=(tif, *sidecars) if args.score else ())
     scenario = scenario_from_args(args)
     profile = None
     if args.score:
         from siting.profiles import load_profile
 
         profile = load_profile(args.profile)
-    with locked_output(out, also=(tif,)):
+    hint = sample_layers_hint(args.layers, state=args.state, bbox=args.bbox)
+    if hint:
+        raise ConfigError(f"{'--state ' + str(args.state) if args.state else '--bbox'}: {hint}")
+    with locked_output(out, also=(tif, *sidecars)):
         layers = open_layers(args.layers)
         grid = candidate_grid(args.spacing_km, state=args.state, bbox=args.bbox, layers=layers)
         result = {"points": len(grid), "spacing_km": args.spacing_km, "output": out, "geotiff": None}
@@ -60,11 +67,18 @@ def run(args: argparse.Namespace) -> int:
             result["geotiff"] = tif
             result["summary"] = grid.attrs["batch_summary"]
         write_table(grid, out)
+        if args.score:  # the effective assumptions of the scores, next to them
+            from gis_data.outputs import write_text_atomic
+
+            write_text_atomic(sidecars[0], scenario.to_toml())
+            write_text_atomic(sidecars[1], profile.to_toml())
+            result["scenario"], result["profile"] = sidecars
     if args.json:
         print_json(result)
         return 0
     lines = [f"{len(grid):,} candidate points every {args.spacing_km:g} km -> {out}"]
     if result["geotiff"]:
         lines.append(f"scores (total and sub-scores, EPSG:5070) -> {tif}")
+        lines.append(f"effective scenario and profile -> {sidecars[0].name}, {sidecars[1].name}")
     print("\n".join(lines))
     return 0

@@ -10,8 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from siting.commands._common import check_out_file, locked_output, print_json
-from siting.errors import DataError, MissingDataError
-from siting.map_context import column_labels, context_layers
+from siting.errors import ConfigError, DataError, MissingDataError
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +33,18 @@ def register(sub) -> None:
                    help="layer-set TOML file or folder holding one, or 'sample' for the embedded synthetic region; "
                    "context layers are drawn only when given")
     p.add_argument("--title", default=None, help="map title (default: the file name)")
-    p.add_argument("--tiles", default=None,
-                   help="background tiles (folium name or URL template; needs network); default a plain background")
+    p.add_argument("--basemap", "--tiles", dest="tiles", default=None, metavar="NAME|URL",
+                   help="web background map: osm, carto-light, carto-voyager, a folium tile name or a tile URL "
+                        "template (needs network when viewed); default a plain background that opens offline")
+    p.add_argument("--surface", type=Path, default=None, metavar="GEOTIFF",
+                   help="score raster drawn under the sites (band score_total); default the table's own grid when "
+                        "its sites are a `siting candidates` grid")
+    p.add_argument("--max-sites", type=int, default=None, metavar="N",
+                   help="sites drawn as dots, the best ranked first (default 10000, as `siting score` draws; a grid's "
+                        "score surface shows every site)")
+    p.add_argument("--reports", type=Path, default=None, metavar="FOLDER",
+                   help="folder of site reports named <site_id>.html to link from the popups; default "
+                        "SCORED_FILE's <stem>_reports/ when it exists (`siting score --report-top N` writes it)")
     p.add_argument("--json", action="store_true", help="print what was written as JSON on stdout")
     p.set_defaults(func=run)
 
@@ -109,22 +118,40 @@ def read_scored(path: Path) -> gpd.GeoDataFrame:
     return frame.set_geometry(gpd.GeoSeries(drawn, index=frame.index, crs="EPSG:4326"))
 
 
-def run(args: argparse.Namespace) -> int:
-    from maps.sitemap import save_map
+def report_links(sites: pd.DataFrame, folder: Path, map_path: Path) -> dict[str, str]:
+    """site_id -> path of its report relative to the map, for the reports present in ``folder``."""
+    import os
 
+    if not folder.is_dir() or "site_id" not in sites.columns:
+        return {}
+    files = {p.stem: p for p in folder.glob("*.html")}
+    out = {}
+    for sid in sites["site_id"].astype(str):
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in sid)[:120]
+        if safe in files:
+            out[sid] = Path(os.path.relpath(files[safe], map_path.parent)).as_posix()
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from siting.map_context import MAP_MAX_SITES, write_site_map
+
+    if args.max_sites is not None and args.max_sites < 1:
+        raise ConfigError(f"--max-sites {args.max_sites}: expected a number of sites >= 1")
     out = check_out_file(args.out, (".html", ".htm"), args.overwrite)
+    scored_file = Path(args.scored_file)
     with locked_output(out):
-        sites = read_scored(args.scored_file)
-        layers, attributions, synthetic = {}, [], False
-        if args.layers is not None:
-            drawable = sites.geometry.notna() & ~sites.geometry.is_empty if len(sites) else sites.geometry.notna()
-            if not drawable.any():
-                raise DataError(f"{args.scored_file} has no sites with coordinates to centre the context layers on")
-            layers, attributions, synthetic = context_layers(args.layers, sites[drawable].total_bounds)
-        title = args.title or f"Candidate sites: {Path(args.scored_file).name}"
-        path = save_map(sites, layers, out, overwrite=args.overwrite, title=title, synthetic=synthetic,
-                        labels=column_labels(), attributions=attributions, tiles=args.tiles)
+        sites = read_scored(scored_file)
+        folder = args.reports if args.reports is not None else scored_file.with_name(scored_file.stem + "_reports")
+        if args.reports is not None and not folder.is_dir():
+            raise MissingDataError(f"--reports {str(folder)!r} is not a folder of site reports")
+        links = report_links(sites, folder, out)
+        title = args.title or f"Candidate sites: {scored_file.name}"
+        info = write_site_map(sites, args.layers, out, title=title, tiles=args.tiles, report_links=links or None,
+                              surface=args.surface, overwrite=args.overwrite,
+                              max_sites=args.max_sites or MAP_MAX_SITES)
     if args.json:
-        print_json({"out": str(path), "sites": int(len(sites)), "layers": sorted(layers), "synthetic": synthetic,
-                    "bytes": path.stat().st_size})
+        print_json({"out": str(info["path"]), "sites": int(len(sites)), "drawn": info["sites"],
+                    "layers": info["roles"], "map_layers": info["layers"], "synthetic": info["synthetic"],
+                    "surface": info["surface"], "reports_linked": len(links), "bytes": info["bytes"]})
     return 0

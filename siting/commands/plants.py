@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from siting.commands._common import add_json, add_layers, print_json
+from siting.commands._common import add_json, add_layers, print_json, sample_layers_hint
 from siting.errors import ConfigError
 
 
@@ -26,6 +26,9 @@ def register(sub) -> None:
     p.add_argument("--statuses", default="operating,retiring,retired",
                    help="comma-separated statuses: operating, retiring, retired")
     p.add_argument("--as-of-year", type=int, default=2026, help="year for ages and retirements (default 2026)")
+    p.add_argument("--min-mw", type=float, default=None, metavar="MW",
+                   help="leave out plants smaller than this [MW] (the plant's generators of one fuel and status; "
+                        "e.g. 50 hides store and backup generators)")
     add_layers(p)
     add_json(p)
     p.set_defaults(func=run)
@@ -40,13 +43,17 @@ def run(args: argparse.Namespace) -> int:
         args.lat, args.lon, args.radius_km, layers=args.layers,
         fuels=tuple(x.strip() for x in args.fuels.split(",") if x.strip()),
         statuses=tuple(x.strip() for x in args.statuses.split(",") if x.strip()),
-        as_of_year=args.as_of_year,
+        as_of_year=args.as_of_year, min_capacity_mw=args.min_mw,
     )
     if args.json:
         print_json(table.to_dict(orient="records"))
         return 0
     if table.empty:
-        print(f"no {args.fuels} plants ({args.statuses}) within {args.radius_km:g} km of {args.lat}, {args.lon}")
+        size = f" of {args.min_mw:g} MW or more" if args.min_mw else ""
+        print(f"no {args.fuels} plants{size} ({args.statuses}) within {args.radius_km:g} km of {args.lat}, {args.lon}")
+        hint = sample_layers_hint(args.layers, lat=args.lat, lon=args.lon)
+        if hint:
+            print(f"note: {hint}")
         return 0
     print(f"{'km':>6s}  {'MW':>7s}  {'fuel':4s}  {'status':9s}  {'age':>4s}  {'retire':>6s}  plant (pipeline)")
     for _, r in table.iterrows():

@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 
 from siting.commands._common import (
-    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, scenario_from_args,
+    add_json, add_layers, add_scenario, check_out_file, locked_output, print_json, sample_layers_hint,
+    scenario_from_args,
 )
 
 
@@ -59,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     check_out_file(out, (".html", ".htm"), args.overwrite, also=(scenario_path, *((pdf_path,) if args.pdf else ())))
     scenario = scenario_from_args(args)
     load_profile(args.profile)  # read (and refused when bad) before any work
+    hint = sample_layers_hint(args.layers, lat=args.lat, lon=args.lon)
+    if hint:
+        raise ConfigError(f"--lat {args.lat} --lon {args.lon}: {hint}")
     if args.no_deal and (args.deal is not None or args.deal_terms is not None):
         raise ConfigError("--no-deal leaves the deal out; drop --deal/--deal-terms, or drop --no-deal")
     if args.deal is not None and (args.deal_terms is not None or args.deal_option is not None):

@@ -372,7 +372,13 @@ def test_resume_never_overwrites_a_finished_output(shared_sample, sites, tmp_pat
 def test_overwrite_governs_the_map_next_to_the_table(shared_sample, sites, tmp_path):
     out = tmp_path / "scored.csv"
     assert run_cli(["score", str(sites), "--out", str(out), "--no-progress"])[0] == 0
+    # every file written next to the table is governed by --overwrite: the effective scenario and profile ...
     out.unlink()
+    rc, _, err = run_cli(["score", str(sites), "--out", str(out), "--no-progress"])
+    assert rc == 2 and "scored_scenario.toml" in err and "--overwrite" in err
+    for side in ("scored_scenario.toml", "scored_profile.toml"):
+        (tmp_path / side).unlink()
+    # ... and the map
     rc, _, err = run_cli(["score", str(sites), "--out", str(out), "--no-progress"])
     assert rc == 2 and "scored_map.html" in err and "--overwrite" in err
     assert run_cli(["score", str(sites), "--out", str(out), "--no-progress", "--no-map"])[0] == 0  # no map: no clash

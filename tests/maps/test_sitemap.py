@@ -40,13 +40,18 @@ def test_sites_and_layers_in_payload(site_factory, region_layers, labels):
     # Colour classes: score 0.55 falls in the third class (0.4-0.6), by hand.
     first = sites["score_total"].iloc[0]
     assert s["cls"][0] == int(np.searchsorted([0.2, 0.4, 0.6, 0.8], first, side="right"))
-    assert s["fields"][:2] == ["score_total", "rank"]
-    assert "distance_to_substation_km [km]" in s["fields"]
-    j = s["fields"].index("distance_to_substation_km [km]")
-    assert s["values"][0][j].endswith(" km")
+    # Popups read as people write: labels without the unit, the unit with the value (maps/labels.py).
+    assert s["fields"][:2] == ["Total score", "Rank"]
+    assert "Distance to substation" in s["fields"]
+    assert not [f for f in s["fields"] if "_" in f or "[" in f]
+    j = s["fields"].index("Distance to substation")
+    d = sites["distance_to_substation_km"].iloc[0]
+    assert s["values"][0][j] == f"{float(f'{d:.3g}'):g} km"  # three significant digits, no trailing zeros
+    w = s["fields"].index("Total water consumption")
+    assert s["values"][0][w].endswith(" gal/yr") and "e+" not in s["values"][0][w]
     labels = [lyr["label"] for lyr in data["layers"]]
     for expected in ("Transmission ≥ 500 kV", "Transmission 345–499 kV", "Transmission 230–344 kV",
-                     "Transmission < 230 kV", "Transmission, voltage unknown", "Substations",
+                     "Transmission < 230 kV", "Transmission, voltage unknown", "Substations ≥ 230 kV",
                      "Gas pipelines, interstate", "Gas pipelines, intrastate", "Power plants: Gas",
                      "Power plants: Coal", "Power plants: Solar", "Existing datacenters",
                      "Counties (water indicator)", "Nonattainment areas"):
@@ -152,3 +157,123 @@ def test_tiles_are_optional(site_factory):
     assert "tile.openstreetmap.org" in tiled
     # The plain light background stays underneath, so a page whose tiles cannot load still reads.
     assert ".leaflet-container { background: #eef1f4" in tiled
+
+
+# ---------------------------------------------------------------------------------------
+# context prepared for the view, score surface, links, plants by plant
+
+
+def test_simplify_tolerance_suits_the_first_view():
+    from maps.sitemap import simplify_tolerance_deg
+
+    # Texas plus half a degree: 14.2 deg over 1000 px, 11.7 deg over 700 px -> 0.016714 deg a pixel (the
+    # height limits), an eighth of it 0.0020893 deg (about 230 m); by hand
+    assert simplify_tolerance_deg((-107.2, 25.3, -93.0, 37.0)) == pytest.approx(11.7 / 700 / 8, rel=1e-12)
+    assert simplify_tolerance_deg((0, 0, 0, 0)) == 0.0
+
+
+def test_clip_context_cuts_simplifies_and_keeps_the_most_important():
+    from shapely.geometry import LineString, Point, box
+
+    from maps.sitemap import clip_context
+
+    zigzag = LineString([(-2, 0.2), *[(x / 10, 0.2 + (0.001 if i % 2 else 0)) for i, x in enumerate(range(0, 11))],
+                         (3, 0.2)])
+    lines = gpd.GeoDataFrame({"voltage_kv": [500.0, 345.0, 115.0, 230.0]},
+                             geometry=[LineString([(-2, 0.5), (3, 0.5)]), zigzag, LineString([(0, 0), (1, 1)]),
+                                       LineString([(5, 5), (6, 6)])], crs="EPSG:4326")
+    subs = gpd.GeoDataFrame({"max_voltage_kv": [345.0, 115.0]}, geometry=[Point(0.5, 0.5), Point(4, 4)],
+                            crs="EPSG:4326")
+    counties = gpd.GeoDataFrame({"county_fips": ["1"]}, geometry=[box(1, 1, 3, 3)], crs="EPSG:4326")
+    before = lines.copy()
+    out = clip_context({"transmission": lines, "substations": subs, "counties": counties,
+                        "table": pd.DataFrame({"a": [1]})}, (0, 0, 1, 1), margin_deg=0.5, tolerance_deg=0.01,
+                       max_features=2)
+    pd.testing.assert_frame_equal(lines, before)  # inputs untouched
+    t = out["transmission"]
+    # the line far away is gone; of the three in view the two highest voltages stay, the 115 kV one is left off
+    assert t["voltage_kv"].tolist() == [500.0, 345.0] and t.attrs["features_left_off"] == 1
+    # cut at the box (-0.5 .. 1.5): 2.0 deg long, by hand
+    assert t.geometry.iloc[0].length == pytest.approx(2.0, rel=1e-12)
+    # the 0.001 deg zigzag is under the 0.01 deg tolerance: simplified to a straight segment of 2 points
+    assert len(t.geometry.iloc[1].coords) == 2
+    assert out["substations"]["max_voltage_kv"].tolist() == [345.0]  # the point outside is dropped
+    assert out["counties"].geometry.iloc[0].area == pytest.approx(0.25, rel=1e-12)  # box 1..1.5 x 1..1.5
+    assert out["table"].equals(pd.DataFrame({"a": [1]}))
+
+
+def test_surface_overlay_colours_cells_and_keeps_bounds():
+    import base64
+    import io
+
+    import matplotlib.image as mpimg
+    from affine import Affine
+
+    from maps.sitemap import SCORE_COLORS, ScoreSurface, surface_overlay
+
+    values = np.array([[0.1, 0.5], [0.9, np.nan]])  # north row first
+    s = surface_overlay(ScoreSurface(values, Affine(1.0, 0, -80.0, 0, -1.0, 36.0), "EPSG:4326"))
+    # a lon/lat rectangle stays the same rectangle in Web Mercator: bounds come back exactly
+    assert s["bounds"] == [[pytest.approx(34.0, abs=1e-9), pytest.approx(-80.0, abs=1e-9)],
+                           [pytest.approx(36.0, abs=1e-9), pytest.approx(-78.0, abs=1e-9)]]
+    png = mpimg.imread(io.BytesIO(base64.b64decode(s["url"].split(",", 1)[1])), format="png")
+    assert png.shape == (4, 4, 4)  # twice the cells on each axis
+
+    def rgb(color):
+        return [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+
+    # the north-west cell scores 0.1 (first class), the north-east 0.5 (third), the south-west 0.9 (fifth);
+    # the south-east has no score: transparent
+    np.testing.assert_allclose(png[0, 0, :3], rgb(SCORE_COLORS[0]), atol=1 / 255)
+    np.testing.assert_allclose(png[0, 3, :3], rgb(SCORE_COLORS[2]), atol=1 / 255)
+    np.testing.assert_allclose(png[3, 0, :3], rgb(SCORE_COLORS[4]), atol=1 / 255)
+    assert png[3, 3, 3] == 0 and png[0, 0, 3] == 1
+
+
+def test_report_links_are_relative_paths_only(site_factory, labels):
+    from maps.sitemap import safe_href
+
+    assert safe_href("tx_reports/cell-+1.html") == "tx_reports/cell-%2B1.html"
+    for bad in ("javascript:alert(1)", "https://example.com/x.html", "//host/x", "/etc/passwd", "", None, 3):
+        assert safe_href(bad) is None
+    sites = site_factory(3)
+    data = _data(render_map(sites, None, title="t", synthetic=False, labels=labels,
+                            report_links={"site-0000000": "r/a.html", "site-0000001": "javascript:alert(1)"}))
+    assert data["sites"]["link"] == ["r/a.html", None, None]
+
+
+def test_generators_drawn_as_one_point_per_plant_and_fuel(region_layers):
+    from shapely.geometry import Point
+
+    plants = gpd.GeoDataFrame(
+        {"plant_id": ["1", "1", "1", "2"], "plant_name": ["Gas A"] * 3 + ["Sun C"], "capacity_mw": [100.0, 50.0, 20.0, 5.0],
+         "energy_source": ["NG", "NG", "DFO", "SUN"], "status": ["OP", "SB", "OP", "OP"]},
+        geometry=[Point(-80.0, 36.0)] * 3 + [Point(-79.5, 36.2)], crs="EPSG:4326")
+    data = _data(render_map(gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), {"plants": plants}, title="t",
+                            synthetic=False))
+    by_id = {lyr["id"]: lyr["geojson"]["features"] for lyr in data["layers"]}
+    gas = by_id["plants-gas"]
+    assert len(gas) == 1
+    # name, energy sources, capacity (100 + 50 MW), statuses in words (EIA-860 codes), generators
+    assert gas[0]["properties"]["_t"] == ["Gas A", "NG", "150 MW", "operating; standby", "2"]
+    assert len(by_id["plants-oil"]) == 1 and len(by_id["plants-solar"]) == 1
+
+
+def test_dense_grid_hides_dots_under_the_surface_and_keeps_the_best(labels):
+    from affine import Affine
+
+    from maps.sitemap import BEST_SITES, DENSE_SITES, ScoreSurface
+
+    n = DENSE_SITES + 1
+    rng = np.random.default_rng(3)
+    sites = gpd.GeoDataFrame({"name": [f"s{i}" for i in range(n)], "score_total": rng.random(n),
+                              "rank": np.arange(1, n + 1)},
+                             geometry=gpd.points_from_xy(rng.uniform(-80, -79, n), rng.uniform(35, 36, n)),
+                             crs="EPSG:4326")
+    surface = ScoreSurface(rng.random((10, 10)), Affine(0.1, 0, -80, 0, -0.1, 36), "EPSG:4326")
+    data = _data(render_map(sites, None, title="t", synthetic=False, labels=labels, surface=surface))
+    assert data["sites_visible"] is False and data["surface_visible"] is True
+    assert data["sites"]["best"] == list(range(BEST_SITES))  # ranks 1..25 are the first rows
+    assert data["best_label"] == f"Best {BEST_SITES} sites"
+    sparse = _data(render_map(sites.iloc[:50], None, title="t", synthetic=False, surface=surface))
+    assert sparse["sites_visible"] is True and sparse["surface_visible"] is False and sparse["surface"]

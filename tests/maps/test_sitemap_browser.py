@@ -32,12 +32,12 @@ def test_map_offline_toggles_popup_search(tmp_path, browser_page, artifacts_dir,
     page.screenshot(path=str(artifacts_dir / "map_sample.png"))
 
     # Layer toggles: unticking removes the layer from the map, ticking brings it back.
-    box = page.locator("#siting-layer-control label", has_text="Substations").locator("input")
-    assert page.evaluate("window.sitingMap.map.hasLayer(window.sitingMap.overlays['Substations'])")
+    box = page.locator("#siting-layer-control label", has_text="Substations ≥ 230 kV").locator("input")
+    assert page.evaluate("window.sitingMap.map.hasLayer(window.sitingMap.overlays['Substations ≥ 230 kV'])")
     box.uncheck()
-    assert not page.evaluate("window.sitingMap.map.hasLayer(window.sitingMap.overlays['Substations'])")
+    assert not page.evaluate("window.sitingMap.map.hasLayer(window.sitingMap.overlays['Substations ≥ 230 kV'])")
     box.check()
-    assert page.evaluate("window.sitingMap.map.hasLayer(window.sitingMap.overlays['Substations'])")
+    assert page.evaluate("window.sitingMap.map.hasLayer(window.sitingMap.overlays['Substations ≥ 230 kV'])")
 
     # Search a hostile name: it is found and shown as text, not run.
     page.fill("#siting-search-input", "<script>alert(1)")
@@ -57,5 +57,7 @@ def test_map_offline_toggles_popup_search(tmp_path, browser_page, artifacts_dir,
     page.press("#siting-search-input", "Enter")
     page.wait_for_function("document.querySelector('.siting-popup-title').textContent === 'Site 150'")
     text = page.inner_text(".leaflet-popup-content")
-    assert "score_grid" in text and "distance_to_substation_km [km]" in text
+    # labels and units as people read them (maps/labels.py), never the column names
+    assert "Grid" in text and "Distance to substation" in text and " km" in text
+    assert "score_grid" not in text and "distance_to_substation_km" not in text and "[km]" not in text
     assert _errors(messages) == []

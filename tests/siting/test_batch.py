@@ -165,7 +165,7 @@ def test_score_command_writes_table_map_and_json(tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["summary"]["rows"] == 30 and result["summary"]["errors"] >= 1
     assert result["summary"]["synthetic_layers"] is True
-    table = gpd.read_file(out)
+    table = gpd.read_file(out, layer="sites")  # the GeoPackage also holds QGIS's layer_styles
     assert len(table) == 30 and "score_total" in table and "explanation" in table
     assert (tmp_path / "scored_map.html").exists()
     assert not (tmp_path / "scored.gpkg.chunks").exists()  # checkpoints removed after success

@@ -73,7 +73,7 @@ def test_texas_grid_end_to_end_cli(shared_data, tmp_path):
     # Texas is ~696,000 km^2 (Census): a 50 km grid holds ~278 cells; allow the border effects
     assert 200 < n < 350
     assert cli.main(["score", str(cells), "--out", str(out), "--layers", layers, "--no-progress"]) == 0
-    local = gpd.read_file(out)
+    local = gpd.read_file(out, layer="sites")  # the GeoPackage also holds QGIS's layer_styles
     assert len(local) == n
     assert list(out.parent.glob("*.html")), "the score command writes its map next to the table"
     for frame in (local,):
@@ -83,3 +83,15 @@ def test_texas_grid_end_to_end_cli(shared_data, tmp_path):
         assert ranked.sum() >= 0.95 * n  # grid cells lie inside Texas: nearly all are scored
         assert frame.loc[ranked, "explanation"].fillna("").str.len().gt(0).all()
         assert frame.loc[ranked, "state_abbr"].eq("TX").all()
+    # Issue 15: the state-scale score map keeps what a behind-the-meter screen needs, clipped to Texas, and
+    # `siting map` on the same table draws the same layers with the same features.
+    from maps.sitemap import map_summary
+
+    drawn = map_summary((tmp_path / "scored_map.html").read_text(encoding="utf-8"))
+    for label in ("Gas pipelines, interstate", "Gas pipelines, intrastate", "Power plants: Gas",
+                  "Substations ≥ 230 kV", "Transmission 345–499 kV"):
+        assert drawn["layers"].get(label, 0) > 0, label
+    assert drawn["surface"] and drawn["sites"] == n
+    again = tmp_path / "again.html"
+    assert cli.main(["map", str(out), "--layers", layers, "--out", str(again)]) == 0
+    assert map_summary(again.read_text(encoding="utf-8"))["layers"] == drawn["layers"]

@@ -85,4 +85,27 @@ def test_candidates_command(tmp_path, capsys):
     res = json.loads(capsys.readouterr().out)
     assert res["points"] > 0 and Path(res["geotiff"]).exists()
     assert len(pd.read_parquet(out)) == res["points"]
+    from siting.profiles import load_profile
+    from siting.scenario import Scenario
+
+    assert Scenario.from_toml(tmp_path / "cells_scenario.toml") == Scenario()
+    assert load_profile(tmp_path / "cells_profile.toml") == load_profile("speed_to_power")
     assert cli.main(["candidates", "--bbox", "-80", "35.7", "-79.5", "36", "--spacing-km", "10", "--out", str(out)]) == 2
+
+
+def test_grid_spacing_is_read_back_from_a_grid_only():
+    from siting.candidates import grid_spacing_km, score_raster
+
+    grid = candidate_grid(7.5, bbox=(-80.4, 35.7, -79.4, 36.4))
+    assert grid_spacing_km(grid) == 7.5
+    shuffled = grid.sample(frac=1.0, random_state=1)
+    assert grid_spacing_km(shuffled) == 7.5  # order does not matter
+    moved = grid.assign(latitude_deg=grid["latitude_deg"] + 0.01)  # about 1.1 km off the cell centres
+    assert grid_spacing_km(moved) is None
+    assert grid_spacing_km(grid.drop(columns="cell_row")) is None
+    # the raster has one cell per point, the score where the point is
+    grid["score_total"] = np.linspace(0, 1, len(grid))
+    data, transform, crs = score_raster(grid, 7.5)
+    assert crs == "EPSG:5070" and transform.a == 7500.0 and transform.e == -7500.0
+    assert int(np.isfinite(data[0]).sum()) == len(grid)
+    np.testing.assert_allclose(np.sort(data[0][np.isfinite(data[0])]), np.sort(grid["score_total"]), rtol=1e-6)

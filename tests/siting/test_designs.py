@@ -195,7 +195,10 @@ def test_cli_score_with_design_top(tmp_path, capsys):
     best = table.sort_values("rank").head(3)
     assert (best["design_note"] == "designed").all()
     html = (tmp_path / "scored_map.html").read_text(encoding="utf-8")
-    assert "design_option" in html and "design_lcoe_usd_per_mwh" in html
+    from maps.sitemap import map_summary  # the popups show the chosen design and its cost, under their labels
+
+    assert map_summary(html)["sites"] == len(table[table["rank"].notna()])
+    assert "Design option" in html and "Delivered cost" in html and "design_lcoe_usd_per_mwh" not in html
 
 
 def test_far_weather_station_is_designed_with_a_caveat(scored, layers):

@@ -114,3 +114,12 @@ def test_to_dict_round_trips():
     for name in shipped_profiles():
         p = load_profile(name)
         assert profile_from_dict(p.to_dict()) == p
+
+
+@pytest.mark.parametrize("name", shipped_profiles())
+def test_profile_toml_reads_back_to_the_same_profile(name, tmp_path):
+    profile = load_profile(name)
+    path = tmp_path / f"{name}.toml"
+    path.write_text(profile.to_toml(), encoding="utf-8")
+    assert load_profile(path) == profile
+    assert tomllib.loads(profile.to_toml())["weights"] == dict(profile.weights)

@@ -171,7 +171,14 @@ def test_risk_grades_by_hand(sample):
 
 
 def test_report_outside_the_layers_is_a_clear_error(tmp_path, capsys):
+    # the default layers: it says they are the synthetic sample and how to give real ones
     code = main(["-q", "report", "--lat", "47.6", "--lon", "-122.3", "--out", str(tmp_path / "r.html")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "synthetic North Carolina sample" in err and "--layers layers.toml" in err
+    # layers given: the site is outside their coverage
+    code = main(["-q", "report", "--lat", "47.6", "--lon", "-122.3", "--out", str(tmp_path / "r.html"),
+                 "--layers", "sample"])
     assert code == 2
     assert "cannot be designed: outside the coverage of the layers" in capsys.readouterr().err
 
