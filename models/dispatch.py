@@ -394,12 +394,7 @@ def dispatch_one_site_loop(load_mw, renewable_mw, *, gas_unit_capacity_mw, gas_u
         bat_avail = min(battery_power_mw, soc * eta)
 
         def commit(u, need, deficit):
-            g = min(max(need, u * gas_min_load_frac * cap), u * cap)
-            short_mw = max(need - u * cap, 0.0)
-            d = min(max(deficit - g - short_mw, 0.0), bat_avail)
-            forced = max(g + d + short_mw - deficit, 0.0)
-            c = min(forced, max(min(battery_power_mw, room), 0.0))
-            return g, short_mw, d, c, forced - c
+            return _commit_py(u, need, deficit, cap, gas_min_load_frac, bat_avail, battery_power_mw, room)
 
         if ren >= load:
             surplus = ren - load
