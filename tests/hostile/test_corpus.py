@@ -72,18 +72,6 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def shared_sample():
-    """The sample layer set prepared once and returned by every ``LayerSet.sample()`` call."""
-    from gis_data.layerset import LayerSet
-    from gis_data.nearest import PreparedLayers
-
-    prepared = PreparedLayers(LayerSet.sample())
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(LayerSet, "sample", classmethod(lambda cls, **kw: prepared))
-        yield prepared
-
-
-@pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
     cases = MC.make_corpus(root / "corpus")

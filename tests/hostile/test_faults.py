@@ -24,8 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gis_data.layerset import FrameLayers, LayerSet
-from gis_data.nearest import PreparedLayers
+from gis_data.layerset import FrameLayers
 from gis_data.outputs import OutputLock, file_fingerprint
 from siting import cli
 from siting.batch import batch_summary, score_sites
@@ -46,14 +45,6 @@ def run_cli(argv: list[str]) -> tuple[int, str, str]:
         rc = cli.main(argv)
     assert "Traceback (most recent call last)" not in err.getvalue()
     return rc, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture(scope="module")
-def shared_sample():
-    prepared = PreparedLayers(LayerSet.sample())
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(LayerSet, "sample", classmethod(lambda cls, **kw: prepared))
-        yield prepared
 
 
 @pytest.fixture

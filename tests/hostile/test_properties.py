@@ -68,17 +68,6 @@ def check(argv: list[str]) -> tuple[int, str]:
 
 
 @pytest.fixture(scope="module")
-def shared_sample():
-    from gis_data.layerset import LayerSet
-    from gis_data.nearest import PreparedLayers
-
-    prepared = PreparedLayers(LayerSet.sample())
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(LayerSet, "sample", classmethod(lambda cls, **kw: prepared))
-        yield prepared
-
-
-@pytest.fixture(scope="module")
 def work(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("props")
 
