@@ -957,6 +957,20 @@ class PreparedLayers:
         self._local.coords = (sites, xy)
         return xy
 
+    def nearest_of_all(self, sites, role: str) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`nearest` of ``sites`` in the whole ``role`` layer, computed once for the frame most recently asked about.
+
+        Like :meth:`coords`, the cache holds the frame itself, is checked by identity and is
+        per thread, so two criteria asking for the same search on one chunk share it. Callers
+        must not modify the returned arrays.
+        """
+        cached = getattr(self._local, "nearest_of_all", None)
+        if cached is not None and cached[0] is sites and cached[1] == role:
+            return cached[2]
+        found = nearest(sites, self.index(role), xy=self.coords(sites))
+        self._local.nearest_of_all = (sites, role, found)
+        return found
+
     def remember_coords(self, sites, xy: np.ndarray) -> None:
         """Give :meth:`coords` the coordinates of ``sites`` [m in ``crs``] the caller already has
         (e.g. from :func:`project_lonlat`), so they are not read back from the geometries."""

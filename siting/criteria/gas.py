@@ -55,9 +55,9 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         # distance as its interstate distance, so only the other type is searched for it
         idx = L.index("pipelines")
         kinds = idx.frame["pipe_type"].astype("string").str.lower().fillna("").to_numpy()
-        pos, d = nearest(sites, idx, xy=L.coords(sites))
+        pos, d = L.nearest_of_all(sites, "pipelines")
         found = pos >= 0
-        out["distance_to_pipeline_km"] = d
+        out["distance_to_pipeline_km"] = d.copy()  # d is shared with chosen_pipeline
         ops = idx.frame["operator"].astype(object).to_numpy()
         out["pipeline_operator"] = pd.array(np.where(found, ops[np.where(found, pos, 0)], None), dtype="string")
         near_kind = np.where(found, kinds[np.where(found, pos, 0)], "")
@@ -111,7 +111,7 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
         return out
     idx = L.index("pipelines")
     xy = L.coords(sites)
-    pos, d = nearest(sites, idx, xy=xy)
+    pos, d = L.nearest_of_all(sites, "pipelines")  # the search gas() made for these sites
     pos, d = np.array(pos, copy=True), np.array(d, dtype=float, copy=True)
     n = len(sites)
     load = np.broadcast_to(np.asarray(load_mw, dtype=float), (n,)).copy()

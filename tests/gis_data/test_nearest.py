@@ -403,3 +403,23 @@ def test_indexes_survive_pickling_for_dask_workers():
             np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(points_in_polygons(pts, built["polys"]), points_in_polygons(pts, q.index("polys")))
     assert q.index("lines").segments.level_count.tolist() == built["lines"].segments.level_count.tolist()
+
+
+def test_nearest_of_all_is_the_plain_search_shared_per_frame():
+    """Two criteria asking for the nearest pipeline of the same chunk share one search; a new
+    frame (the next chunk) is searched again, never served the previous chunk's answer."""
+    from gis_data.layerset import FrameLayers
+
+    lines = gpd.GeoDataFrame({"pipeline_id": ["a", "b"]},
+                             geometry=[LineString([(0, 0), (0, 10)]), LineString([(100, 0), (100, 10)])],
+                             crs="EPSG:4326").to_crs("EPSG:5070")
+    layers = PreparedLayers(FrameLayers({"pipelines": lines.to_crs("EPSG:4326")}))
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy([1.0, 99.0], [5.0, 5.0], crs="EPSG:4326")).to_crs("EPSG:5070")
+    first = layers.nearest_of_all(pts, "pipelines")
+    assert layers.nearest_of_all(pts, "pipelines") is first  # shared
+    pos, d = nearest(pts, layers.index("pipelines"), xy=layers.coords(pts))
+    np.testing.assert_array_equal(first[0], pos)
+    np.testing.assert_array_equal(first[1], d)
+    other = pts.iloc[::-1].copy()  # a new frame: searched again
+    again = layers.nearest_of_all(other, "pipelines")
+    assert again is not first and again[0].tolist() == first[0][::-1].tolist()
