@@ -722,13 +722,18 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
                                 class_vintage=r["source_vintage"] or tab_src, partial=bool(r["partial_county"]),
                                 area_name=r["area_name"], note=""))
 
+    # plain records grouped in dicts: a pandas group per county costs ms, and there are thousands
+    hist_groups: dict[tuple[str, str], list[tuple]] = {}
+    for key in zip(hist["county_fips"], hist["standard"], hist["cls"], hist["partial"], hist["area"]):
+        hist_groups.setdefault((key[0], key[1]), []).append(key[2:])
     seen: set[tuple[str, str]] = set()
-    for (fips, std), g in hist.groupby(["county_fips", "standard"], sort=True):
+    for fips, std in sorted(hist_groups):
+        g = hist_groups[(fips, std)]
         seen.add((fips, std))
         label = std or "ozone (standard not named)"
-        given = [c for c in g["cls"] if c.strip()]
-        if given:
-            for c, part, area in zip(g["cls"], g["partial"], g["area"]):
+        all_partial = all(bool(part) for _, part, _ in g)
+        if any(c.strip() for c, _, _ in g):
+            for c, part, area in g:
                 if c.strip():
                     cls = normalize_ozone_class(c)
                     records.append(dict(county_fips=fips, standard=std, classification=cls, class_label=c,
@@ -745,7 +750,7 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
         in_cover = std in table_standards and (covered is None or state in covered)
         if in_cover and table_newer:
             records.append(dict(county_fips=fips, standard=std, classification="attainment", class_label="",
-                                class_source=tab_src, class_vintage=tab_src, partial=bool(g["partial"].all()),
+                                class_source=tab_src, class_vintage=tab_src, partial=all_partial,
                                 area_name="", note=(f"{label} nonattainment in {hist_src} but not in the newer {tab_src}: "
                                                     "redesignated since; not counted")))
             continue
@@ -753,7 +758,7 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
                if not in_cover else f"the classification table (as of {table_year}) is not newer than the history")
         records.append(dict(county_fips=fips, standard=std, classification=UNKNOWN_CLASS, class_label="",
                             class_source=f"{hist_src} ({label}; no class)", class_vintage=hist_src,
-                            partial=bool(g["partial"].all()), area_name="",
+                            partial=all_partial, area_name="",
                             note=(f"{label} nonattainment in {hist_src} with no classification ({why}): "
                                   "class unknown, the permit screen assumes the strictest class")))
     if add_table_only:
@@ -766,30 +771,33 @@ def ozone_status_by_county(greenbook_history: pd.DataFrame, classes_table: pd.Da
     if not records:
         return pd.DataFrame({c: pd.Series(dtype="bool" if c in ("class_assumed", "partial_county") else "str")
                              for c in columns}).rename_axis("county_fips")
-    rec = pd.DataFrame(records)
-    rec["rank"] = [ozone_class_rank(c) if c != UNKNOWN_CLASS else 5.5 for c in rec["classification"]]
+    by_fips: dict[str, list[dict]] = {}
+    for r in records:
+        r["rank"] = ozone_class_rank(r["classification"]) if r["classification"] != UNKNOWN_CLASS else 5.5
+        by_fips.setdefault(r["county_fips"], []).append(r)
     rows = []
-    for fips, g in rec.groupby("county_fips", sort=True):
-        active = g[g["classification"] != "attainment"]
-        notes = "; ".join(n for n in g["note"] if n)
-        if active.empty:
+    for fips in sorted(by_fips):
+        g = by_fips[fips]
+        active = [r for r in g if r["classification"] != "attainment"]
+        notes = "; ".join(r["note"] for r in g if r["note"])
+        if not active:
             rows.append(dict(county_fips=fips, classification="attainment", class_label="",
-                             class_source=g["class_source"].iloc[0], class_vintage=g["class_vintage"].iloc[0],
+                             class_source=g[0]["class_source"], class_vintage=g[0]["class_vintage"],
                              class_assumed=False, standards="", area_name="", partial_county=False, note=notes))
             continue
         # extreme outranks an unknown class (nothing is stricter); an unknown class outranks the others
-        top = active["rank"].max()
-        top = 5 if (active["rank"] == 5).any() else top
-        worst = active[active["rank"] == top]
+        ranks = [r["rank"] for r in active]
+        top = 5 if 5 in ranks else max(ranks)
+        worst = [r for r in active if r["rank"] == top]
         rows.append(dict(
-            county_fips=fips, classification=str(worst["classification"].iloc[0]),
-            class_label=";".join(dict.fromkeys(x for x in worst["class_label"] if x)),
-            class_source="; ".join(dict.fromkeys(worst["class_source"])),
-            class_vintage="; ".join(dict.fromkeys(worst["class_vintage"])),
-            class_assumed=bool(worst["classification"].iloc[0] == UNKNOWN_CLASS),
-            standards=";".join(sorted({s for s in active["standard"] if s})),
-            area_name="; ".join(dict.fromkeys(a for a in worst["area_name"] if a)),
-            partial_county=bool(worst["partial"].all()), note=notes))
+            county_fips=fips, classification=str(worst[0]["classification"]),
+            class_label=";".join(dict.fromkeys(r["class_label"] for r in worst if r["class_label"])),
+            class_source="; ".join(dict.fromkeys(r["class_source"] for r in worst)),
+            class_vintage="; ".join(dict.fromkeys(r["class_vintage"] for r in worst)),
+            class_assumed=bool(worst[0]["classification"] == UNKNOWN_CLASS),
+            standards=";".join(sorted({r["standard"] for r in active if r["standard"]})),
+            area_name="; ".join(dict.fromkeys(r["area_name"] for r in worst if r["area_name"])),
+            partial_county=all(bool(r["partial"]) for r in worst), note=notes))
     out = pd.DataFrame(rows).set_index("county_fips")[columns]
     log.info("ozone classes: %d counties (%d of unknown class, %d redesignated since the history) from %s and %s",
              len(out), int(out["class_assumed"].sum()), int(out["note"].str.contains("redesignated since").sum()),

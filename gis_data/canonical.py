@@ -153,3 +153,36 @@ def check_canonical(frame, role: str) -> None:
         crs = getattr(frame, "crs", None)
         if crs is None or crs.to_epsg() != 4326:
             raise DataError(f"{role} layer must be in EPSG:4326, got {crs}")
+
+
+def take_text(values, pos, index=None):
+    """``values[pos]`` as a pandas ``"string"`` Series (missing where ``pos`` < 0).
+
+    One Arrow take on the few distinct ``values`` (a layer's column, a list of sentences):
+    no Python object per row, so a text column of a million sites costs what its bytes
+    cost. ``values`` is anything :func:`pandas.array` turns into strings (``None``/NA
+    stays missing); ``pos`` holds integer row positions into it.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    pos = np.asarray(pos, dtype=np.int64)
+    arr = pa.array(pd.array(np.asarray(values, dtype=object) if not isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray))
+                            else values, dtype="string"))
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.cast(pa.large_string())
+    if len(arr) == 0:
+        out = pa.nulls(len(pos), pa.large_string())
+    else:
+        out = arr.take(pa.array(pos, mask=pos < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(out), index=index)
+
+
+def null_text(n: int, index=None):
+    """A ``"string"`` Series of ``n`` missing values (one Arrow null buffer)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string())), index=index)

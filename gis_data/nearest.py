@@ -3,8 +3,8 @@
 For N sites and a layer of points or lines in a projected metric CRS (EPSG:5070 for
 the contiguous US), :func:`nearest` returns, for every site at once, the row position
 of the nearest feature and the exact planar distance to it, with no Python loop over
-sites: a k-d tree for point layers, a branch-and-bound search over a packed R-tree of
-the lines' straight segments for line layers (compiled with numba, see
+sites: a branch-and-bound search over a packed R-tree of the layer's points or of
+the lines' straight segments (compiled with numba, see
 :class:`NearestIndex`) and shapely 2's ``STRtree.query_nearest`` for anything else.
 The index is built once per layer and filter and reused across chunks of a batch run.
 
@@ -113,11 +113,11 @@ class _Segments:
 class NearestIndex:
     """A prepared, reusable spatial index over one layer (or a filtered subset of it).
 
-    The strategy follows the geometry: points use a k-d tree (exact Euclidean nearest
-    neighbour); lines are decomposed into their straight segments, packed into a static
-    R-tree, and each site's nearest segment is found by a depth-first branch-and-bound
-    search (boxes visited nearest first, pruned when farther than the best segment so
-    far) with the exact point-segment distance; other geometries (polygons, mixed) use
+    The strategy follows the geometry: lines are decomposed into their straight segments,
+    packed into a static R-tree, and each site's nearest segment is found by a depth-first
+    branch-and-bound search (boxes visited nearest first, pruned when farther than the best
+    segment so far) with the exact point-segment distance; points go through the same
+    search as zero-length segments (a k-d tree without numba); other geometries (polygons, mixed) use
     ``STRtree.query_nearest``. Polygons get a pool of prepared copies for
     point-in-polygon tests (one per concurrent query, see :class:`_PreparedPool`).
 
@@ -172,8 +172,12 @@ class NearestIndex:
         geoms = frame.geometry.to_numpy()
         types = set(shapely.get_type_id(geoms).tolist())
         kind, kd, segs, pool, boxes = "other", None, None, None, None
-        if types and types <= {0}:  # Point
-            kind, kd = "points", cKDTree(shapely.get_coordinates(geoms))
+        if types and types <= {0}:  # Point: zero-length segments for the compiled search, else a k-d tree
+            kind = "points"
+            if _lines_kernel is not _lines_kernel_py:
+                segs = _point_segments(geoms)
+            else:  # pragma: no cover - only without numba
+                kd = cKDTree(shapely.get_coordinates(geoms))
         elif types and types <= {1, 5}:  # LineString, MultiLineString
             kind, segs = "lines", _segments(geoms)
         elif types & {3, 6}:  # polygons: private prepared copies for point-in-polygon
@@ -302,6 +306,22 @@ def _segments(geoms: np.ndarray, *, strtree: bool | None = None) -> _Segments:
     same = vert_part[1:] == vert_part[:-1]
     a, b = coords[:-1][same], coords[1:][same]
     owner = part_owner[vert_part[:-1][same]].astype(np.int64)
+    return _pack_segments(a, b, owner, coords, strtree)
+
+
+def _point_segments(geoms: np.ndarray) -> _Segments:
+    """Points as zero-length segments (a = b = the point) in the packed R-tree of :func:`_segments`.
+
+    The segment search then gives each site its nearest point with the exact distance
+    ``hypot(dx, dy)``, equidistant points going to the lowest row position, and starts
+    from the previous site's answer (sites come in curve order), which a k-d tree query
+    cannot do.
+    """
+    coords = shapely.get_coordinates(geoms)
+    return _pack_segments(coords, coords, np.arange(len(coords), dtype=np.int64), coords, None)
+
+
+def _pack_segments(a: np.ndarray, b: np.ndarray, owner: np.ndarray, coords: np.ndarray, strtree: bool | None) -> _Segments:
     if len(a):
         order = np.argsort(_hilbert_codes(0.5 * (a[:, 0] + b[:, 0]), 0.5 * (a[:, 1] + b[:, 1])), kind="stable")
         a, b, owner = a[order], b[order], owner[order]
@@ -722,9 +742,9 @@ def nearest(
     Notes
     -----
     Distances are exact for every strategy (the segment decomposition of lines adds no
-    vertex). When several features are exactly equidistant, lines and other geometries
-    take the lowest row position; points take the one the k-d tree reports (fixed for a
-    given layer, so reproducible).
+    vertex). When several features are exactly equidistant, the lowest row position wins
+    (without numba, points take the one the k-d tree reports: fixed for a given layer, so
+    reproducible).
     """
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     check_metric_crs(geoms, "sites", index.crs)
@@ -746,9 +766,9 @@ def nearest(
     max_m = None if max_distance_km is None else float(max_distance_km) * M_PER_KM
     all_valid = len(sel) == n
     xs = xy if all_valid else xy[sel]  # points and lines are searched from the coordinates alone
-    if index.kind == "points":
+    if index.kind == "points" and index.segments is None:  # pragma: no cover - only without numba
         p, d = _nearest_points(xs, index.points, max_m)
-    elif index.kind == "lines" and index.segments.tree is None:
+    elif index.kind in ("points", "lines") and index.segments.tree is None:
         p, d = _threaded(lambda xy_: _search_segments(xy_, index.segments, max_m), len(sel), xs)
     elif index.kind == "lines":  # pragma: no cover - only without numba
         gs = arr if all_valid else arr[sel]

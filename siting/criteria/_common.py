@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.canonical import CONUS_METRIC_CRS
+from gis_data.canonical import CONUS_METRIC_CRS, null_text
 from gis_data.nearest import PreparedLayers, check_metric_crs
 from siting.errors import DataError
 
@@ -31,7 +31,7 @@ def empty(sites, spec: Mapping[str, str]) -> pd.DataFrame:
         elif kind == "bool":
             out[name] = pd.Series(pd.NA, index=sites.index, dtype="boolean")
         else:
-            out[name] = pd.Series(pd.NA, index=sites.index, dtype="string")
+            out[name] = null_text(len(sites), sites.index)
     return out
 
 

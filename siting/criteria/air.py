@@ -14,7 +14,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from siting.criteria._common import check_sites, empty, prep, text
+from gis_data.canonical import take_text
+from siting.criteria._common import check_sites, empty, prep
 from siting.criteria.location import location
 from siting.scenario import Scenario
 
@@ -67,13 +68,17 @@ def air(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, county_fips: pd.
     out = empty(sites, {"nonattainment_status": "str", "ozone_class_source": "str"})
     fips = county_fips if county_fips is not None else location(sites, L, scenario)["county_fips"]
     table = ozone_status(L)
-    keys = fips.astype("string")
-    status = keys.map(table["classification"])
-    source = keys.map(table["class_source"])
-    known = fips.notna()
-    out["nonattainment_status"] = status.where(status.notna() | ~known, "attainment").astype("string")
     none = "no ozone nonattainment area covers the county (packaged 40 CFR 81 / Green Book table" + \
            (" and the layer set's Green Book history)" if L.has("nonattainment") else ")")
-    out["ozone_class_source"] = text(np.where(known.to_numpy(), source.fillna(none).to_numpy(dtype=object), None),
-                                     sites.index)
+    # hash the sites' counties once, look the few distinct ones up in the table, then one take per column
+    codes, counties = pd.factorize(fips.astype("string"), use_na_sentinel=True)
+    row = table.index.astype("string").get_indexer(pd.Index(counties).astype("string"))
+    status = np.append(table["classification"].astype(object).to_numpy(), "attainment")
+    source = np.append(table["class_source"].astype(object).to_numpy(), none)
+    status[:-1][pd.isna(status[:-1])] = "attainment"
+    source[:-1][pd.isna(source[:-1])] = none
+    lookup = np.append(np.where(row >= 0, row, len(table)), -1)  # codes of -1 (county unknown) take the last
+    pos = lookup[codes]
+    out["nonattainment_status"] = take_text(status, pos, sites.index)
+    out["ozone_class_source"] = take_text(source, pos, sites.index)
     return out

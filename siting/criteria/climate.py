@@ -17,9 +17,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis_data.canonical import take_text
 from models.units import KG_PER_TONNE
 from siting.chain.resolved import resolve
-from siting.criteria._common import check_sites, empty, prep, text
+from siting.criteria._common import check_sites, empty, prep
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ def climate(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame
     out["distance_to_weather_station_km"] = dist
     out["weather_station_too_far"] = pd.arrays.BooleanArray(dist > scenario.max_weather_station_km, np.isnan(dist))
     ids = stations["station_id"].astype("string").to_numpy()
-    out["weather_station_id"] = text(ids[pos], sites.index)
+    out["weather_station_id"] = take_text(stations["station_id"].astype("string"), pos, sites.index)
     load = scenario.it_load_of(sites["it_load_mw"] if "it_load_mw" in sites.columns else np.full(len(sites), np.nan))
     cols = {c: np.full(len(sites), np.nan) for c in ("max_temp_air_degc", "cooling_pue_annual",
                                                       "wue_consumption_l_per_kwh", "wue_withdrawal_l_per_kwh",

@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis_data.canonical import take_text
 from gis_data.gas import link_plants_to_pipelines
 from gis_data.nearest import nearest, nearest_attributes
 from siting.criteria._common import check_sites, empty, prep
@@ -58,8 +59,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         pos, d = L.nearest_of_all(sites, "pipelines")
         found = pos >= 0
         out["distance_to_pipeline_km"] = d.copy()  # d is shared with chosen_pipeline
-        ops = idx.frame["operator"].astype(object).to_numpy()
-        out["pipeline_operator"] = pd.array(np.where(found, ops[np.where(found, pos, 0)], None), dtype="string")
+        out["pipeline_operator"] = take_text(idx.frame["operator"].astype("string"), np.where(found, pos, -1), sites.index)
         near_kind = np.where(found, kinds[np.where(found, pos, 0)], "")
         for kind in ("interstate", "intrastate"):
             dk = np.where(near_kind == kind, d, np.nan)
@@ -117,9 +117,11 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
     load = np.broadcast_to(np.asarray(load_mw, dtype=float), (n,)).copy()
     served = (L.memo(("served_by_pipeline_row",), lambda: pipeline_links(L).served_mw_per_pipeline(L.load("pipelines")))
               if L.has("plants") else np.full(len(idx.frame), np.nan))
-    basis = np.full(n, "nearest pipeline (no plant layer: deliverability unknown)" if not L.has("plants") else
-                    "nearest pipeline: no system within reach already serves the load", dtype=object)
-    basis[np.isnan(load)] = "nearest pipeline (load unknown)"
+    labels = ["nearest pipeline (no plant layer: deliverability unknown)" if not L.has("plants") else
+              "nearest pipeline: no system within reach already serves the load",
+              "nearest pipeline (load unknown)", "nearest pipeline of a system already serving at least the facility load"]
+    basis = np.zeros(n, dtype=np.int64)  # row of labels
+    basis[np.isnan(load)] = 1
     if L.has("plants"):
         levels = np.unique(served[np.isfinite(served) & (served > 0)])
         # the adequate systems of a site are those serving >= its load: one threshold per distinct level
@@ -127,21 +129,27 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
         for j in np.unique(k[np.isfinite(load) & (k < len(levels))]):
             thr = float(levels[j])
             sel = np.flatnonzero((k == j) & np.isfinite(load))
+            # a site whose nearest pipeline already serves thr has it as its nearest adequate one
+            # (the same lowest position among equidistant ones): only the others are searched
+            adequate = (pos[sel] >= 0) & (served[np.maximum(pos[sel], 0)] >= thr)
+            basis[sel[adequate & (d[sel] <= reach_km)]] = 2
+            sel = sel[~adequate]
+            if not len(sel):
+                continue
             sub = L.index("pipelines", f"served_ge_{thr:.6g}", lambda f, thr=thr: served >= thr)
             p2, d2 = nearest(sites.geometry.iloc[sel], sub, xy=xy[sel])
             ok = (p2 >= 0) & (d2 <= reach_km)
             rows = sel[ok]
             pos[rows] = np.flatnonzero(served >= thr)[p2[ok]]
             d[rows] = d2[ok]
-            basis[rows] = "nearest pipeline of a system already serving at least the facility load"
+            basis[rows] = 2
     found = pos >= 0
     fr = idx.frame
     take = np.where(found, pos, 0)
-    out["chosen_pipeline_id"] = pd.array(np.where(found, fr["pipeline_id"].astype(object).to_numpy()[take], None),
-                                         dtype="string")
-    out["chosen_pipeline_operator"] = pd.array(np.where(found, fr["operator"].astype(object).to_numpy()[take], None),
-                                               dtype="string")
+    pick = np.where(found, pos, -1)
+    out["chosen_pipeline_id"] = take_text(fr["pipeline_id"].astype("string"), pick, sites.index)
+    out["chosen_pipeline_operator"] = take_text(fr["operator"].astype("string"), pick, sites.index)
     out["distance_to_chosen_pipeline_km"] = np.where(found, d, np.nan)
     out["chosen_pipeline_served_gas_capacity_mw"] = np.where(found, served[take], np.nan)
-    out["chosen_pipeline_basis"] = pd.array(np.where(found, basis, None), dtype="string")
+    out["chosen_pipeline_basis"] = take_text(labels, np.where(found, basis, -1), sites.index)
     return out

@@ -8,9 +8,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis_data.canonical import take_text
 from gis_data.nearest import PreparedLayers, nearest, nearest_attributes, points_in_polygons
 from gis_data.queue import QueueWaits, interconnection_wait, queue_waits
-from siting.criteria._common import check_sites, empty, prep, text
+from siting.criteria._common import check_sites, empty, prep
 from siting.criteria.location import location
 from siting.errors import ConfigError
 from siting.scenario import Scenario
@@ -196,8 +197,7 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
     if L.has("balancing_authorities"):
         idx = L.index("balancing_authorities")
         pos = points_in_polygons(sites, idx, xy=L.coords(sites))
-        vals = idx.frame["ba_code"].astype("string").to_numpy()
-        out["balancing_authority"] = text(np.where(pos >= 0, vals[np.where(pos >= 0, pos, 0)], None), sites.index)
+        out["balancing_authority"] = take_text(idx.frame["ba_code"].astype("string"), pos, sites.index)
     waits = L.memo(("queue_waits",), lambda: _layer_queue_waits(L)) if L.has("queue") else QueueWaits()
     if waits.levels:
         if context is None or not {"county_fips", "state_abbr"} <= set(context.columns):
@@ -277,12 +277,11 @@ def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
                    + (f"; the {lower[-1]} kV class only {LOOP_IN_CIRCUITS} x {line_capacity_mw(lower[-1]):,.0f} MW"
                       if lower else ""))
         texts.append(f"{ld:,.0f} MW {what} needs the {c} kV class: {why} (NREL reVX line capacity by voltage)")
-    basis = np.array(texts, dtype=object)[codes] if n else np.array([], dtype=object)
     return pd.DataFrame({
         "grid_required_voltage_kv": need,
         "distance_to_adequate_line_km": line,
         "distance_to_adequate_substation_km": sub,
-        "grid_access_basis": pd.array(basis, dtype="string"),
+        "grid_access_basis": take_text(texts, codes, table.index),
     }, index=table.index)
 
 

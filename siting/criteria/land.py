@@ -9,9 +9,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis_data.canonical import take_text
 from gis_data.nearest import nearest
 from gis_data.plants import reuse_status
-from siting.criteria._common import check_sites, empty, prep, text
+from siting.criteria._common import check_sites, empty, prep
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         v = _sample(L, sites, raster[0])
         excluded = np.isfinite(v) & (v != 0)
         out["excluded_by_raster"] = pd.arrays.BooleanArray(excluded, ~np.isfinite(v))
-        out["exclusion_raster_name"] = text(np.where(excluded, raster[0].name, None), sites.index)
+        out["exclusion_raster_name"] = take_text([raster[0].name], np.where(excluded, 0, -1), sites.index)
     for role, col in RASTER_VALUE_COLUMNS.items():
         raster = L.memo(("raster", role), lambda role=role: _raster(L, role))
         if raster is not None and len(sites):

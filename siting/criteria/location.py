@@ -6,8 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis_data.canonical import take_text
 from gis_data.nearest import points_in_polygons
-from siting.criteria._common import check_sites, empty, prep, text
+from siting.criteria._common import check_sites, empty, prep
 from siting.scenario import Scenario
 
 
@@ -26,16 +27,12 @@ def location(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFram
     if L.has("counties"):
         idx = L.index("counties")
         pos = points_in_polygons(sites, idx, xy=L.coords(sites))
-        hit = pos >= 0
         for col in ("county_fips", "county_name", "state_abbr"):
-            vals = idx.frame[col].astype("string").to_numpy()
-            out[col] = text(np.where(hit, vals[np.where(hit, pos, 0)], None), sites.index)
+            out[col] = take_text(idx.frame[col].astype("string"), pos, sites.index)
     if L.has("states"):
         missing = out["state_abbr"].isna().to_numpy()
         if missing.any():
             idx = L.index("states")
             pos = points_in_polygons(sites[missing], idx, xy=L.coords(sites)[missing])
-            vals = idx.frame["state_abbr"].astype("string").to_numpy()
-            fill = np.where(pos >= 0, vals[np.where(pos >= 0, pos, 0)], None)
-            out.loc[missing, "state_abbr"] = text(fill, sites.index[missing])
+            out.loc[missing, "state_abbr"] = take_text(idx.frame["state_abbr"].astype("string"), pos, sites.index[missing])
     return out
