@@ -186,3 +186,75 @@ def null_text(n: int, index=None):
     import pyarrow as pa
 
     return pd.Series(pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string())), index=index)
+
+
+def take_labels(values, pos, index=None):
+    """``values[pos]`` as a categorical Series (missing where ``pos`` < 0).
+
+    For the text columns that repeat a few sentences over many sites (the ``*_basis`` and
+    ``*_source`` columns): a million sites cost a million one-byte codes plus each distinct
+    sentence once, not a copy of the sentence per site. The values read like strings
+    (``==``, ``.astype("string")``, ``.str``, CSV, Parquet and GeoPackage writers);
+    :func:`concat_rows` keeps them categorical across chunks.
+    """
+    import numpy as np
+    import pandas as pd
+
+    pos = np.asarray(pos, dtype=np.int64)
+    vals = pd.array(values if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray))
+                    else np.asarray(values, dtype=object), dtype="string")
+    codes, uniq = pd.factorize(vals, use_na_sentinel=True)
+    lookup = np.append(codes, -1)  # pos -1 takes the last entry: missing
+    cat = pd.Categorical.from_codes(lookup[np.where(pos >= 0, pos, len(codes))],
+                                    categories=pd.Index(np.asarray(uniq, dtype=object), dtype="str"))
+    return pd.Series(cat, index=index)
+
+
+def concat_rows(parts):
+    """``pandas.concat(parts)`` (rows) that keeps categorical columns categorical.
+
+    Chunks of a batch give a label column (:func:`take_labels`) different category lists;
+    plain ``concat`` would turn it into one string per row. Here each such column gets the
+    union of the chunks' categories first (a chunk holding it as plain text is converted).
+    """
+    import pandas as pd
+
+    parts = [p for p in parts]
+    if len(parts) < 2:
+        return pd.concat(parts) if parts else pd.DataFrame()
+    cats = {}
+    for p in parts:
+        for c in p.columns:
+            if isinstance(p[c].dtype, pd.CategoricalDtype):
+                cats.setdefault(c, {}).update(dict.fromkeys(p[c].cat.categories))
+    for p in parts:  # a chunk holding a label column as plain text: its values join the categories
+        for c in cats:
+            if c in p.columns and not isinstance(p[c].dtype, pd.CategoricalDtype):
+                cats[c].update(dict.fromkeys(p[c].dropna().astype(str).unique()))
+    if cats:
+        fixed = []
+        for p in parts:
+            change = {c: p[c].astype(pd.CategoricalDtype(pd.Index(list(keys), dtype="str")))
+                      for c, keys in cats.items() if c in p.columns}
+            if change:
+                p = p.copy(deep=False)
+                for c, v in change.items():
+                    p[c] = v
+            fixed.append(p)
+        parts = fixed
+    return pd.concat(parts)
+
+
+def labels_of(values):
+    """Each row's text (``str`` of the value, as numpy's ``astype(str)``) as a categorical array.
+
+    :func:`take_labels` for values that come one per row: the rows are hashed once, each
+    distinct value is turned into text once.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, uniq = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    text_codes, cats = pd.factorize(pd.Index([str(u) for u in uniq], dtype=object))
+    return pd.Categorical.from_codes(text_codes[codes] if len(codes) else codes,
+                                     categories=pd.Index(np.asarray(cats, dtype=object), dtype="str"))

@@ -731,7 +731,17 @@ def volt_class_bounds(values) -> tuple[pd.Series, pd.Series]:
     ``"100-161"`` -> (100, 161); ``"UNDER 100"`` -> (0, 100); ``"345"`` -> (345, 345);
     ``"735 AND ABOVE"`` -> (735, inf).
     """
-    s = pd.Series(values).astype("string").str.strip().str.upper().fillna("")
+    values = pd.Series(values)
+    # a layer has a handful of distinct classes: parse those, then one take per output
+    codes, uniq = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    lo, hi = _volt_class_bounds_parse(pd.Series(np.append(np.asarray(uniq, dtype=object), None)))
+    take = np.where(codes >= 0, codes, len(uniq))
+    return (pd.Series(lo.to_numpy()[take], index=values.index, dtype="float64"),
+            pd.Series(hi.to_numpy()[take], index=values.index, dtype="float64"))
+
+
+def _volt_class_bounds_parse(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    s = values.astype("string").str.strip().str.upper().fillna("")
     rng = s.str.extract(_CLASS_RANGE)
     lo = pd.to_numeric(rng[0], errors="coerce").astype("float64")
     hi = pd.to_numeric(rng[1], errors="coerce").astype("float64")

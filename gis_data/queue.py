@@ -363,8 +363,8 @@ def interconnection_wait(keys: pd.DataFrame, waits: QueueWaits) -> tuple[np.ndar
         code[hit] = len(labels) + pos[hit]
         labels.extend(table["basis"].tolist())
         covered |= hit
-    import pyarrow as pa
+    from gis_data.canonical import take_labels
 
-    # few distinct labels, many sites: an Arrow take builds the string column without a Python object per site
-    basis = pd.Series(pd.array(pa.array(labels, type=pa.string()).take(pa.array(code)), dtype="string"), index=keys.index)
+    # few distinct labels, many sites: a categorical column, one code per site
+    basis = take_labels(labels, code, keys.index)
     return months, basis

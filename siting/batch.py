@@ -29,7 +29,7 @@ import pandas as pd
 import shapely
 from tqdm.auto import tqdm
 
-from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS
+from gis_data.canonical import CONUS_METRIC_CRS, GEOGRAPHIC_CRS, concat_rows
 from gis_data.outputs import OutputLock, file_fingerprint, sidecar_files, write_text_atomic
 from siting import criteria as C
 from gis_data import nearest as proximity
@@ -463,7 +463,7 @@ def _run_local(table, chunks, todo, layers, scenario, profile, explain,
         for k in range(0, len(pos), step):
             parts.append(score_chunk(table.iloc[pos[k:k + step]], layers, scenario, profile, explain=explain))
             on_sites(len(pos[k:k + step]))
-        yield i, pd.concat(parts) if len(parts) > 1 else parts[0]
+        yield i, concat_rows(parts) if len(parts) > 1 else parts[0]
 
 
 def _run_dask(table, chunks, todo, layers, scenario, profile, explain, scheduler) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -708,7 +708,7 @@ def _reindex_columns_threaded(frame: pd.DataFrame, target: pd.Index) -> pd.DataF
 
 def _assemble(table: pd.DataFrame, err: np.ndarray, results: dict[int, pd.DataFrame], n_chunks: int) -> gpd.GeoDataFrame:
     parts = [results[i] for i in range(n_chunks) if i in results]
-    crit = pd.concat(parts) if parts else pd.DataFrame(index=pd.RangeIndex(0))
+    crit = concat_rows(parts) if parts else pd.DataFrame(index=pd.RangeIndex(0))
     crit_err = crit.pop("error").astype(str) if "error" in crit else pd.Series(dtype=str)
     base = table.drop(columns=["error"])
     clash = [c for c in base.columns if c in crit.columns]

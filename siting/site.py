@@ -92,7 +92,7 @@ def inputs_from_table(table: pd.DataFrame, layers, scenario: Scenario) -> SiteIn
                       substation_distance_km=_first_column(table, "distance_to_adequate_substation_km",
                                                            "distance_to_substation_km"), state_abbr=state,
                       grid_region=[grid_region_of(b, s) for b, s in zip(ba, state)],
-                      ozone_class_source=(table["ozone_class_source"].tolist() if "ozone_class_source" in table.columns
+                      ozone_class_source=(table["ozone_class_source"].astype("string").tolist() if "ozone_class_source" in table.columns
                                           else [""] * n),
                       gas_pipeline_operator=_names(table, "chosen_pipeline_operator"),
                       gas_pipeline_served_mw=_column(table, "chosen_pipeline_served_gas_capacity_mw"))

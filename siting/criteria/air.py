@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.canonical import take_text
+from gis_data.canonical import take_labels, take_text
 from siting.criteria._common import check_sites, empty, prep
 from siting.criteria.location import location
 from siting.scenario import Scenario
@@ -80,5 +80,5 @@ def air(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, county_fips: pd.
     lookup = np.append(np.where(row >= 0, row, len(table)), -1)  # codes of -1 (county unknown) take the last
     pos = lookup[codes]
     out["nonattainment_status"] = take_text(status, pos, sites.index)
-    out["ozone_class_source"] = take_text(source, pos, sites.index)
+    out["ozone_class_source"] = take_labels(source, pos, sites.index)
     return out

@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.canonical import take_text
+from gis_data.canonical import take_labels, take_text
 from gis_data.gas import link_plants_to_pipelines
 from gis_data.nearest import nearest, nearest_attributes
 from siting.criteria._common import check_sites, empty, prep
@@ -151,5 +151,5 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
     out["chosen_pipeline_operator"] = take_text(fr["operator"].astype("string"), pick, sites.index)
     out["distance_to_chosen_pipeline_km"] = np.where(found, d, np.nan)
     out["chosen_pipeline_served_gas_capacity_mw"] = np.where(found, served[take], np.nan)
-    out["chosen_pipeline_basis"] = take_text(labels, np.where(found, basis, -1), sites.index)
+    out["chosen_pipeline_basis"] = take_labels(labels, np.where(found, basis, -1), sites.index)
     return out

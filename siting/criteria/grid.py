@@ -8,7 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gis_data.canonical import take_text
+from gis_data.canonical import take_labels, take_text
 from gis_data.nearest import PreparedLayers, nearest, nearest_attributes, points_in_polygons
 from gis_data.queue import QueueWaits, interconnection_wait, queue_waits
 from siting.criteria._common import check_sites, empty, prep
@@ -108,8 +108,10 @@ def _is_dc(frame: pd.DataFrame) -> np.ndarray:
     dc = np.zeros(len(frame), dtype=bool)
     if "is_dc" in frame.columns:
         dc |= frame["is_dc"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    if "volt_class" in frame.columns:
-        dc |= frame["volt_class"].astype("string").str.strip().str.upper().eq("DC").fillna(False).to_numpy(dtype=bool)
+    if "volt_class" in frame.columns:  # a handful of distinct classes: test those, then take
+        codes, uniq = pd.factorize(frame["volt_class"].astype("string"), use_na_sentinel=True)
+        is_dc = pd.Series(uniq, dtype="string").str.strip().str.upper().eq("DC").fillna(False).to_numpy(dtype=bool)
+        dc |= np.append(is_dc, False)[np.where(codes >= 0, codes, len(uniq))]
     return dc
 
 
@@ -281,7 +283,7 @@ def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         "grid_required_voltage_kv": need,
         "distance_to_adequate_line_km": line,
         "distance_to_adequate_substation_km": sub,
-        "grid_access_basis": take_text(texts, codes, table.index),
+        "grid_access_basis": take_labels(texts, codes, table.index),
     }, index=table.index)
 
 

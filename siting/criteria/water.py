@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gis_data.canonical import labels_of
 from models import benchmarks as bm
 from siting.criteria._common import check_sites, prep
 from siting.criteria.climate import climate, site_lonlat, station_climate
@@ -66,7 +67,7 @@ def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Da
     for name in ("county_withdrawal_total_gal_per_day", "county_public_supply_gal_per_day",
                  "county_fresh_withdrawal_gal_per_day", "county_water_gal_per_day", "utility_supply_gal_per_day"):
         out[name] = cols[name]
-    out["public_supply_basis"] = pd.array(cols["public_supply_basis"].astype(str), dtype="string")
+    out["public_supply_basis"] = labels_of(cols["public_supply_basis"])
     out["site_water_consumption_gal_per_yr"] = cons
     out["site_water_share_of_county_pct"] = cols["site_water_share_of_county_pct"]
     out["site_water_withdrawal_gal_per_yr"] = wdr
@@ -74,8 +75,8 @@ def water(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Da
     out["water_stress_bws_score"] = cols["water_stress_bws_score"]
     out["water_stress_state_avg_bws_score"] = cols["water_stress_state_avg_bws_score"]
     out["water_stress_bws_label"] = pd.array(cols["water_stress_bws_label"].astype(str), dtype="string")
-    out["water_stress_basis"] = pd.array(cols["water_stress_basis"].astype(str), dtype="string")
+    out["water_stress_basis"] = labels_of(cols["water_stress_basis"])
     out["water_in_n_out_equivalents"] = cons / bm.benchmark("in_n_out_restaurant").gal_per_unit
     out["water_verdict"] = pd.array(cols["water_verdict"].astype(str), dtype="string")
-    out["water_verdict_basis"] = pd.array(cols["water_verdict_basis"].astype(str), dtype="string")
+    out["water_verdict_basis"] = labels_of(cols["water_verdict_basis"])
     return out
