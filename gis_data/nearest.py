@@ -125,8 +125,9 @@ class NearestIndex:
     ----------
     frame : geopandas.GeoDataFrame
         The indexed features, in ``crs``, with a fresh 0..n-1 index.
-    tree : shapely.STRtree
-        Tree over ``frame.geometry``; its indices are row positions of ``frame``.
+    tree : shapely.STRtree or None
+        Tree over ``frame.geometry``; its indices are row positions of ``frame``. None for
+        point and line layers searched by the compiled segment search (which does not use it).
     crs : str
         The projected CRS [-].
     kind : str
@@ -134,7 +135,7 @@ class NearestIndex:
     """
 
     frame: gpd.GeoDataFrame
-    tree: shapely.STRtree = field(repr=False)
+    tree: shapely.STRtree | None = field(repr=False)
     crs: str = CONUS_METRIC_CRS
     kind: str = "other"
     points: cKDTree | None = field(default=None, repr=False)
@@ -183,7 +184,8 @@ class NearestIndex:
         elif types & {3, 6}:  # polygons: private prepared copies for point-in-polygon
             pool = _PreparedPool(geoms)
             boxes = _boxes(geoms) if numba is not None else None
-        return cls(frame, shapely.STRtree(geoms), crs, kind, kd, segs, pool, boxes)
+        tree = None if segs is not None and segs.tree is None else shapely.STRtree(geoms)
+        return cls(frame, tree, crs, kind, kd, segs, pool, boxes)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -301,7 +303,13 @@ def _pack_boxes(xmin, ymin, xmax, ymax) -> tuple[np.ndarray, np.ndarray, np.ndar
 
 def _segments(geoms: np.ndarray, *, strtree: bool | None = None) -> _Segments:
     """The segments of ``geoms`` and their packed R-tree (and the STRtree when ``strtree``)."""
-    parts, part_owner = shapely.get_parts(geoms, return_index=True)
+    multi = shapely.get_type_id(geoms) != 1  # LineStrings are their own single part
+    if multi.any():  # only the multi-part rows are split (get_parts copies every geometry it returns)
+        mparts, mowner = shapely.get_parts(geoms[multi], return_index=True)
+        parts = np.concatenate([geoms[~multi], mparts])
+        part_owner = np.concatenate([np.flatnonzero(~multi), np.flatnonzero(multi)[mowner]])
+    else:
+        parts, part_owner = geoms, np.arange(len(geoms))
     coords, vert_part = shapely.get_coordinates(parts, return_index=True)
     same = vert_part[1:] == vert_part[:-1]
     a, b = coords[:-1][same], coords[1:][same]

@@ -110,7 +110,8 @@ def evaluate(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, include: tu
             ctx = pd.concat([loc, parts["climate"]], axis=1)
         parts["water"] = water(sites, L, scenario, context=ctx)
     out = pd.concat(list(parts.values()), axis=1) if parts else pd.DataFrame(index=sites.index)
-    return out.loc[:, ~out.columns.duplicated()]
+    dup = out.columns.duplicated()
+    return out.loc[:, ~dup] if dup.any() else out  # a column selection copies every column: only when needed
 
 
 __all__ = ["CRITERIA", "LINE_CLASSES_KV", "MIN_SUBSTATION_KV", "OZONE_CLASSES", "RASTER_VALUE_COLUMNS", "air", "brownfield", "climate",

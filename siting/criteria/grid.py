@@ -260,10 +260,14 @@ def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
         over = load > LOOP_IN_CIRCUITS * np.array([line_capacity_mw(int(c)) if np.isfinite(c) else np.inf
                                                    for c in LINE_CLASSES_KV])[np.searchsorted(
                                                        LINE_CLASSES_KV, np.nan_to_num(need, nan=LINE_CLASSES_KV[0]))]
-    keys = pd.DataFrame({"ld": np.round(load), "c": need, "it": from_it, "over": over})
-    codes = keys.groupby(list(keys.columns), dropna=False, sort=False).ngroup().to_numpy()
+    # one number per (load, class, basis, over): factorize hashes it once, first-seen order
+    ld = np.round(load)
+    cls = np.searchsorted(LINE_CLASSES_KV, np.nan_to_num(need, nan=LINE_CLASSES_KV[0]))
+    key = np.where(np.isnan(ld) | np.isnan(need), -1.0, ld * 64.0 + cls * 4 + from_it * 2 + over)
+    codes, first = pd.factorize(key)
+    at = np.unique(codes, return_index=True)[1]  # first site of each code (codes run 0..k-1 in that order)
     texts = []
-    for ld, c, it_only, is_over in keys.drop_duplicates().itertuples(index=False):
+    for ld, c, it_only, is_over in zip(ld[at], need[at], from_it[at], over[at]):
         if np.isnan(c):
             texts.append(None)
             continue
