@@ -74,6 +74,10 @@ def test_chunk_size_does_not_change_results(layers):
     a = score_sites(t, layers, chunk_size=7)
     b = score_sites(t, layers, chunk_size=10_000)
     pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
+    # the sentence columns stay categorical across chunks (concat_rows), not one string per row
+    for col in ("grid_access_basis", "chosen_pipeline_basis", "ozone_class_source", "interconnection_wait_basis",
+                "public_supply_basis", "water_stress_basis", "water_verdict_basis"):
+        assert isinstance(a[col].dtype, pd.CategoricalDtype), col
 
 
 def test_chunk_from_array_projection_equals_geometry_path(layers):
