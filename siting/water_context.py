@@ -267,34 +267,55 @@ def county_water_facts(water_use: pd.DataFrame | None, county_fips) -> pd.DataFr
     return out
 
 
+def _per_distinct(fn, *columns) -> np.ndarray:
+    """``fn(*row)`` for every row of ``columns``, called once per distinct row (object array).
+
+    A million sites share a few dozen distinct (county basis, supply basis, stress basis)
+    combinations: the text is made once for each and taken for every site.
+    """
+    cols = [np.asarray(c, dtype=object) for c in columns]
+    n = len(cols[0])
+    if n == 0:
+        return np.array([], dtype=object)
+    key = np.zeros(n, dtype=np.int64)
+    for c in cols:
+        codes, uniq = pd.factorize(c, use_na_sentinel=False)
+        key = pd.factorize(key * (len(uniq) + 1) + codes)[0]  # kept compact: no overflow
+    first = np.unique(key, return_index=True)[1]  # key runs 0..k-1 in first-seen order
+    texts = np.empty(len(first), dtype=object)
+    texts[:] = [fn(*(c[i] for c in cols)) for i in first]
+    return texts[key]
+
+
 def _stress_split(score, indicator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(site's sub-basin score, state average score, basis) from a stress lookup: a state average is not the site's."""
     score = np.atleast_1d(np.asarray(score, dtype=float))
     ind = np.broadcast_to(np.asarray(indicator, dtype=object), score.shape)
-    state = np.array([str(i).startswith("aqueduct40_bws_state") for i in ind])
+    state = _per_distinct(lambda i: str(i).startswith("aqueduct40_bws_state"), ind).astype(bool)
     site = np.where(state, np.nan, score)
     avg = np.where(state, score, np.nan)
-    basis = np.array([
-        "no water-stress data" if not np.isfinite(v) else
-        f"state area-weighted average ({i}): not the site's, not scored" if st else
-        f"the site's sub-basin ({i})" if i else "given for the site"
-        for v, i, st in zip(score, ind, state)], dtype=object)
+    basis = _per_distinct(
+        lambda known, i, st: ("no water-stress data" if not known else
+                              f"state area-weighted average ({i}): not the site's, not scored" if st else
+                              f"the site's sub-basin ({i})" if i else "given for the site"),
+        np.isfinite(score), ind, state)
     return site, avg, basis
 
 
 def _verdict_basis(county_basis, public_basis, stress_basis, share_county, share_public) -> np.ndarray:
-    return np.array([
-        f"withdrawal vs the county's withdrawals ({c if np.isfinite(sc) else 'unknown'}); "
-        f"utility supply: {p if np.isfinite(sp) else 'unknown'}; water stress: {s}"
-        for c, p, s, sc, sp in zip(county_basis, public_basis, stress_basis, share_county, share_public)], dtype=object)
+    return _per_distinct(
+        lambda c, p, s, known_c, known_p: (f"withdrawal vs the county's withdrawals ({c if known_c else 'unknown'}); "
+                                           f"utility supply: {p if known_p else 'unknown'}; water stress: {s}"),
+        county_basis, public_basis, stress_basis, np.isfinite(share_county), np.isfinite(share_public))
 
 
 def _county_basis(facts: pd.DataFrame) -> np.ndarray:
     fresh = facts["withdrawal_fresh_gal_per_day"].to_numpy(dtype=float)
     extra = facts["county_water_gal_per_day"].to_numpy(dtype=float) - np.where(
         np.isfinite(fresh), fresh, facts["withdrawal_total_gal_per_day"].to_numpy(dtype=float))
-    return np.array(["fresh withdrawals" if np.isfinite(f) else "total withdrawals (fresh unknown)" for f in fresh],
-                    dtype=object) + np.where(extra > 0, " plus public supply drawn outside the county", "")
+    return _per_distinct(lambda known, outside: ("fresh withdrawals" if known else "total withdrawals (fresh unknown)")
+                         + (" plus public supply drawn outside the county" if outside else ""),
+                         np.isfinite(fresh), extra > 0)
 
 
 @dataclass(frozen=True)
@@ -385,8 +406,8 @@ def _context(cons, wdr, facts: pd.DataFrame, stress_score, stress_indicator, str
     share_county, share_public = shares_like_for_like(cons, wdr, facts["county_water_gal_per_day"].to_numpy(dtype=float),
                                                       facts["utility_supply_gal_per_day"].to_numpy(dtype=float))
     site_bws, avg_bws, stress_basis = _stress_split(stress_score, stress_indicator)
-    label = np.array([lab if np.isfinite(b) else "" for lab, b in
-                      zip(np.broadcast_to(np.asarray(stress_label, dtype=object), site_bws.shape), site_bws)], dtype=object)
+    label = np.where(np.isfinite(site_bws), np.broadcast_to(np.asarray(stress_label, dtype=object), site_bws.shape),
+                     "").astype(object)
     verdict = water_verdicts(share_county, share_public, site_bws, thresholds, reasons=reasons, state_avg_bws_score=avg_bws)
     basis = _verdict_basis(_county_basis(facts), facts["public_supply_basis"].to_numpy(dtype=object), stress_basis,
                            share_county, share_public)
