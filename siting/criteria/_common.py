@@ -43,5 +43,41 @@ def empty(sites, spec: Mapping[str, str]) -> pd.DataFrame:
     return pd.DataFrame(cols, index=sites.index, copy=False)
 
 
+class Columns:
+    """A criterion's output columns, gathered as arrays and made into one frame at the end.
+
+    ``out[name] = values`` keeps the array itself (a ``DataFrame`` would copy it, and a
+    placeholder frame from :func:`empty` would have filled it first); ``out[name]`` reads it
+    back as a Series; :meth:`frame` puts every column of ``spec`` in order (the unset ones
+    missing, :func:`empty`), then the other columns set, without a copy.
+    """
+
+    def __init__(self, sites, spec: Mapping[str, str]):
+        self.index = sites.index
+        self.spec = dict(spec)
+        self.data: dict = {}
+
+    def __setitem__(self, name: str, values) -> None:
+        if isinstance(values, pd.Series):
+            if not values.index.equals(self.index):
+                values = values.reindex(self.index)
+            values = values.array
+        elif np.ndim(values) == 0:
+            values = np.full(len(self.index), values)
+        self.data[name] = values
+
+    def __getitem__(self, name: str) -> pd.Series:
+        if name in self.data:
+            return pd.Series(self.data[name], index=self.index, copy=False)
+        return empty(pd.DataFrame(index=self.index), {name: self.spec[name]})[name]
+
+    def frame(self) -> pd.DataFrame:
+        """The columns of ``spec`` in its order, then any other column set, in the order set."""
+        missing = empty(pd.DataFrame(index=self.index), {n: k for n, k in self.spec.items() if n not in self.data})
+        cols = {n: self.data[n] if n in self.data else missing[n].array for n in self.spec}
+        cols |= {n: v for n, v in self.data.items() if n not in cols}
+        return pd.DataFrame(cols, index=self.index, copy=False)
+
+
 def text(values, index) -> pd.Series:
     return pd.Series(values, index=index, dtype="string")

@@ -11,7 +11,7 @@ import pandas as pd
 from gis_data.canonical import take_labels, take_text
 from gis_data.gas import link_plants_to_pipelines
 from gis_data.nearest import nearest, nearest_attributes
-from siting.criteria._common import check_sites, empty, prep
+from siting.criteria._common import Columns, check_sites, prep
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     """
     check_sites(sites)
     L = prep(layers)
-    out = empty(sites, {
+    out = Columns(sites, {
         "distance_to_pipeline_km": "float", "distance_to_interstate_pipeline_km": "float",
         "distance_to_intrastate_pipeline_km": "float", "pipeline_operator": "str",
         "pipeline_served_gas_capacity_mw": "float", "distance_to_gas_facility_km": "float", "gas_facility_type": "str",
@@ -74,7 +74,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
         near = nearest_attributes(sites, L.index("gas_facilities"), {"facility_type": "gas_facility_type"}, xy=L.coords(sites))
         out["distance_to_gas_facility_km"] = near["distance_km"].to_numpy()
         out["gas_facility_type"] = near["gas_facility_type"].astype("string").to_numpy()
-    return out
+    return out.frame()
 
 
 def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float = LATERAL_REACH_KM) -> pd.DataFrame:
@@ -104,11 +104,11 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
     """
     check_sites(sites)
     L = prep(layers)
-    out = empty(sites, {"chosen_pipeline_id": "str", "chosen_pipeline_operator": "str",
+    out = Columns(sites, {"chosen_pipeline_id": "str", "chosen_pipeline_operator": "str",
                         "distance_to_chosen_pipeline_km": "float", "chosen_pipeline_served_gas_capacity_mw": "float",
                         "chosen_pipeline_basis": "str"})
     if not L.has("pipelines") or not len(sites):
-        return out
+        return out.frame()
     idx = L.index("pipelines")
     xy = L.coords(sites)
     pos, d = L.nearest_of_all(sites, "pipelines")  # the search gas() made for these sites
@@ -152,4 +152,4 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
     out["distance_to_chosen_pipeline_km"] = np.where(found, d, np.nan)
     out["chosen_pipeline_served_gas_capacity_mw"] = np.where(found, served[take], np.nan)
     out["chosen_pipeline_basis"] = take_labels(labels, np.where(found, basis, -1), sites.index)
-    return out
+    return out.frame()

@@ -11,7 +11,7 @@ import pandas as pd
 from gis_data.canonical import take_labels, take_text
 from gis_data.nearest import PreparedLayers, nearest, nearest_attributes, points_in_polygons
 from gis_data.queue import QueueWaits, interconnection_wait, queue_waits
-from siting.criteria._common import check_sites, empty, prep
+from siting.criteria._common import Columns, check_sites, prep
 from siting.criteria.location import location
 from siting.errors import ConfigError
 from siting.scenario import Scenario
@@ -152,7 +152,7 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
              "substation_max_voltage_kv": "float"}
     spec |= {f"distance_to_substation_{kv}kv_km": "float" for kv in LINE_CLASSES_KV[1:]}
     spec |= {"balancing_authority": "str"}
-    out = empty(sites, spec)
+    out = Columns(sites, spec)
     if L.has("transmission"):
         # cascade: the nearest line of the 100 kV class is also the nearest of the 230 (345, 500) kV
         # class when its own voltage is that high, so only the other sites are searched again
@@ -211,7 +211,7 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
         months, basis = interconnection_wait(pd.DataFrame(index=sites.index), waits)
     out["interconnection_wait_months"] = months
     out["interconnection_wait_basis"] = basis
-    return out
+    return out.frame()
 
 
 def grid_access(table: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import pandas as pd
 from gis_data.canonical import take_text
 from gis_data.nearest import nearest
 from gis_data.plants import reuse_status
-from siting.criteria._common import check_sites, empty, prep
+from siting.criteria._common import Columns, check_sites, prep
 from siting.scenario import Scenario
 
 log = logging.getLogger(__name__)
@@ -68,12 +68,14 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
     """
     check_sites(sites)
     L = prep(layers)
-    out = empty(sites, {"distance_to_power_plant_km": "float", "distance_to_operating_plant_km": "float",
+    out = Columns(sites, {"distance_to_power_plant_km": "float", "distance_to_operating_plant_km": "float",
                          "distance_to_datacenter_km": "float", "distance_to_datacenter_footprint_km": "float",
                          "excluded_by_raster": "bool", "exclusion_raster_name": "str",
                          **{c: "float" for c in RASTER_VALUE_COLUMNS.values()}})
     if L.has("plants"):
-        out["distance_to_power_plant_km"] = nearest(sites, L.index("plants"), xy=L.coords(sites))[1]
+        all_idx = L.index("plants")
+        pos_all, d_all = nearest(sites, all_idx, xy=L.coords(sites))
+        out["distance_to_power_plant_km"] = d_all
         year = int(scenario.analysis_year)
 
         def staying(f):
@@ -83,7 +85,14 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
 
         idx = L.index("plants", f"operating_{year}", staying)
         if len(idx):
-            out["distance_to_operating_plant_km"] = nearest(sites, idx, xy=L.coords(sites))[1]
+            # a site whose nearest plant stays in operation has that distance; only the others search again
+            stays = L.memo(("plants_staying", year), lambda: np.asarray(staying(all_idx.frame), dtype=bool))
+            done = (pos_all >= 0) & stays[np.maximum(pos_all, 0)]
+            d_op = np.where(done, d_all, np.nan)
+            rest = np.flatnonzero(~done)
+            if len(rest):
+                d_op[rest] = nearest(sites.geometry.iloc[rest], idx, xy=L.coords(sites)[rest])[1]
+            out["distance_to_operating_plant_km"] = d_op
     if L.has("datacenters"):
         idx = L.index("datacenters")
         pos, d = nearest(sites, idx, xy=L.coords(sites))
@@ -106,4 +115,4 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             out[col] = _sample(L, sites, raster[0])
             L.memo(("raster_units_logged", role), lambda role=role, raster=raster: log.info(
                 "%s: %s values in %s", role, raster[0].name, raster[1] or "units not stated (add units = ... to the layer set)"))
-    return out
+    return out.frame()
