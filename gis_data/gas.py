@@ -294,8 +294,9 @@ class _SystemMatcher:
 
     Same answers as ``tuple(s for s in systems if name_matches(named, s))``; the difflib
     comparison first checks :meth:`difflib.SequenceMatcher.real_quick_ratio` and
-    :meth:`~difflib.SequenceMatcher.quick_ratio`, upper bounds of ``ratio()``, so most pairs
-    are settled without the full comparison.
+    :meth:`~difflib.SequenceMatcher.quick_ratio`, upper bounds of ``ratio()``, for all
+    systems at once on arrays of their character counts, so only the few pairs that pass
+    get the full comparison.
     """
 
     def __init__(self, systems):
@@ -303,32 +304,55 @@ class _SystemMatcher:
 
         self.systems = list(systems)
         self.words = [[w for w in s.split() if w not in _GENERIC_WORDS] for s in self.systems]
+        self.word_sets = [set(w) if len(w) >= 2 else None for w in self.words]
         self.matchers = []
-        for s in self.systems:
-            b = _distinctive(s)
+        parts = [_distinctive(s) for s in self.systems]
+        for b in parts:
             m = None
             if len(b) >= 4:
                 m = difflib.SequenceMatcher(None, autojunk=False)
                 m.set_seq2(b)  # seq2 is the side SequenceMatcher caches
             self.matchers.append(m)
+        # the character counts of every system at once: real_quick_ratio and quick_ratio of a
+        # name against all systems in two array operations (the same arithmetic as difflib's)
+        self.chars = {c: i for i, c in enumerate(sorted({c for b in parts for c in b}))}
+        self.counts = np.zeros((len(parts), len(self.chars)), dtype=np.int64)
+        for k, b in enumerate(parts):
+            for c in b:
+                self.counts[k, self.chars[c]] += 1
+        self.lengths = np.array([len(b) for b in parts], dtype=np.int64)
+        self.comparable = np.array([m is not None for m in self.matchers], dtype=bool)
+
+    def _candidates(self, a: str) -> np.ndarray:
+        """Systems whose real_quick_ratio and quick_ratio against ``a`` reach the threshold."""
+        la = len(a)
+        ca = np.zeros(len(self.chars), dtype=np.int64)
+        for c in a:
+            j = self.chars.get(c)
+            if j is not None:
+                ca[j] += 1
+        total = la + self.lengths
+        real_quick = 2.0 * np.minimum(la, self.lengths) / total
+        quick = 2.0 * np.minimum(self.counts, ca).sum(axis=1) / total
+        return self.comparable & (real_quick >= NAME_SIMILARITY_MIN) & (quick >= NAME_SIMILARITY_MIN)
 
     def matching(self, named: str) -> tuple[str, ...]:
         if not named:
             return ()
         named_words = set(named.split())
         a = _distinctive(named)
+        maybe = self._candidates(a) if len(a) >= 4 and len(self.systems) else np.zeros(len(self.systems), dtype=bool)
         out = []
-        for s, words, m in zip(self.systems, self.words, self.matchers):
+        for k, (s, words, m) in enumerate(zip(self.systems, self.word_sets, self.matchers)):
             if not s:
                 continue
-            if named == s or (len(words) >= 2 and set(words) <= named_words):
+            if named == s or (words is not None and words <= named_words):
                 out.append(s)
                 continue
-            if m is None or len(a) < 4:
+            if not maybe[k]:
                 continue
             m.set_seq1(a)
-            if (m.real_quick_ratio() >= NAME_SIMILARITY_MIN and m.quick_ratio() >= NAME_SIMILARITY_MIN
-                    and m.ratio() >= NAME_SIMILARITY_MIN):
+            if m.ratio() >= NAME_SIMILARITY_MIN:
                 out.append(s)
         return tuple(out)
 
