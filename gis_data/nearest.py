@@ -118,8 +118,10 @@ class NearestIndex:
     branch-and-bound search (boxes visited nearest first, pruned when farther than the best
     segment so far) with the exact point-segment distance; points go through the same
     search as zero-length segments (a k-d tree without numba); other geometries (polygons, mixed) use
-    ``STRtree.query_nearest``. Polygons get a pool of prepared copies for
-    point-in-polygon tests (one per concurrent query, see :class:`_PreparedPool`).
+    ``STRtree.query_nearest``. For point-in-polygon tests polygons are cut into pieces of
+    at most :data:`_PIECE_VERTICES` vertices (:func:`_subdivide`) in a packed R-tree of
+    their boxes, with a pool of prepared copies of the pieces (one per concurrent query,
+    see :class:`_PreparedPool`).
 
     Attributes
     ----------
@@ -181,9 +183,16 @@ class NearestIndex:
                 kd = cKDTree(shapely.get_coordinates(geoms))
         elif types and types <= {1, 5}:  # LineString, MultiLineString
             kind, segs = "lines", _segments(geoms)
-        elif types & {3, 6}:  # polygons: private prepared copies for point-in-polygon
-            pool = _PreparedPool(geoms)
-            boxes = _boxes(geoms) if numba is not None else None
+        elif types & {3, 6}:  # polygons: small pieces, private prepared copies for point-in-polygon
+            if numba is not None:  # the compiled box search over pieces of at most _PIECE_VERTICES vertices
+                parts, at = shapely.get_parts(geoms, return_index=True)
+                poly = shapely.get_type_id(parts) == 3
+                cut, k = _subdivide(parts[poly])
+                pieces = np.concatenate([cut, parts[~poly]])
+                owner = np.concatenate([at[poly][k], at[~poly]]).astype(np.int64)
+                pool, boxes = _PreparedPool(pieces), _boxes(pieces, owner)
+            else:  # pragma: no cover - only without numba
+                pool = _PreparedPool(geoms)
         tree = None if segs is not None and segs.tree is None else shapely.STRtree(geoms)
         return cls(frame, tree, crs, kind, kd, segs, pool, boxes)
 
@@ -486,56 +495,131 @@ def _search_segments(xy: np.ndarray, seg: _Segments, max_m: float | None, kernel
 @dataclass(frozen=True)
 class _Boxes:
     """Bounding boxes of polygons in a packed R-tree (Hilbert order of their centres), for
-    finding the polygons whose box holds each point from its coordinates alone."""
+    finding the polygons whose box holds each point from its coordinates alone.
 
-    item: np.ndarray  # polygon row position of each box, in tree order
+    The polygons are the pieces of :func:`_subdivide` when ``owner`` is set: ``owner``
+    maps a piece to the row of the polygon it was cut from, and ``exact`` marks pieces that
+    are their own bounding box (a point in the box is in the piece, no polygon test)."""
+
+    item: np.ndarray  # polygon (piece) position of each box, in tree order
     ibox: np.ndarray  # (4, n) xmin, ymin, xmax, ymax of each polygon, in tree order [m]
     box: np.ndarray  # (4, n_nodes) node boxes, level 0 first [m]
     level_start: np.ndarray
     level_count: np.ndarray
+    owner: np.ndarray | None = None  # row position of each piece's polygon
+    exact: np.ndarray | None = None  # piece equals its bounding box
 
 
-def _boxes(geoms: np.ndarray) -> _Boxes:
+def _boxes(geoms: np.ndarray, owner: np.ndarray | None = None) -> _Boxes:
     b = shapely.bounds(geoms)
     order = np.argsort(_hilbert_codes(0.5 * (b[:, 0] + b[:, 2]), 0.5 * (b[:, 1] + b[:, 3])), kind="stable")
     ibox = np.ascontiguousarray(b[order].T)
     box, start, count = _pack_boxes(ibox[0], ibox[1], ibox[2], ibox[3])
-    out = _Boxes(order.astype(np.int64), ibox, box, start, count)
+    exact = None if owner is None else _is_own_box(geoms, b)
+    out = _Boxes(order.astype(np.int64), ibox, box, start, count, owner, exact)
     if _box_kernel is not _box_kernel_py:
         _box_candidates(np.zeros((1, 2)), out)  # compile (or load) the kernel now, in this thread
     return out
 
 
-def _box_kernel_py(px, py, item, ibox, box, level_start, level_count, node_size, offsets, out_q, out_t, fill):
+#: Most vertices a polygon piece of a point-in-polygon index keeps (:func:`_subdivide`) [-].
+_PIECE_VERTICES = 64
+
+
+def _subdivide(geoms: np.ndarray, max_vertices: int = _PIECE_VERTICES, max_depth: int = 30) -> tuple[np.ndarray, np.ndarray]:
+    """Polygons cut into pieces of at most ``max_vertices`` vertices, and the row each piece came from.
+
+    A polygon with more vertices is cut in two across the middle of the longer side of its
+    bounding box (``shapely.clip_by_rect``), and so on (PostGIS ``ST_Subdivide``). The
+    pieces are closed and cover the polygon: a point on a cut lies in the pieces on both
+    sides, of the same polygon; a point on the polygon's own boundary stays on a piece's
+    boundary. Only polygonal parts of a cut are kept (a cut along an edge can leave a
+    zero-area line, which covers nothing the neighbouring piece does not). Small pieces
+    with small boxes mean fewer candidate boxes per point and quick tests, and the
+    interior of a large polygon ends up as rectangles that need no test at all
+    (:func:`_is_own_box`).
+    """
+    done_g, done_o = [], []
+    cur, own = np.asarray(geoms, dtype=object), np.arange(len(geoms), dtype=np.int64)
+    for _ in range(max_depth):
+        small = shapely.get_num_coordinates(cur) <= max_vertices
+        done_g.append(cur[small])
+        done_o.append(own[small])
+        cur, own = cur[~small], own[~small]
+        if not len(cur):
+            break
+        b = shapely.bounds(cur)
+        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
+        mx, my = 0.5 * (b[:, 0] + b[:, 2]), 0.5 * (b[:, 1] + b[:, 3])
+        lo_box = np.column_stack([b[:, 0], b[:, 1], np.where(wide, mx, b[:, 2]), np.where(wide, b[:, 3], my)])
+        hi_box = np.column_stack([np.where(wide, mx, b[:, 0]), np.where(wide, b[:, 1], my), b[:, 2], b[:, 3]])
+        # clip_by_rect takes one rectangle per call (GEOS's rectangle clipper: linear, no overlay)
+        halves = np.array([shapely.clip_by_rect(g, *r) for g, r in zip(np.concatenate([cur, cur]),
+                                                                         np.concatenate([lo_box, hi_box]).tolist())],
+                          dtype=object)
+        parts, at = shapely.get_parts(halves, return_index=True)
+        keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
+        cur, own = parts[keep], np.concatenate([own, own])[at[keep]]
+    done_g.append(cur)  # pieces still too large after max_depth cuts stay as they are
+    done_o.append(own)
+    return np.concatenate(done_g), np.concatenate(done_o)
+
+
+def _is_own_box(geoms: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """True for polygons that are exactly their bounding box [-]: one ring of 5 coordinates,
+    each a corner of the box, enclosing more than three quarters of it (so not a bow tie,
+    area 0, nor a triangle with a repeated corner, area one half)."""
+    out = np.zeros(len(geoms), dtype=bool)
+    cand = np.flatnonzero((shapely.get_type_id(geoms) == 3) & (shapely.get_num_coordinates(geoms) == 5)
+                          & (shapely.get_num_interior_rings(geoms) == 0))
+    if not len(cand):
+        return out
+    c, at = shapely.get_coordinates(geoms[cand], return_index=True)
+    b = bounds[cand][at]
+    corner = (((c[:, 0] == b[:, 0]) | (c[:, 0] == b[:, 2])) & ((c[:, 1] == b[:, 1]) | (c[:, 1] == b[:, 3])))
+    all_corners = np.bincount(at, weights=~corner, minlength=len(cand)) == 0
+    bb = bounds[cand]
+    box_area = (bb[:, 2] - bb[:, 0]) * (bb[:, 3] - bb[:, 1])
+    out[cand] = all_corners & (shapely.area(geoms[cand]) > 0.75 * box_area) & (box_area > 0)
+    return out
+
+
+def _box_kernel_py(px, py, item, ibox, box, level_start, level_count, node_size, out_q, out_t, i0, w0):
     """Pairs (point, polygon) whose box holds the point (bounds inclusive, as an envelope
-    intersection), by a depth-first walk of the packed R-tree. With ``fill`` False only
-    counts them per point into ``offsets[i + 1]``; with ``fill`` True writes them from
-    ``offsets[i]`` on, in increasing point order."""
+    intersection), by a depth-first walk of the packed R-tree, written from ``w0`` on for the
+    points from ``i0`` on, in increasing point order. Stops before a point whose pairs do not
+    all fit in ``out_q``/``out_t`` (its partial pairs are dropped); returns the next point
+    and the number of pairs written."""
     n_lev = level_start.shape[0]
     n_item = item.shape[0]
     cap = (n_lev + 1) * node_size
+    room = out_q.shape[0]
     st_lev = np.empty(cap, dtype=np.int64)
     st_node = np.empty(cap, dtype=np.int64)
     top = n_lev - 1
-    for i in range(px.shape[0]):
+    w = w0
+    for i in range(i0, px.shape[0]):
         x = px[i]
         y = py[i]
-        w = offsets[i] if fill else 0
+        w_start = w
         sp = 0
         for k in range(level_count[top]):
             st_lev[sp] = top
             st_node[sp] = k
             sp += 1
-        while sp > 0:
+        full = False
+        while sp > 0 and not full:
             sp -= 1
             lev = st_lev[sp]
             k = st_node[sp]
             if lev == 0:
                 for s in range(k * node_size, min((k + 1) * node_size, n_item)):
                     if ibox[0, s] <= x and x <= ibox[2, s] and ibox[1, s] <= y and y <= ibox[3, s]:
-                        if fill:
-                            out_q[w] = i
-                            out_t[w] = item[s]
+                        if w >= room:
+                            full = True
+                            break
+                        out_q[w] = i
+                        out_t[w] = item[s]
                         w += 1
             else:
                 first = level_start[lev - 1]
@@ -545,8 +629,9 @@ def _box_kernel_py(px, py, item, ibox, box, level_start, level_count, node_size,
                         st_lev[sp] = lev - 1
                         st_node[sp] = c
                         sp += 1
-        if not fill:
-            offsets[i + 1] = w
+        if full:
+            return i, w_start
+    return px.shape[0], w
 
 
 if numba is not None:
@@ -556,19 +641,25 @@ else:  # pragma: no cover
 
 
 def _box_candidates(xy: np.ndarray, boxes: _Boxes, kernel=None) -> tuple[np.ndarray, np.ndarray]:
-    """(point position, polygon position) pairs whose polygon's bounding box holds the point [-]."""
+    """(point position, polygon position) pairs whose polygon's bounding box holds the point [-].
+
+    One walk of the tree per point: the pairs go into a buffer that doubles when full (the
+    walk resumes at the point that did not fit), grouped by point in increasing order.
+    """
     kernel = kernel or _box_kernel
     px, py = np.ascontiguousarray(xy[:, 0], dtype=np.float64), np.ascontiguousarray(xy[:, 1], dtype=np.float64)
-    offsets = np.zeros(len(xy) + 1, dtype=np.int64)
     if len(xy) == 0 or len(boxes.item) == 0:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    args = (boxes.item, boxes.ibox, boxes.box, boxes.level_start, boxes.level_count, _NODE_SIZE, offsets)
-    kernel(px, py, *args, np.zeros(0, np.int64), np.zeros(0, np.int64), False)
-    np.cumsum(offsets, out=offsets)
-    qi = np.empty(offsets[-1], dtype=np.int64)
-    ti = np.empty(offsets[-1], dtype=np.int64)
-    kernel(px, py, *args, qi, ti, True)
-    return qi, ti
+    args = (boxes.item, boxes.ibox, boxes.box, boxes.level_start, boxes.level_count, _NODE_SIZE)
+    room = max(1024, 2 * len(xy))
+    qi, ti = np.empty(room, dtype=np.int64), np.empty(room, dtype=np.int64)
+    i, w = 0, 0
+    while True:
+        i, w = kernel(px, py, *args, qi, ti, i, w)
+        if i >= len(xy):
+            return qi[:w], ti[:w]
+        room *= 2
+        qi, ti = np.resize(qi[:w], room), np.resize(ti[:w], room)
 
 
 def _nearest_points(xy: np.ndarray, kd: cKDTree, max_m: float | None) -> tuple[np.ndarray, np.ndarray]:
@@ -722,6 +813,7 @@ def nearest(
     max_distance_km: float | None = None,
     sort: bool = True,
     xy: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Nearest feature of ``index`` for every point, all points in one vectorized query.
 
@@ -739,6 +831,9 @@ def nearest(
     xy : numpy.ndarray, optional
         The points' coordinates from :func:`site_coordinates` [m], when the caller
         already has them (several layers queried for the same sites).
+    rows : numpy.ndarray of int, optional
+        Positions of the points to query (default: all): the results are for these rows,
+        in this order. Cheaper than ``points.iloc[rows]``, which copies the geometries.
 
     Returns
     -------
@@ -756,18 +851,26 @@ def nearest(
     """
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
     check_metric_crs(geoms, "sites", index.crs)
-    n = len(geoms)
+    n_all = len(geoms)
+    if rows is not None:
+        rows = np.asarray(rows)
+        if rows.ndim != 1 or (len(rows) and (rows.dtype.kind not in "iu" or rows.min() < 0 or rows.max() >= n_all)):
+            raise DataError(f"rows must be positions 0..{n_all - 1} of the {n_all} points (a 1-D integer array); "
+                            f"got dtype {rows.dtype} and shape {rows.shape}")
+    n = n_all if rows is None else len(rows)
     pos = np.full(n, -1, dtype=np.int64)
     dist = np.full(n, np.nan)
     if max_distance_km is not None and not (max_distance_km > 0):
         raise DataError(f"max_distance_km={max_distance_km!r}: expected a positive distance [km] or None")
     if n == 0 or len(index) == 0:
         return pos, dist
-    arr = geoms.to_numpy()
     xy = site_coordinates(geoms) if xy is None else np.asarray(xy, dtype=float)
-    if xy.shape != (n, 2):
-        raise DataError(f"xy has shape {xy.shape}; expected ({n}, 2), the coordinates of the {n} points")
-    valid = np.isfinite(xy).all(axis=1)
+    if xy.shape != (n_all, 2):
+        raise DataError(f"xy has shape {xy.shape}; expected ({n_all}, 2), the coordinates of the {n_all} points")
+    if rows is not None:
+        xy = xy[rows]
+    # two 1-D tests: isfinite(xy).all(axis=1) reduces over an axis of length 2, 10x slower
+    valid = np.isfinite(xy[:, 0]) & np.isfinite(xy[:, 1])
     sel = np.flatnonzero(valid)
     if len(sel) == 0:
         return pos, dist
@@ -779,11 +882,13 @@ def nearest(
     elif index.kind in ("points", "lines") and index.segments.tree is None:
         p, d = _threaded(lambda xy_: _search_segments(xy_, index.segments, max_m), len(sel), xs)
     elif index.kind == "lines":  # pragma: no cover - only without numba
+        arr = geoms.to_numpy() if rows is None else geoms.to_numpy()[rows]
         gs = arr if all_valid else arr[sel]
         p, d = _threaded(lambda xy_, g: _nearest_lines(xy_, g, index.segments, max_m), len(sel), xs, gs)
     else:
+        arr = geoms.to_numpy() if rows is None else geoms.to_numpy()[rows]
         if sort:
-            sel = sel[hilbert_order(geoms.iloc[sel])]
+            sel = sel[hilbert_order(gpd.GeoSeries(arr[sel]))]
         (qi, ti), dd = index.tree.query_nearest(arr[sel], max_distance=max_m, return_distance=True, all_matches=True)
         order = np.lexsort((ti, qi))
         first = np.r_[True, qi[order][1:] != qi[order][:-1]] if len(qi) else np.zeros(0, bool)
@@ -845,9 +950,10 @@ def nearest_attributes(
 def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestIndex, *, xy: np.ndarray | None = None) -> np.ndarray:
     """Row position of the polygon of ``index`` containing each point (-1 when none) [-].
 
-    One vectorized bounding-box query (the compiled packed R-tree of polygon boxes, on the
-    coordinates), then ``shapely.intersects_xy`` on a prepared copy of the polygons for the
-    candidate pairs; a point on a shared boundary or in
+    One vectorized bounding-box query (the compiled packed R-tree of the boxes of the
+    polygons' pieces, on the coordinates), then ``shapely.intersects_xy`` on a prepared copy
+    of the pieces for the candidate pairs (none for a piece that is its own box); a point on
+    a shared boundary or in
     overlapping polygons takes the lowest row position, so the answer is deterministic.
     """
     geoms = points.geometry if isinstance(points, gpd.GeoDataFrame) else points
@@ -855,8 +961,8 @@ def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestI
     out = np.full(len(geoms), -1, dtype=np.int64)
     if len(geoms) == 0 or len(index) == 0:
         return out
-    pool = index.polygons if index.polygons is not None else _PreparedPool(index.frame.geometry.to_numpy())
     boxes = index.boxes
+    pool = index.polygons if index.polygons is not None else _PreparedPool(index.frame.geometry.to_numpy())
 
     def run(pxy, *arr):
         if boxes is not None:  # from the coordinates alone: no point geometry is touched
@@ -865,9 +971,15 @@ def points_in_polygons(points: gpd.GeoSeries | gpd.GeoDataFrame, index: NearestI
             qi, ti = index.tree.query(arr[0])  # bounding boxes only: the STRtree is read-only once built
         res = np.full(len(pxy), -1, dtype=np.int64)
         if len(qi):
-            with pool.checkout() as polys:  # a prepared copy no other thread is using
-                hit = shapely.intersects_xy(polys[ti], pxy[qi, 0], pxy[qi, 1])
+            # a piece that is its own box holds every point its box holds; the others are tested
+            hit = boxes.exact[ti].copy() if boxes is not None and boxes.exact is not None else np.zeros(len(qi), bool)
+            test = np.flatnonzero(~hit)
+            if len(test):
+                with pool.checkout() as polys:  # a prepared copy no other thread is using
+                    hit[test] = shapely.intersects_xy(polys[ti[test]], pxy[qi[test], 0], pxy[qi[test], 1])
             qi, ti = qi[hit], ti[hit]
+            if boxes is not None and boxes.owner is not None:
+                ti = boxes.owner[ti]  # piece -> the polygon's row
         if len(qi):
             # pairs come grouped by point (qi non-decreasing): the lowest polygon position per point
             if len(qi) > 1 and not np.all(qi[1:] >= qi[:-1]):

@@ -423,3 +423,117 @@ def test_nearest_of_all_is_the_plain_search_shared_per_frame():
     other = pts.iloc[::-1].copy()  # a new frame: searched again
     again = layers.nearest_of_all(other, "pipelines")
     assert again is not first and again[0].tolist() == first[0][::-1].tolist()
+
+
+def test_rows_queries_a_subset_without_copying_geometries():
+    rng = np.random.default_rng(31)
+    lines = NearestIndex.build(gpd.GeoDataFrame(geometry=_random_lines(rng, 200, 100_000), crs=CRS))
+    polys = NearestIndex.build(gpd.GeoDataFrame(geometry=shapely.buffer(shapely.points(rng.uniform(0, 100_000, (30, 2))), 3000.0), crs=CRS))
+    pts = _pts(rng.uniform(0, 100_000, size=(2_000, 2)))
+    rows = rng.choice(2_000, size=700, replace=False)
+    for idx in (lines, polys):  # the compiled segment search and the STRtree path
+        p, d = nearest(pts, idx, rows=rows)
+        rp, rd = nearest(pts.iloc[rows], idx)
+        np.testing.assert_array_equal(p, rp)
+        np.testing.assert_array_equal(d, rd)
+    with pytest.raises(DataError, match="rows must be positions 0..1999"):
+        nearest(pts, lines, rows=np.array([0, 2_000]))
+    with pytest.raises(DataError, match="rows must be positions"):
+        nearest(pts, lines, rows=np.array([0.5]))
+
+
+def test_subdivided_pieces_cover_each_polygon_and_keep_few_vertices():
+    # PostGIS ST_Subdivide semantics: every piece has at most max_vertices vertices, the pieces of a
+    # polygon add up to its area and lie inside it; holes stay holes.
+    import gis_data.nearest as X
+
+    ring = shapely.buffer(Point(0, 0), 50_000, quad_segs=200)  # 801 vertices
+    holed = shapely.difference(ring, shapely.buffer(Point(10_000, 0), 15_000, quad_segs=64))
+    multi = shapely.MultiPolygon([shapely.buffer(Point(200_000, 0), 20_000, quad_segs=100).exterior.buffer(0).buffer(0),
+                                  shapely.box(300_000, 0, 310_000, 5_000)])
+    geoms = np.array([holed, Polygon([(0, 0), (1, 0), (1, 1)]), multi], dtype=object)
+    parts, at = shapely.get_parts(geoms, return_index=True)
+    pieces, owner = X._subdivide(parts, max_vertices=32)
+    assert (shapely.get_num_coordinates(pieces) <= 32).all()
+    for k, part in enumerate(parts):
+        mine = pieces[owner == k]
+        assert abs(shapely.area(mine).sum() - part.area) <= 1e-9 * part.area
+        assert shapely.covers(shapely.buffer(part, 1e-6), mine).all()
+    assert len(pieces) > len(parts)  # the large ones were cut
+
+
+def test_own_box_pieces_need_no_polygon_test():
+    import gis_data.nearest as X
+
+    geoms = np.array([
+        shapely.box(0, 0, 2, 1),  # a rectangle: its own box
+        Polygon([(0, 0), (2, 1), (2, 0), (0, 1), (0, 0)]),  # bow tie on the corners: area 0
+        Polygon([(0, 0), (2, 0), (2, 1), (2, 1), (0, 0)]),  # triangle with a repeated corner: half the box
+        shapely.box(0, 0, 4, 4).difference(shapely.box(1, 1, 2, 2)),  # a hole
+        shapely.affinity.rotate(shapely.box(0, 0, 1, 1), 30),  # a square, not axis-aligned
+    ], dtype=object)
+    np.testing.assert_array_equal(X._is_own_box(geoms, shapely.bounds(geoms)), [True, False, False, False, False])
+
+
+def test_points_in_polygons_on_many_vertex_polygons_with_holes_matches_sjoin():
+    # Polygons of hundreds of vertices are cut into pieces; the answer must not change: against
+    # geopandas.sjoin(predicate="intersects"), lowest row per point, points on cuts included.
+    rng = np.random.default_rng(17)
+    c = rng.uniform(0, 200_000, size=(25, 2))
+    polys = shapely.buffer(shapely.points(c), rng.uniform(10_000, 40_000, 25), quad_segs=128)
+    polys[::3] = shapely.difference(polys[::3], shapely.buffer(shapely.points(c[::3]), 5_000.0, quad_segs=64))
+    frame = gpd.GeoDataFrame(geometry=polys, crs=CRS)
+    idx = NearestIndex.build(frame)
+    assert len(idx.boxes.item) > len(frame) and idx.boxes.exact.any()  # cut, and some interior pieces are boxes
+    xy = rng.uniform(-10_000, 210_000, size=(40_000, 2))
+    # points exactly on the cuts of the first polygon (its box's mid lines)
+    b = shapely.bounds(polys[0])
+    xy[:50, 0], xy[:50, 1] = 0.5 * (b[0] + b[2]), rng.uniform(b[1], b[3], 50)
+    pts = _pts(xy)
+    got = points_in_polygons(pts, idx)
+    j = gpd.sjoin(gpd.GeoDataFrame(geometry=pts), frame, how="left", predicate="intersects")
+    ref = j["index_right"].groupby(level=0).min().reindex(range(len(pts))).fillna(-1).to_numpy().astype(int)
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_points_in_real_balancing_authorities_match_shapely():
+    # The real HIFLD control areas (71 multipolygons, 82k vertices) cut into pieces give the same
+    # polygon for every point as an uncut shapely test of every polygon (independent path).
+    from pathlib import Path
+
+    from gis_data.layerset import scan_directory
+
+    shared = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    if not shared.is_dir():
+        pytest.skip("../shared/data is absent: the real balancing-authority layer is not available")
+    ls = scan_directory(shared)
+    if not ls.has("balancing_authorities"):
+        pytest.skip("no balancing-authority layer in ../shared/data")
+    ba = ls.load("balancing_authorities").to_crs(CRS)
+    idx = NearestIndex.build(ba)
+    rng = np.random.default_rng(5)
+    b = ba.total_bounds
+    xy = np.column_stack([rng.uniform(b[0], b[2], 20_000), rng.uniform(b[1], b[3], 20_000)])
+    got = points_in_polygons(_pts(xy), idx)
+    geoms = idx.frame.geometry.to_numpy()
+    hit = shapely.intersects_xy(geoms[:, None], xy[None, :, 0], xy[None, :, 1])  # (polygons, points)
+    ref = np.where(hit.any(axis=0), hit.argmax(axis=0), -1)
+    assert (ref >= 0).sum() > 2_000  # thousands of points inside (the box spans Alaska to Hawaii too)
+    np.testing.assert_array_equal(got, ref)
+
+
+def test_box_candidates_buffer_grows_without_losing_pairs():
+    # 60 nested boxes: every point lies in up to 60 of them, far more pairs than the first buffer
+    # (2 per point) holds; the walk resumes at the point that did not fit and loses nothing.
+    import gis_data.nearest as X
+
+    polys = np.array([shapely.box(-k, -k, 100 + k, 100 + k) for k in range(60)], dtype=object)
+    boxes = X._boxes(polys)
+    rng = np.random.default_rng(8)
+    xy = rng.uniform(-70, 170, size=(3_000, 2))
+    for kernel in (None, X._box_kernel_py):
+        qi, ti = X._box_candidates(xy, boxes, kernel=kernel)
+        rq, rt = shapely.STRtree(polys).query(shapely.points(xy))
+        assert len(qi) > 2 * len(xy)
+        assert sorted(zip(qi.tolist(), ti.tolist())) == sorted(zip(rq.tolist(), rt.tolist()))
+        assert np.all(np.diff(qi) >= 0)
