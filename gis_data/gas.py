@@ -387,9 +387,10 @@ def link_plants_to_pipelines(plants, pipelines, *, name_tolerance_km: float = NA
     Parameters
     ----------
     plants : geopandas.GeoDataFrame
-        Canonical ``plants`` layer (EPSG:4326), one row per generator.
+        Canonical ``plants`` layer (EPSG:4326, or already projected to EPSG:5070), one row
+        per generator.
     pipelines : geopandas.GeoDataFrame
-        Canonical ``pipelines`` layer (EPSG:4326).
+        Canonical ``pipelines`` layer (EPSG:4326, or already in EPSG:5070).
     name_tolerance_km, geometry_tolerance_km : float
         [km]
 
@@ -413,9 +414,11 @@ def link_plants_to_pipelines(plants, pipelines, *, name_tolerance_km: float = NA
     systems = sorted({s for s in system if s})
     match_cache: dict[str, tuple[str, ...]] = {}
     tree_cache: dict[tuple[str, ...], tuple] = {}
-    by_system: dict[str, np.ndarray] = {}
-    for s in systems:
-        by_system[s] = np.flatnonzero(system == s)
+    # rows of each system in layer order: one sort, not one scan of the layer per system
+    codes, uniq = pd.factorize(system)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+    by_system = {u: order[bounds[k]:bounds[k + 1]] for k, u in enumerate(uniq) if u}
     # every distinct name normalised once (not once per generator)
     raws = sorted({r.strip() for parts in names for r in parts if r.strip()})
     key_of = dict(zip(raws, normalize_operator(pd.Series(raws, dtype="string")).fillna("").tolist()))

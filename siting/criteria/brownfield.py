@@ -82,7 +82,7 @@ def brownfield(sites: gpd.GeoDataFrame, layers, scenario: Scenario, load_mw=None
         sel = np.flatnonzero(k == j)
         idx = L.memo(("brownfield_index", year, thr),
                      lambda thr=thr: NearestIndex.build(bf, mask=cap >= thr, crs=L.crs, what="brownfield plants"))
-        p, d = nearest(sites.geometry.iloc[sel], idx, xy=xy[sel])
+        p, d = nearest(sites, idx, xy=xy, rows=sel)
         rows = np.flatnonzero(cap >= thr)
         pos[sel] = np.where(p >= 0, rows[np.where(p >= 0, p, 0)], -1)
         dist[sel] = np.where(p >= 0, d, np.nan)

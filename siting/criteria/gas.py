@@ -10,7 +10,7 @@ import pandas as pd
 
 from gis_data.canonical import take_labels, take_text
 from gis_data.gas import link_plants_to_pipelines
-from gis_data.nearest import nearest, nearest_attributes
+from gis_data.nearest import nearest
 from siting.criteria._common import Columns, check_sites, prep
 from siting.scenario import Scenario
 
@@ -24,7 +24,8 @@ LATERAL_REACH_KM = 50.0
 
 def pipeline_links(L):
     """The layer set's :func:`gis_data.gas.link_plants_to_pipelines`, computed once per layer set."""
-    return L.memo(("pipeline_links",), lambda: link_plants_to_pipelines(L.load("plants"), L.load("pipelines")))
+    # the projected layers the indexes use: the link search needs them in EPSG:5070 anyway
+    return L.memo(("pipeline_links",), lambda: link_plants_to_pipelines(L.projected("plants"), L.projected("pipelines")))
 
 
 def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
@@ -65,15 +66,16 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             dk = np.where(near_kind == kind, d, np.nan)
             other = np.flatnonzero(near_kind != kind)
             sub = L.index("pipelines", kind, lambda f, k=kind: f["pipe_type"].astype("string").str.lower().fillna("").to_numpy() == k)
-            dk[other] = nearest(sites.geometry.iloc[other], sub, xy=L.coords(sites)[other])[1]
+            dk[other] = nearest(sites, sub, xy=L.coords(sites), rows=other)[1]
             out[f"distance_to_{kind}_pipeline_km"] = dk
         if L.has("plants"):
             per_row = L.memo(("served_by_pipeline_row",), lambda: pipeline_links(L).served_mw_per_pipeline(L.load("pipelines")))
             out["pipeline_served_gas_capacity_mw"] = np.where(found, per_row[np.where(found, pos, 0)], np.nan)
     if L.has("gas_facilities"):
-        near = nearest_attributes(sites, L.index("gas_facilities"), {"facility_type": "gas_facility_type"}, xy=L.coords(sites))
-        out["distance_to_gas_facility_km"] = near["distance_km"].to_numpy()
-        out["gas_facility_type"] = near["gas_facility_type"].astype("string").to_numpy()
+        idx = L.index("gas_facilities")
+        pos_f, d_f = nearest(sites, idx, xy=L.coords(sites))
+        out["distance_to_gas_facility_km"] = d_f
+        out["gas_facility_type"] = take_text(idx.frame["facility_type"].astype("string"), pos_f, sites.index)
     return out.frame()
 
 
@@ -137,7 +139,7 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
             if not len(sel):
                 continue
             sub = L.index("pipelines", f"served_ge_{thr:.6g}", lambda f, thr=thr: served >= thr)
-            p2, d2 = nearest(sites.geometry.iloc[sel], sub, xy=xy[sel])
+            p2, d2 = nearest(sites, sub, xy=xy, rows=sel)
             ok = (p2 >= 0) & (d2 <= reach_km)
             rows = sel[ok]
             pos[rows] = np.flatnonzero(served >= thr)[p2[ok]]

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from gis_data.canonical import take_labels, take_text
-from gis_data.nearest import PreparedLayers, nearest, nearest_attributes, points_in_polygons
+from gis_data.nearest import PreparedLayers, nearest, points_in_polygons
 from gis_data.queue import QueueWaits, interconnection_wait, queue_waits
 from siting.criteria._common import Columns, check_sites, prep
 from siting.criteria.location import location
@@ -167,7 +167,7 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
             idx = L.index("transmission", f"ge{floor:g}", lambda f, floor=floor: kv >= floor)
             # the index keeps the selected rows with a geometry, in layer order: their voltages are kv's
             v = L.memo(("line_voltage_kv", c), lambda floor=floor: kv[(kv >= floor) & valid])
-            pos_c, d_c = nearest(sites.geometry.iloc[todo], idx, xy=L.coords(sites)[todo])
+            pos_c, d_c = nearest(sites, idx, xy=L.coords(sites), rows=todo)
             d = d.copy()
             d[todo] = d_c
             near_kv[todo] = np.where(pos_c >= 0, v[np.where(pos_c >= 0, pos_c, 0)], np.nan)
@@ -183,18 +183,26 @@ def grid(sites: gpd.GeoDataFrame, layers, scenario: Scenario, *, context: pd.Dat
         sub_kv = L.memo(("substation_max_kv",), lambda: pd.to_numeric(
             L.projected("substations")["max_voltage_kv"], errors="coerce").to_numpy(dtype=float))
         idx = L.index("substations", f"ge{MIN_SUBSTATION_KV:g}", lambda f: sub_kv >= MIN_SUBSTATION_KV)
-        near = nearest_attributes(sites, idx, {"max_voltage_kv": "substation_max_voltage_kv"}, xy=L.coords(sites))
-        out["distance_to_substation_km"] = near["distance_km"].to_numpy()
-        out["substation_max_voltage_kv"] = pd.to_numeric(near["substation_max_voltage_kv"]).to_numpy(dtype=float)
+        def kv_of(index, pos):  # the index keeps the selected rows with a geometry, in layer order
+            kv_rows = pd.to_numeric(index.frame["max_voltage_kv"], errors="coerce").to_numpy(dtype=float)
+            return np.where(pos >= 0, kv_rows[np.maximum(pos, 0)] if len(kv_rows) else np.nan, np.nan)
+
+        pos_s, d_s = nearest(sites, idx, xy=L.coords(sites))
+        near_kv = kv_of(idx, pos_s)
+        out["distance_to_substation_km"] = d_s
+        out["substation_max_voltage_kv"] = near_kv.copy()
+        dist = d_s
         for c in LINE_CLASSES_KV[1:]:
             floor = CLASS_FLOOR_KV[c]
-            # a site whose nearest >= 115 kV substation already reaches the class keeps that distance
-            done = out["substation_max_voltage_kv"].to_numpy(dtype=float) >= floor
-            dist = np.where(done, out["distance_to_substation_km"].to_numpy(dtype=float), np.nan)
-            rest = np.flatnonzero(~done)
+            # cascade, as for the lines: a site whose nearest substation of the class below already
+            # reaches this class keeps it; a site with none there has none here (a subset)
+            done = near_kv >= floor
+            rest = np.flatnonzero(~done & ~np.isnan(dist))
+            dist = np.where(done, dist, np.nan)
             if len(rest):
                 sub = L.index("substations", f"ge{floor:g}", lambda f, floor=floor: sub_kv >= floor)
-                dist[rest] = nearest(sites.geometry.iloc[rest], sub, xy=L.coords(sites)[rest])[1]
+                p_c, dist[rest] = nearest(sites, sub, xy=L.coords(sites), rows=rest)
+                near_kv[rest] = kv_of(sub, p_c)
             out[f"distance_to_substation_{c}kv_km"] = dist
     if L.has("balancing_authorities"):
         idx = L.index("balancing_authorities")

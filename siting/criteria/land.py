@@ -91,7 +91,7 @@ def land(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             d_op = np.where(done, d_all, np.nan)
             rest = np.flatnonzero(~done)
             if len(rest):
-                d_op[rest] = nearest(sites.geometry.iloc[rest], idx, xy=L.coords(sites)[rest])[1]
+                d_op[rest] = nearest(sites, idx, xy=L.coords(sites), rows=rest)[1]
             out["distance_to_operating_plant_km"] = d_op
     if L.has("datacenters"):
         idx = L.index("datacenters")

@@ -101,3 +101,30 @@ def test_grid_score_uses_the_adequate_line():
     s = subscores(table, prof, SCN)["score_grid"].to_numpy()
     # hand: 50 MW: mean(1 - 5/40, 1 - 1/80); 1,420 MW: substation >= 345 kV unknown, line 1 - 7/80
     np.testing.assert_allclose(s, [np.mean([1 - 5 / 40, 1 - 1 / 80]), 1 - 7 / 80], rtol=1e-9)
+
+
+def test_substation_classes_match_brute_force_on_random_layer():
+    # The per-class distances come from a cascade (a site keeps the nearest substation of the class
+    # below when it reaches this class; only the others search again): against a brute force over
+    # every substation of the class, with shapely distances, on 400 random substations and sites.
+    import shapely
+
+    rng = np.random.default_rng(21)
+    n_sub, n_site = 400, 3_000
+    kv = rng.choice([69.0, 115.0, 138.0, 230.0, 345.0, 500.0, 765.0, np.nan], size=n_sub)
+    sub_xy = rng.uniform(-300_000, 300_000, size=(n_sub, 2))
+    subs = gpd.GeoDataFrame({"substation_id": [f"S{i}" for i in range(n_sub)], "name": "s", "max_voltage_kv": kv},
+                            geometry=gpd.points_from_xy(sub_xy[:, 0], sub_xy[:, 1]), crs="EPSG:5070").to_crs("EPSG:4326")
+    site_xy = rng.uniform(-320_000, 320_000, size=(n_site, 2))
+    sites = gpd.GeoDataFrame({"site_id": [f"x{i}" for i in range(n_site)], "it_load_mw": np.nan},
+                             geometry=gpd.points_from_xy(site_xy[:, 0], site_xy[:, 1]), crs="EPSG:5070")
+    g = C.grid(sites, FrameLayers({"substations": subs}), SCN)
+    sub_proj = subs.to_crs("EPSG:5070").geometry.to_numpy()
+    d = shapely.distance(sites.geometry.to_numpy()[:, None], sub_proj[None, :]) / 1000.0  # [km]
+    for col, floor in (("distance_to_substation_km", 115.0), ("distance_to_substation_230kv_km", 220.0),
+                       ("distance_to_substation_345kv_km", 345.0), ("distance_to_substation_500kv_km", 500.0)):
+        ref = np.where(kv >= floor, d, np.inf).min(axis=1)
+        np.testing.assert_allclose(g[col].to_numpy(), ref, rtol=RTOL, err_msg=col)
+    # the voltage reported is the nearest >= 115 kV substation's
+    near = np.where(kv >= 115.0, d, np.inf).argmin(axis=1)
+    np.testing.assert_array_equal(g["substation_max_voltage_kv"].to_numpy(), kv[near])
