@@ -27,6 +27,7 @@ taxonomy and default percentages.
 
 from __future__ import annotations
 
+import copy
 import functools
 
 import numpy as np
@@ -90,6 +91,12 @@ def _turbine_types() -> tuple[str, ...]:
     return tuple(types[types.has_power_curve].turbine_type)
 
 
+@functools.lru_cache(maxsize=16)
+def _turbine(hub_height_m: float, turbine_type: str) -> WindTurbine:
+    # windpowerlib reads its turbine library (CSV files) for every WindTurbine: once per type here
+    return WindTurbine(hub_height=hub_height_m, turbine_type=turbine_type)
+
+
 def wind_mw_per_mw(weather: pd.DataFrame, *, turbine_type: str = DEFAULT_TURBINE,
                    hub_height_m: float = DEFAULT_HUB_HEIGHT_M, losses_frac: float | None = None,
                    wake_losses_model: str | None = DEFAULT_WAKE_LOSSES_MODEL) -> np.ndarray:
@@ -131,7 +138,7 @@ def wind_mw_per_mw(weather: pd.DataFrame, *, turbine_type: str = DEFAULT_TURBINE
     losses = default_losses_frac() if losses_frac is None else float(losses_frac)
     if not 0.0 <= losses < 1.0:
         raise ConfigError(f"losses_frac={losses_frac!r}; expected a fraction in [0, 1) (0.1655 = SAM defaults)")
-    turbine = WindTurbine(hub_height=hub_height_m, turbine_type=turbine_type)
+    turbine = copy.deepcopy(_turbine(float(hub_height_m), turbine_type))  # the caller's own copy
     w = pd.DataFrame(
         {
             ("wind_speed", 10): weather["wind_speed_m_per_s"].to_numpy(dtype=float),

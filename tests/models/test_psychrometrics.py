@@ -112,3 +112,18 @@ def test_bad_inputs_name_the_value_and_the_fix():
         ps.weather_psychrometrics(pd.DataFrame({"temp_air_degc": [20.0], "relative_humidity_pct": [50.0], "pressure_pa": [1013.0]}))
     with pytest.raises(DataError, match="relative_humidity_pct or temp_dew_degc"):
         ps.weather_psychrometrics(pd.DataFrame({"temp_air_degc": [20.0], "pressure_pa": [101_325.0]}))
+
+
+def test_saturation_pressure_branches_element_by_element_and_keeps_shape():
+    # Each element goes through its own branch (ice at or below the triple point, liquid above):
+    # an array gives exactly what each element gives alone, in any shape, NaN stays NaN.
+    from models.psychrometrics import saturation_vapor_pressure_pa as svp
+
+    t = np.array([[-40.0, 0.0, 0.01, 0.0100001], [25.0, np.nan, 99.0, -0.5]])
+    got = svp(t)
+    assert got.shape == t.shape
+    one_by_one = np.array([[float(svp(v)) for v in row] for row in t])
+    np.testing.assert_array_equal(got, one_by_one)
+    assert np.isnan(got[1, 1]) and svp(20.0).shape == ()
+    # ASHRAE Fundamentals 2017 ch. 1 table 3: 0.6112 kPa over ice at 0.01 degC (the triple point), 3.1699 kPa at 25 degC
+    assert abs(float(svp(0.01)) - 611.2) < 0.5 and abs(float(svp(25.0)) - 3169.9) < 1.0
