@@ -10,7 +10,7 @@ import pandas as pd
 
 from gis_data.canonical import take_labels, take_text
 from gis_data.gas import link_plants_to_pipelines
-from gis_data.nearest import nearest
+from gis_data.nearest import NearestIndex, nearest
 from siting.criteria._common import Columns, check_sites, prep
 from siting.scenario import Scenario
 
@@ -26,6 +26,16 @@ def pipeline_links(L):
     """The layer set's :func:`gis_data.gas.link_plants_to_pipelines`, computed once per layer set."""
     # the projected layers the indexes use: the link search needs them in EPSG:5070 anyway
     return L.memo(("pipeline_links",), lambda: link_plants_to_pipelines(L.projected("plants"), L.projected("pipelines")))
+
+
+def served_mw_by_pipeline(L) -> np.ndarray:
+    """Served gas capacity [MW] of each row of the pipelines index (``L.index("pipelines").frame``).
+
+    Per row of the index, not of the layer: the index drops rows without a geometry, and the
+    nearest-feature positions the criteria hold are positions in it. Computed once per layer set.
+    """
+    return L.memo(("served_by_pipeline_row",),
+                  lambda: pipeline_links(L).served_mw_per_pipeline(L.index("pipelines").frame))
 
 
 def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
@@ -69,7 +79,7 @@ def gas(sites: gpd.GeoDataFrame, layers, scenario: Scenario) -> pd.DataFrame:
             dk[other] = nearest(sites, sub, xy=L.coords(sites), rows=other)[1]
             out[f"distance_to_{kind}_pipeline_km"] = dk
         if L.has("plants"):
-            per_row = L.memo(("served_by_pipeline_row",), lambda: pipeline_links(L).served_mw_per_pipeline(L.load("pipelines")))
+            per_row = served_mw_by_pipeline(L)
             out["pipeline_served_gas_capacity_mw"] = np.where(found, per_row[np.where(found, pos, 0)], np.nan)
     if L.has("gas_facilities"):
         idx = L.index("gas_facilities")
@@ -117,8 +127,7 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
     pos, d = np.array(pos, copy=True), np.array(d, dtype=float, copy=True)
     n = len(sites)
     load = np.broadcast_to(np.asarray(load_mw, dtype=float), (n,)).copy()
-    served = (L.memo(("served_by_pipeline_row",), lambda: pipeline_links(L).served_mw_per_pipeline(L.load("pipelines")))
-              if L.has("plants") else np.full(len(idx.frame), np.nan))
+    served = served_mw_by_pipeline(L) if L.has("plants") else np.full(len(idx.frame), np.nan)
     labels = ["nearest pipeline (no plant layer: deliverability unknown)" if not L.has("plants") else
               "nearest pipeline: no system within reach already serves the load",
               "nearest pipeline (load unknown)", "nearest pipeline of a system already serving at least the facility load"]
@@ -138,7 +147,9 @@ def chosen_pipeline(sites: gpd.GeoDataFrame, layers, load_mw, *, reach_km: float
             sel = sel[~adequate]
             if not len(sel):
                 continue
-            sub = L.index("pipelines", f"served_ge_{thr:.6g}", lambda f, thr=thr: served >= thr)
+            # over the index's rows, so its positions map back through flatnonzero(served >= thr)
+            sub = L.memo(("pipelines_served_ge", thr), lambda thr=thr: NearestIndex.build(
+                idx.frame, mask=served >= thr, crs=L.crs, what="pipelines layer"))
             p2, d2 = nearest(sites, sub, xy=xy, rows=sel)
             ok = (p2 >= 0) & (d2 <= reach_km)
             rows = sel[ok]

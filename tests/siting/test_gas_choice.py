@@ -92,3 +92,22 @@ def test_chain_costs_the_lateral_to_the_chosen_pipeline_and_flags_deliverability
     assert "to the Intra Gas pipeline" in label[0] and "deliverability to confirm" in label[0]
     assert "300 MW" in label[0] and "1,400 MW" in label[0]
     assert "to the Transco pipeline" in label[1] and "deliverability" not in label[1]
+
+
+def test_a_pipeline_row_without_geometry_shifts_nothing():
+    # The nearest-pipeline positions are rows of the index, which drops a row without geometry:
+    # the served capacity and the choice must be read per index row. A blank Transco row put
+    # first used to shift every served figure by one row (Intra Gas read as serving 2,000 MW).
+    f = dict(_layers()._frames)
+    p = f["pipelines"]
+    blank = p.iloc[[0]].assign(pipeline_id="BLANK")
+    blank = gpd.GeoDataFrame(blank.drop(columns="geometry"), geometry=[None], crs=p.crs)
+    f["pipelines"] = gpd.GeoDataFrame(pd.concat([blank, p], ignore_index=True), crs=p.crs)
+    layers = FrameLayers(f)
+    out = C.chosen_pipeline(_sites(4), layers, [200.0, 1_400.0, 5_000.0, np.nan])
+    assert out["chosen_pipeline_operator"].tolist() == ["Intra Gas", "Transcontinental Gas Pipeline Corp", "Intra Gas",
+                                                        "Intra Gas"]
+    np.testing.assert_allclose(out["distance_to_chosen_pipeline_km"], [1.5, 6.0, 1.5, 1.5], rtol=RTOL)
+    np.testing.assert_array_equal(out["chosen_pipeline_served_gas_capacity_mw"], [300.0, 2000.0, 300.0, 300.0])
+    g = C.gas(_sites(1), layers, Scenario())
+    assert g["pipeline_operator"].iloc[0] == "Intra Gas" and g["pipeline_served_gas_capacity_mw"].iloc[0] == 300.0
